@@ -1,0 +1,1 @@
+"""The order book: model, lifecycle, policies, advice and persistence. No Textual here."""

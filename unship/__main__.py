@@ -1,0 +1,3 @@
+from unship.cli import main
+
+raise SystemExit(main())
