@@ -1,5 +1,402 @@
-def main(argv=None) -> int:
-    import unship.store
-    import unship.tui
-    print(unship.store.__doc__, unship.tui.__doc__)
-    return 0
+"""unship's command line: the scripting face of the order book.
+
+It never imports Textual unless it opens the app, so `unship due` starts fast.
+Exit status: 0 success, 2 an error (a one-line message on stderr, nothing changed);
+`unship due` exits 0 when something is due and 1 when nothing is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from unship import __version__
+
+EXIT_OK, EXIT_NONE_DUE, EXIT_ERROR = 0, 1, 2
+
+
+class CliError(Exception):
+    pass
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from unship.store.model import Event, State
+
+    parser = argparse.ArgumentParser(
+        prog="unship",
+        description="The order book that never forgets what you can still do about an order. "
+        "With no command, opens the full-screen app.",
+    )
+    parser.add_argument("--version", action="version", version=f"unship {__version__}")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        help="the data file (default: $UNSHIP_DB, else orders.json in your data folder)",
+    )
+    parser.add_argument(
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="judge deadlines as if today were this date",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="use a throwaway database of example orders (never your real one)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    add = sub.add_parser("add", help="log an order; prints its id")
+    add.add_argument("--retailer", required=True)
+    add.add_argument("--order-number", required=True)
+    add.add_argument(
+        "--item",
+        action="append",
+        required=True,
+        metavar="TITLE",
+        help="an item's title (repeat for several items)",
+    )
+    add.add_argument(
+        "--price",
+        action="append",
+        required=True,
+        metavar="P",
+        help="the unit price of each --item, in order (e.g. 12.99)",
+    )
+    add.add_argument("--quantity", action="append", type=int, metavar="N")
+    add.add_argument("--category", action="append", metavar="K")
+    add.add_argument("--seller", default="")
+    add.add_argument("--currency", default="USD")
+    add.add_argument("--ordered", type=_date, metavar="DATE", help="order date (default today)")
+    add.add_argument("--carrier", default="")
+    add.add_argument("--tracking", default="")
+    add.add_argument("--notes", default="")
+
+    lst = sub.add_parser("list", help="list orders")
+    lst.add_argument(
+        "--state", choices=[s.value for s in State], help="only orders with an item in this state"
+    )
+    lst.add_argument("--json", action="store_true")
+
+    show = sub.add_parser("show", help="one order with its items, history and actions")
+    show.add_argument("id", metavar="ID", help="the id from `add`, or the retailer's order number")
+    show.add_argument("--json", action="store_true")
+
+    mark = sub.add_parser("mark", help="record what happened to an order")
+    mark.add_argument("id", metavar="ID")
+    mark.add_argument(
+        "event",
+        choices=[e.value for e in Event],
+        metavar="EVENT",
+        help="one of: " + ", ".join(e.value for e in Event),
+    )
+    mark.add_argument("--on", type=_date, metavar="DATE", help="when it happened (default today)")
+    mark.add_argument(
+        "--item",
+        type=int,
+        action="append",
+        metavar="N",
+        help="only item N (1-based; repeat for several); default: every item it applies to",
+    )
+    mark.add_argument("--note", default="")
+
+    act = sub.add_parser("actions", help="what you can do about an order now, and by when")
+    act.add_argument("id", metavar="ID")
+    act.add_argument("--json", action="store_true")
+
+    due = sub.add_parser("due", help="deadlines in the next N days; exit 0 if any, 1 if none")
+    due.add_argument("--days", type=int, default=7)
+    due.add_argument("--json", action="store_true")
+
+    sub.add_parser("undo", help="undo the last change")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return _open_app(args)
+        from unship.store.repository import OrderBook
+
+        with OrderBook(_db_path(args), today=args.today) as book:
+            return COMMANDS[args.command](book, args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # every error a person can cause ends in one line
+        if not isinstance(error, _user_errors()):
+            raise
+        print(f"unship: {error}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    from unship.store.model import ModelError
+    from unship.store.money import MoneyError
+    from unship.store.policies import PolicyError
+    from unship.store.storage import StoreError
+
+    return (CliError, ModelError, MoneyError, PolicyError, StoreError)
+
+
+def _db_path(args: argparse.Namespace) -> Path | None:
+    if args.demo:
+        from unship.store.demo import demo_path
+
+        return demo_path(args.today)
+    return args.db
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    from unship.tui.app import run
+
+    return run(db=_db_path(args), today=args.today, demo=args.demo)
+
+
+# -- commands ----------------------------------------------------------------------------
+
+
+def cmd_add(book, args) -> int:
+    from unship.store.model import new_item, new_order
+    from unship.store.money import MoneyError, check_currency, to_minor
+
+    if len(args.item) != len(args.price):
+        raise CliError(
+            f"{len(args.item)} --item but {len(args.price)} --price: give one price per item"
+        )
+    try:
+        currency = check_currency(args.currency)
+    except MoneyError as error:
+        raise CliError(str(error)) from None
+    quantities = args.quantity or []
+    categories = args.category or []
+    items = []
+    for n, (title, price) in enumerate(zip(args.item, args.price, strict=True)):
+        try:
+            minor = to_minor(price, currency)
+        except MoneyError as error:
+            raise CliError(f"--price: {error}") from None
+        items.append(
+            new_item(
+                title,
+                minor,
+                quantity=quantities[n] if n < len(quantities) else 1,
+                category=book.policies.category(
+                    categories[n] if n < len(categories) else "general"
+                ),
+                seller=args.seller,
+            )
+        )
+    order = new_order(
+        args.retailer,
+        args.order_number,
+        args.ordered or book.today,
+        items,
+        currency=currency,
+        carrier=args.carrier,
+        tracking=args.tracking,
+        notes=args.notes,
+        today=book.today,
+    )
+    saved = book.add(order)
+    print(saved.id)
+    return EXIT_OK
+
+
+def cmd_list(book, args) -> int:
+    from unship.store.views import order_row
+
+    orders = book.orders()
+    if args.state:
+        orders = [o for o in orders if any(i.state.value == args.state for i in o.items)]
+    rows = [order_row(book, o) for o in orders]
+    if args.json:
+        _print_json(rows)
+        return EXIT_OK
+    if not rows:
+        print("No orders." if not args.state else f"No orders with an item {args.state}.")
+        return EXIT_OK
+    _print_table(
+        ["ID", "RETAILER", "ORDER", "TITLE", "TOTAL", "STATE", "NEXT DEADLINE"],
+        [
+            [
+                str(r["id"]),
+                r["retailer"],
+                r["order_number"],
+                _cut(r["title"], 32),
+                r["total"],
+                r["state"],
+                r["next_deadline_text"] or "-",
+            ]
+            for r in rows
+        ],
+        right={0, 4},
+    )
+    return EXIT_OK
+
+
+def cmd_show(book, args) -> int:
+    from unship.store.views import order_detail
+
+    order = book.find(args.id)
+    detail = order_detail(book, order)
+    if args.json:
+        _print_json(detail)
+        return EXIT_OK
+    print(f"{detail['retailer']} order {detail['order_number']}  (id {detail['id']})")
+    print(f"  ordered {detail['ordered_on']}  ·  {detail['total']}  ·  {detail['state']}")
+    if detail["carrier"] or detail["tracking"]:
+        print(f"  {detail['carrier'] or 'carrier?'} {detail['tracking']}")
+    if detail["order_link"]:
+        print(f"  {detail['order_link']}")
+    print("Items:")
+    for n, item in enumerate(detail["items"], 1):
+        print(
+            f"  {n}. {item['title']}  ×{item['quantity']}  {item['price_text']}  "
+            f"[{item['category']}]  {item['state']}"
+        )
+    print("History:")
+    for entry in detail["history"]:
+        which = f" (items {', '.join(map(str, entry['items']))})" if entry.get("items") else ""
+        note = f" - {entry['note']}" if entry.get("note") else ""
+        print(f"  {entry['on']}  {entry['event']}{which}{note}")
+    if detail["notes"]:
+        print("Notes:")
+        for line in detail["notes"].splitlines():
+            print(f"  {line}")
+    print("Actions:")
+    _print_actions(detail["actions"], item_count=len(detail["items"]))
+    return EXIT_OK
+
+
+def cmd_mark(book, args) -> int:
+    from unship.store.lifecycle import summary_state
+
+    items = [n - 1 for n in args.item] if args.item else None
+    order = book.record(args.id, args.event, args.on, items=items, note=args.note)
+    print(f"{order.id}\t{summary_state(order)}")
+    return EXIT_OK
+
+
+def cmd_actions(book, args) -> int:
+    order = book.find(args.id)
+    actions = [a.to_json(order) for a in book.actions(order)]
+    if args.json:
+        _print_json(actions)
+    else:
+        _print_actions(actions, item_count=len(order.items))
+    return EXIT_OK
+
+
+def cmd_due(book, args) -> int:
+    from unship.store.advice import day_text, days_left_text
+
+    if args.days < 0:
+        raise CliError("--days must be zero or more")
+    due = book.due(args.days)
+    rows = [
+        {
+            "id": order.id,
+            "retailer": order.retailer,
+            "order_number": order.order_number,
+            "title": order.short_title,
+            "action": d.action,
+            "label": d.label,
+            "deadline": d.day.isoformat(),
+            "days_left": d.days_left(book.today),
+            "overdue": d.overdue or d.day < book.today,
+            "reason": d.reason,
+        }
+        for order, d in due
+    ]
+    if args.json:
+        _print_json(rows)
+    elif rows:
+        _print_table(
+            ["DEADLINE", "LEFT", "ID", "ORDER", "WHAT", "TITLE"],
+            [
+                [
+                    day_text(date.fromisoformat(r["deadline"]), book.today),
+                    days_left_text(date.fromisoformat(r["deadline"]), book.today),
+                    str(r["id"]),
+                    r["order_number"],
+                    r["label"],
+                    _cut(r["title"], 30),
+                ]
+                for r in rows
+            ],
+            right={2},
+        )
+    else:
+        print(f"Nothing due in the next {args.days} days.")
+    return EXIT_OK if rows else EXIT_NONE_DUE
+
+
+def cmd_undo(book, args) -> int:
+    print(f"undone: {book.undo()}")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "add": cmd_add,
+    "list": cmd_list,
+    "show": cmd_show,
+    "mark": cmd_mark,
+    "actions": cmd_actions,
+    "due": cmd_due,
+    "undo": cmd_undo,
+}
+
+
+# -- output ------------------------------------------------------------------------------
+
+
+def _print_json(value) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _print_table(header: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> None:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        cells = [
+            str(cell).rjust(widths[i]) if i in right else str(cell).ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        print("  ".join(cells).rstrip())
+
+
+def _print_actions(actions: list[dict], *, item_count: int) -> None:
+    for a in actions:
+        mark = "✓" if a["available"] else "✗"
+        which = ""
+        if len(a["items"]) < item_count:
+            which = f" [item{'s' if len(a['items']) > 1 else ''} {', '.join(map(str, a['items']))}]"
+        print(f"  {mark} {a['label']}{which}: {a['reason']}")
+        if a["available"]:
+            for step in a["steps"]:
+                print(f"      - {step}")
+            if a["cost_note"]:
+                print(f"      ! {a['cost_note']}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    raise SystemExit(main())

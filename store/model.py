@@ -1,0 +1,294 @@
+"""The order book's records: orders, their items, and the dated history of what happened.
+
+Records are frozen dataclasses; edits make new records with `dataclasses.replace`.
+Money is in integer minor units, dates are `datetime.date` (stored as ISO text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from .money import MoneyError, check_currency, format_money
+from .text import FIELD_MAX, NOTE_MAX, TITLE_MAX, clean_line, clean_text
+
+
+class ModelError(ValueError):
+    """A record that would break the model: a clear message for a person."""
+
+
+class State(StrEnum):
+    """Where one item stands. The values are what the CLI and the data file use."""
+
+    ORDERED = "ordered"
+    CANCEL_REQUESTED = "cancel-requested"
+    CANCELLED = "cancelled"
+    SHIPPED = "shipped"
+    OUT_FOR_DELIVERY = "out-for-delivery"
+    DELIVERED = "delivered"
+    REFUSED = "refused"
+    RETURN_REQUESTED = "return-requested"
+    RETURN_SHIPPED = "return-shipped"
+    REFUNDED = "refunded"
+    KEPT = "kept"
+    PROBLEM = "problem"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    State.ORDERED: "ordered",
+    State.CANCEL_REQUESTED: "cancel requested",
+    State.CANCELLED: "cancelled",
+    State.SHIPPED: "in transit",
+    State.OUT_FOR_DELIVERY: "out for delivery",
+    State.DELIVERED: "delivered",
+    State.REFUSED: "refused",
+    State.RETURN_REQUESTED: "return started",
+    State.RETURN_SHIPPED: "return shipped",
+    State.REFUNDED: "refunded",
+    State.KEPT: "kept",
+    State.PROBLEM: "problem",
+}
+
+
+class Event(StrEnum):
+    """What can happen to an item; recording one moves the item to a new state."""
+
+    SHIPPED = "shipped"
+    OUT_FOR_DELIVERY = "out-for-delivery"
+    DELIVERED = "delivered"
+    CANCEL_REQUESTED = "cancel-requested"
+    CANCEL_FAILED = "cancel-failed"
+    CANCELLED = "cancelled"
+    REFUSED = "refused"
+    RETURN_REQUESTED = "return-requested"
+    RETURN_SHIPPED = "return-shipped"
+    REFUNDED = "refunded"
+    KEPT = "kept"
+    PROBLEM = "problem"
+
+
+def parse_date(value: str | date, *, what: str = "date") -> date:
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ModelError(f"{what}: {text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    title: str
+    price: int  # unit price, minor units of the order's currency
+    quantity: int = 1
+    category: str = "general"
+    seller: str = ""
+    state: State = State.ORDERED
+    # When each event last happened to this item (event value -> date).
+    dates: dict[str, date] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)  # e.g. asin, condition
+
+    def on(self, event: Event | str) -> date | None:
+        return self.dates.get(str(event))
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "title": self.title,
+            "price": self.price,
+            "quantity": self.quantity,
+            "category": self.category,
+            "state": self.state.value,
+            "dates": {k: v.isoformat() for k, v in self.dates.items()},
+        }
+        if self.seller:
+            data["seller"] = self.seller
+        if self.extra:
+            data["extra"] = dict(self.extra)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Item:
+        return cls(
+            title=data["title"],
+            price=int(data["price"]),
+            quantity=int(data.get("quantity", 1)),
+            category=data.get("category", "general"),
+            seller=data.get("seller", ""),
+            state=State(data.get("state", "ordered")),
+            dates={k: date.fromisoformat(v) for k, v in data.get("dates", {}).items()},
+            extra=dict(data.get("extra", {})),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    on: date
+    event: str  # an Event value, or "placed" / "edited" / "note"
+    items: tuple[int, ...] = ()  # indexes of the items it concerns; () for the whole order
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"on": self.on.isoformat(), "event": self.event}
+        if self.items:
+            data["items"] = list(self.items)
+        if self.note:
+            data["note"] = self.note
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> HistoryEntry:
+        return cls(
+            on=date.fromisoformat(data["on"]),
+            event=data["event"],
+            items=tuple(data.get("items", ())),
+            note=data.get("note", ""),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    retailer: str  # a policy key ("amazon") or a free name
+    order_number: str
+    ordered_on: date
+    items: tuple[Item, ...]
+    currency: str = "USD"
+    carrier: str = ""
+    tracking: str = ""
+    notes: str = ""
+    history: tuple[HistoryEntry, ...] = ()
+    id: int = 0  # given by the store; 0 until saved
+    source: str = "manual"
+    extra: dict[str, str] = field(default_factory=dict)  # e.g. website
+
+    @property
+    def total(self) -> int:
+        return sum(item.price * item.quantity for item in self.items)
+
+    @property
+    def total_text(self) -> str:
+        return format_money(self.total, self.currency)
+
+    @property
+    def short_title(self) -> str:
+        """'USB-C cable +2'."""
+        if not self.items:
+            return ""
+        first = self.items[0].title
+        more = len(self.items) - 1
+        return f"{first} +{more}" if more else first
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "retailer": self.retailer,
+            "order_number": self.order_number,
+            "ordered_on": self.ordered_on.isoformat(),
+            "currency": self.currency,
+            "items": [item.to_json() for item in self.items],
+            "history": [entry.to_json() for entry in self.history],
+            "source": self.source,
+        }
+        for key in ("carrier", "tracking", "notes"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
+        if self.extra:
+            data["extra"] = dict(self.extra)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], id: int = 0) -> Order:
+        return cls(
+            id=id,
+            retailer=data["retailer"],
+            order_number=data["order_number"],
+            ordered_on=date.fromisoformat(data["ordered_on"]),
+            currency=data.get("currency", "USD"),
+            items=tuple(Item.from_json(item) for item in data["items"]),
+            history=tuple(HistoryEntry.from_json(e) for e in data.get("history", ())),
+            carrier=data.get("carrier", ""),
+            tracking=data.get("tracking", ""),
+            notes=data.get("notes", ""),
+            source=data.get("source", "manual"),
+            extra=dict(data.get("extra", {})),
+        )
+
+
+def new_item(
+    title: str,
+    price: int,
+    *,
+    quantity: int = 1,
+    category: str = "general",
+    seller: str = "",
+    extra: dict[str, str] | None = None,
+) -> Item:
+    """An item as a person typed it: cleaned and checked."""
+    clean_title = clean_line(title, limit=TITLE_MAX)
+    if not clean_title:
+        raise ModelError("item title is empty")
+    if isinstance(price, bool) or not isinstance(price, int) or price < 0:
+        raise ModelError(f"price {price!r} must be zero or more")
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= 9999:
+        raise ModelError(f"quantity {quantity!r} must be a whole number from 1 to 9999")
+    cat = clean_line(category or "general", limit=40).lower().replace(" ", "-") or "general"
+    return Item(
+        title=clean_title,
+        price=price,
+        quantity=quantity,
+        category=cat,
+        seller=clean_line(seller, limit=FIELD_MAX),
+        extra={k: clean_line(v) for k, v in (extra or {}).items()},
+    )
+
+
+def new_order(
+    retailer: str,
+    order_number: str,
+    ordered_on: date,
+    items: list[Item] | tuple[Item, ...],
+    *,
+    currency: str = "USD",
+    carrier: str = "",
+    tracking: str = "",
+    notes: str = "",
+    source: str = "manual",
+    extra: dict[str, str] | None = None,
+    today: date | None = None,
+) -> Order:
+    """A new order, checked: every item starts as ordered on the order date."""
+    name = clean_line(retailer, limit=60)
+    if not name:
+        raise ModelError("retailer is empty")
+    number = clean_line(order_number, limit=FIELD_MAX)
+    if not number:
+        raise ModelError("order number is empty")
+    if not items:
+        raise ModelError("an order needs at least one item")
+    try:
+        currency = check_currency(currency)
+    except MoneyError as error:
+        raise ModelError(str(error)) from None
+    if not date(1990, 1, 1) <= ordered_on:
+        raise ModelError(f"order date {ordered_on.isoformat()} is too far in the past")
+    if today is not None and ordered_on > today:
+        raise ModelError(f"order date {ordered_on.isoformat()} is in the future")
+    placed = HistoryEntry(on=ordered_on, event="placed")
+    return Order(
+        retailer=name,
+        order_number=number,
+        ordered_on=ordered_on,
+        items=tuple(replace(item, state=State.ORDERED, dates={}) for item in items),
+        currency=currency,
+        carrier=clean_line(carrier, limit=40),
+        tracking=clean_line(tracking, limit=60).replace(" ", ""),
+        notes=clean_text(notes, limit=NOTE_MAX),
+        history=(placed,),
+        source=source,
+        extra={k: clean_line(v) for k, v in (extra or {}).items()},
+    )

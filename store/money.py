@@ -1,0 +1,89 @@
+"""Exact money: amounts are integers in the currency's minor unit, never floats."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+# ISO 4217 currencies whose minor unit is not 2 digits.
+_MINOR_DIGITS = {
+    "BIF": 0,
+    "CLP": 0,
+    "DJF": 0,
+    "GNF": 0,
+    "ISK": 0,
+    "JPY": 0,
+    "KMF": 0,
+    "KRW": 0,
+    "PYG": 0,
+    "RWF": 0,
+    "UGX": 0,
+    "UYI": 0,
+    "VND": 0,
+    "VUV": 0,
+    "XAF": 0,
+    "XOF": 0,
+    "XPF": 0,
+    "BHD": 3,
+    "IQD": 3,
+    "JOD": 3,
+    "KWD": 3,
+    "LYD": 3,
+    "OMR": 3,
+    "TND": 3,
+}
+_SYMBOLS = {"USD": "$", "CAD": "CA$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "INR": "₹"}
+_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+MAX_AMOUNT = Decimal("100000000")  # a hundred million: anything larger is a typo
+
+
+class MoneyError(ValueError):
+    """An amount or currency that cannot be stored."""
+
+
+def check_currency(code: str) -> str:
+    code = (code or "").strip().upper()
+    if not _CURRENCY_RE.match(code):
+        raise MoneyError(
+            f"{code or '(empty)'!r} is not a currency code (use three letters, e.g. USD)"
+        )
+    return code
+
+
+def minor_digits(currency: str) -> int:
+    return _MINOR_DIGITS.get(currency, 2)
+
+
+def to_minor(amount: str | Decimal | int, currency: str) -> int:
+    """Turn a plain decimal amount ("12.99") into minor units (1299), exactly."""
+    currency = check_currency(currency)
+    if isinstance(amount, float):
+        raise MoneyError("amounts are never floats; pass a string or Decimal")
+    try:
+        value = Decimal(str(amount).strip())
+    except (InvalidOperation, ValueError):
+        raise MoneyError(f"{str(amount)!r} is not an amount") from None
+    if not value.is_finite():
+        raise MoneyError(f"{str(amount)!r} is not an amount")
+    if value < 0:
+        raise MoneyError(f"{str(amount)!r} is negative: a price can't be below zero")
+    if value > MAX_AMOUNT:
+        raise MoneyError(f"{str(amount)!r} is too large for a price")
+    digits = minor_digits(currency)
+    scaled = value.scaleb(digits)
+    if scaled != scaled.to_integral_value():
+        raise MoneyError(f"{str(amount)!r} has too many decimals for {currency} (at most {digits})")
+    return int(scaled)
+
+
+def to_decimal(minor: int, currency: str) -> Decimal:
+    return Decimal(minor).scaleb(-minor_digits(currency))
+
+
+def format_money(minor: int, currency: str) -> str:
+    """`$12.99`, `¥1,200`, `12.500 KWD`."""
+    digits = minor_digits(currency)
+    value = to_decimal(minor, currency)
+    text = f"{value:,.{digits}f}"
+    symbol = _SYMBOLS.get(currency)
+    return f"{symbol}{text}" if symbol else f"{text} {currency}"

@@ -1,0 +1,362 @@
+"""The order book's API: the one way the TUI and the CLI read and change orders.
+
+Every change runs in one storage transaction (a process lock, a reload if another
+process changed the file, one atomic durable write) and leaves an undo record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.middlewares import Middleware
+from tinydb.table import Document
+
+from . import advice, lifecycle
+from .model import Event, ModelError, Order, State
+from .money import format_money
+from .paths import default_db_path
+from .policies import PolicyBook, default_book
+from .storage import DurableStorage, StoreError
+
+ORDERS = "orders"
+UNDO = "undo"
+UNDO_KEEP = 100
+
+
+class NotFoundError(StoreError):
+    pass
+
+
+class DuplicateOrderError(StoreError):
+    def __init__(self, existing: Order):
+        self.existing = existing
+        super().__init__(
+            f"{existing.retailer} order {existing.order_number} is already in the book "
+            f"(id {existing.id})"
+        )
+
+
+class NothingToUndoError(StoreError):
+    pass
+
+
+class _Batching(Middleware):
+    """Collects the writes of one transaction so that it costs a single durable write."""
+
+    def __init__(self, storage_cls=DurableStorage):
+        super().__init__(storage_cls)
+        self.pending: dict | None = None
+        self.depth = 0
+
+    def read(self):
+        if self.pending is not None:
+            return self.pending
+        return self.storage.read()
+
+    def write(self, data):
+        if self.depth:
+            self.pending = data
+        else:
+            self.storage.write(data)
+
+    def close(self):
+        self.storage.close()
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What matters now, for the header line."""
+
+    open_orders: int
+    due_soon: int  # deadlines in the next 7 days
+    overdue: int
+    refund_pending: dict[str, int]  # currency -> minor units
+
+    def refund_text(self) -> str:
+        if not self.refund_pending:
+            return format_money(0, "USD")
+        return " + ".join(format_money(v, c) for c, v in sorted(self.refund_pending.items()))
+
+
+class OrderBook:
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        policies: PolicyBook | None = None,
+        today: date | None = None,
+        lock_timeout: float = 5.0,
+    ):
+        self.path = Path(path) if path is not None else default_db_path()
+        self.policies = policies if policies is not None else default_book()
+        self._today = today
+        self._db = TinyDB(self.path, storage=_Batching(DurableStorage), lock_timeout=lock_timeout)
+        self._batch: _Batching = self._db.storage  # type: ignore[assignment]
+        self.storage: DurableStorage = self._batch.storage
+        self._orders: dict[int, Order] | None = None
+        self._source: object = None
+        self.orders()  # fail now, with a clear message, if the file can't be read
+
+    # -- time -------------------------------------------------------------------
+    @property
+    def today(self) -> date:
+        return self._today or date.today()
+
+    # -- reading ----------------------------------------------------------------
+    def _raw_orders(self) -> dict[str, Any]:
+        data = self._batch.read() or {}
+        return data.get(ORDERS, {})
+
+    def orders(self) -> list[Order]:
+        """Every order, oldest first. Cached until the file changes."""
+        raw = self._raw_orders()
+        if self._orders is None or raw is not self._source:
+            self._orders = {int(k): Order.from_json(v, id=int(k)) for k, v in raw.items()}
+            self._source = raw
+        return list(self._orders.values())
+
+    def changed_on_disk(self) -> bool:
+        """Another process wrote the file since we last read it (cheap: one stat)."""
+        return self.storage.changed_on_disk()
+
+    def get(self, order_id: int) -> Order:
+        self.orders()
+        assert self._orders is not None
+        try:
+            return self._orders[int(order_id)]
+        except (KeyError, ValueError):
+            raise NotFoundError(f"no order with id {order_id}") from None
+
+    def find(self, ref: str | int) -> Order:
+        """An order by its id or by the retailer's order number."""
+        text = str(ref).strip()
+        if text.isdigit():
+            with contextlib.suppress(NotFoundError):
+                return self.get(int(text))
+        matches = [o for o in self.orders() if o.order_number.lower() == text.lower()]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            ids = ", ".join(str(o.id) for o in matches)
+            raise NotFoundError(f"{text} matches several orders (ids {ids}): use the id")
+        raise NotFoundError(f"no order with id or order number {text!r}")
+
+    def find_duplicate(self, retailer: str, order_number: str) -> Order | None:
+        key = self.policies.retailer_key(retailer)
+        number = order_number.strip().lower()
+        for order in self.orders():
+            if order.order_number.lower() == number and (
+                self.policies.retailer_key(order.retailer) == key
+            ):
+                return order
+        return None
+
+    def retailer_name(self, name: str) -> str:
+        """The retailer's proper name when unship knows it ('amazon.ca' -> 'Amazon')."""
+        policy = self.policies.retailer(name)
+        return policy.name if policy.key != "other" else name
+
+    # -- advice -----------------------------------------------------------------
+    def actions(self, order: Order) -> list[advice.Action]:
+        return advice.order_actions(order, self.policies, self.today)
+
+    def next_deadline(self, order: Order) -> advice.Deadline | None:
+        return advice.next_deadline(order, self.policies, self.today)
+
+    def due(self, days: int = 7) -> list[tuple[Order, advice.Deadline]]:
+        """Deadlines up to `days` from today (overdue ones included), soonest first."""
+        horizon = self.today + timedelta(days=days)
+        out = [
+            (order, d)
+            for order in self.orders()
+            for d in advice.deadlines(order, self.policies, self.today)
+            if d.day <= horizon
+        ]
+        return sorted(out, key=lambda pair: (pair[1].day, pair[0].id))
+
+    def overview(self) -> Overview:
+        today, horizon = self.today, self.today + timedelta(days=7)
+        open_orders = due_soon = overdue = 0
+        pending: dict[str, int] = {}
+        for order in self.orders():
+            if lifecycle.is_open(order):
+                open_orders += 1
+            for d in advice.deadlines(order, self.policies, today):
+                if d.overdue or d.day < today:
+                    overdue += 1
+                elif d.day <= horizon:
+                    due_soon += 1
+            for item in order.items:
+                if item.state in lifecycle.REFUND_PENDING_STATES:
+                    pending[order.currency] = (
+                        pending.get(order.currency, 0) + item.price * item.quantity
+                    )
+        return Overview(open_orders, due_soon, overdue, pending)
+
+    # -- changing ---------------------------------------------------------------
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        with self.storage.transaction():
+            self._batch.depth += 1
+            try:
+                yield
+                data = self._batch.pending
+            finally:
+                self._batch.depth -= 1
+                self._batch.pending = None
+            if data is not None:
+                self.storage.write(data)
+
+    def _change(self, description: str, change: Callable[[], dict[int, Order | None]]) -> None:
+        """Run `change` (which returns {id: new order or None to delete}) as one undoable write."""
+        with self._transaction():
+            self.orders()  # refresh from disk inside the lock
+            before_orders = dict(self._orders or {})
+            after = change()
+            table = self._db.table(ORDERS, cache_size=0)
+            for order_id, order in after.items():
+                if order is None:
+                    table.remove(doc_ids=[order_id])
+                else:
+                    table.upsert(Document(order.to_json(), doc_id=order_id))
+            before = {
+                str(i): (before_orders[i].to_json() if i in before_orders else None) for i in after
+            }
+            self._push_undo(description, before)
+
+    def _push_undo(self, description: str, before: dict[str, Any]) -> None:
+        undo = self._db.table(UNDO, cache_size=0)
+        entry = {
+            "description": description,
+            "at": datetime.now().isoformat(timespec="seconds"),
+            "before": before,
+        }
+        ids = sorted(int(k) for k in (self._batch.read() or {}).get(UNDO, {}))
+        next_id = (ids[-1] + 1) if ids else 1
+        undo.insert(Document(entry, doc_id=next_id))
+        if len(ids) + 1 > UNDO_KEEP:
+            undo.remove(doc_ids=ids[: len(ids) + 1 - UNDO_KEEP])
+
+    def _next_order_id(self) -> int:
+        raw = self._raw_orders()
+        return max((int(k) for k in raw), default=0) + 1
+
+    def add(self, order: Order, *, allow_duplicate: bool = False) -> Order:
+        """Store a new order; refuses the same order number at the same retailer twice."""
+        saved: list[Order] = []
+
+        def change() -> dict[int, Order | None]:
+            if not allow_duplicate:
+                existing = self.find_duplicate(order.retailer, order.order_number)
+                if existing is not None:
+                    raise DuplicateOrderError(existing)
+            new = replace(
+                order, id=self._next_order_id(), retailer=self.retailer_name(order.retailer)
+            )
+            saved.append(new)
+            return {new.id: new}
+
+        self._change(f"add {order.retailer} order {order.order_number}", change)
+        return saved[0]
+
+    def record(
+        self,
+        ref: str | int,
+        event: Event | str,
+        on: date | None = None,
+        *,
+        items: list[int] | None = None,
+        note: str = "",
+    ) -> Order:
+        """Record that `event` happened (on `on`, default today) and move the items on."""
+        saved: list[Order] = []
+
+        def change() -> dict[int, Order | None]:
+            order = self.find(ref)
+            new = lifecycle.record(
+                order, event, on or self.today, items=items, note=note, today=self.today
+            )
+            saved.append(new)
+            return {order.id: new}
+
+        order = self.find(ref)
+        self._change(f"mark {order.order_number} {Event(event).value}", change)
+        return saved[0]
+
+    def update(self, order: Order, description: str = "") -> Order:
+        """Replace an order's editable fields (notes, tracking, ...)."""
+        if not order.id:
+            raise ModelError("the order has not been saved yet")
+
+        def change() -> dict[int, Order | None]:
+            self.get(order.id)  # still there?
+            return {order.id: order}
+
+        self._change(description or f"edit {order.order_number}", change)
+        return order
+
+    def delete(self, ref: str | int) -> Order:
+        order = self.find(ref)
+        self._change(f"delete {order.order_number}", lambda: {order.id: None})
+        return order
+
+    def replace_all(self, changes: dict[int, Order | None], description: str) -> None:
+        """Several orders in one undoable write (imports); id 0 means a new order."""
+
+        def change() -> dict[int, Order | None]:
+            out: dict[int, Order | None] = {}
+            next_id = self._next_order_id()
+            for order_id, order in sorted(changes.items(), key=lambda kv: -kv[0]):
+                if order_id <= 0 and order is not None:
+                    order = replace(order, id=next_id)
+                    order_id, next_id = next_id, next_id + 1
+                out[order_id] = order
+            return out
+
+        self._change(description, change)
+
+    # -- undo -------------------------------------------------------------------
+    def undo_entries(self) -> list[dict[str, Any]]:
+        raw = (self._batch.read() or {}).get(UNDO, {})
+        return [raw[k] for k in sorted(raw, key=int, reverse=True)]
+
+    def undo(self) -> str:
+        """Undo the last change; returns what was undone."""
+        with self._transaction():
+            self.orders()
+            raw = (self._batch.read() or {}).get(UNDO, {})
+            if not raw:
+                raise NothingToUndoError("nothing to undo")
+            last = max(raw, key=int)
+            entry = raw[last]
+            table = self._db.table(ORDERS, cache_size=0)
+            for order_id, data in entry["before"].items():
+                if data is None:
+                    table.remove(doc_ids=[int(order_id)])
+                else:
+                    table.upsert(Document(data, doc_id=int(order_id)))
+            self._db.table(UNDO, cache_size=0).remove(doc_ids=[int(last)])
+            return entry["description"]
+
+    def clear_undo(self) -> None:
+        with self._transaction():
+            self._db.drop_table(UNDO)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> OrderBook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def states() -> list[str]:
+    return [s.value for s in State]
