@@ -262,7 +262,7 @@ class OrderBook:
             saved.append(new)
             return {new.id: new}
 
-        self._change(f"add {order.retailer} order {order.order_number}", change)
+        self._change(f"add {self.retailer_name(order.retailer)} order {order.order_number}", change)
         return saved[0]
 
     def record(

@@ -85,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     lst = sub.add_parser("list", help="list orders")
     lst.add_argument(
-        "--state", choices=[s.value for s in State], help="only orders with an item in this state"
+        "--state",
+        choices=[s.value for s in State],
+        metavar="STATE",
+        help="only orders with an item in this state: " + ", ".join(s.value for s in State),
     )
     lst.add_argument("--json", action="store_true")
 

@@ -1,0 +1,244 @@
+"""The advice engine: what applies in each state, why not, and by when."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from unship.store import policies
+from unship.store.advice import day_text, days_left_text, order_actions
+from unship.store.lifecycle import TransitionError, record
+from unship.store.model import Event, State, new_item, new_order
+
+BOOK = policies.load()
+TODAY = date(2026, 11, 28)
+
+
+def make(retailer="Amazon", category="general", seller="", events=(), ordered=date(2026, 5, 1)):
+    o = new_order(
+        retailer,
+        "113-1234567-1234567",
+        ordered,
+        [new_item("Widget", 2500, category=category, seller=seller)],
+    )
+    for event, day in events:
+        o = record(o, event, day)
+    return o
+
+
+def actions(o, today=TODAY):
+    return {a.action: a for a in order_actions(o, BOOK, today)}
+
+
+def test_ordered_can_be_cancelled_not_refused_or_returned():
+    a = actions(make(ordered=TODAY))
+    assert a["cancel"].available and a["cancel"].event == "cancel-requested"
+    assert "Your Orders > the order > Cancel items" in a["cancel"].steps
+    assert not a["refuse"].available and a["refuse"].reason == "not shipped yet: cancel instead"
+    assert not a["return"].available
+    assert a["mark-shipped"].event == "shipped"
+
+
+def test_third_party_seller_must_approve():
+    a = actions(make(ordered=TODAY, seller="Gadget Hut"))
+    assert a["cancel"].available and "seller" in a["cancel"].reason
+    assert any("seller must approve" in s for s in a["cancel"].steps)
+
+
+def test_shipped_cannot_be_cancelled_and_says_when():
+    a = actions(make(events=[("shipped", date(2026, 11, 21))]))
+    assert not a["cancel"].available
+    assert a["cancel"].reason == "can't cancel: shipped on 21 Nov"
+    assert a["refuse"].available and a["refuse"].event == "refused"
+    assert "not delivered yet" in a["return"].reason
+
+
+def test_failed_cancel_says_what_to_do_instead():
+    o = make(events=[("cancel-requested", date(2026, 11, 20)), ("shipped", date(2026, 11, 21))])
+    a = actions(o)
+    assert "came too late" in a["cancel"].reason and "refuse" in a["cancel"].reason
+    assert a["refuse"].available
+    o2 = make(
+        events=[("cancel-requested", date(2026, 11, 20)), ("cancel-failed", date(2026, 11, 21))]
+    )
+    assert "failed" in actions(o2)["cancel"].reason
+
+
+def test_cancel_requested_waits_for_confirmation():
+    a = actions(make(events=[("cancel-requested", date(2026, 11, 27))]))
+    assert not a["cancel"].available and "wait for the confirmation" in a["cancel"].reason
+    assert {"mark-cancelled", "cancel-failed"} <= set(a)
+
+
+def test_out_for_delivery_can_be_refused():
+    o = make(events=[("shipped", date(2026, 11, 26)), ("out-for-delivery", TODAY)])
+    assert actions(o)["refuse"].available
+
+
+def test_delivered_return_window_with_deadline_and_cost_note():
+    o = make(events=[("shipped", date(2026, 10, 1)), ("delivered", date(2026, 10, 3))])
+    a = actions(o, today=date(2026, 10, 10))
+    assert a["return"].available
+    assert a["return"].deadline == date(2026, 11, 2)
+    assert a["return"].reason == "return by 2 Nov, 23 days left (check with the retailer)"
+    assert "Return shipping may be charged" in a["return"].cost_note
+    assert any("Unopened" in s for s in a["return"].steps)
+    assert not a["cancel"].available and not a["refuse"].available
+
+
+def test_return_window_closes():
+    o = make(events=[("shipped", date(2026, 10, 1)), ("delivered", date(2026, 10, 3))])
+    a = actions(o, today=date(2026, 11, 3))
+    assert not a["return"].available
+    assert a["return"].reason == "can't return: the return window closed on 2 Nov"
+    assert a["keep"].available and a["keep"].reason == "the return window is over"
+
+
+def test_holiday_extension_for_items_shipped_in_november():
+    o = make(events=[("shipped", date(2026, 11, 21)), ("delivered", date(2026, 11, 23))])
+    assert actions(o)["return"].deadline == date(2027, 1, 31)
+
+
+def test_non_returnable_category():
+    o = make(
+        category="grocery",
+        events=[("shipped", date(2026, 11, 20)), ("delivered", date(2026, 11, 21))],
+    )
+    a = actions(o)
+    assert not a["return"].available
+    assert (
+        a["return"].reason == "can't return: groceries and perishables can't be returned (Amazon)"
+    )
+
+
+def test_category_window_and_aliases():
+    o = make(
+        category="Amazon Renewed",
+        events=[("shipped", date(2026, 6, 1)), ("delivered", date(2026, 6, 2))],
+    )
+    assert actions(o, today=date(2026, 6, 10))["return"].deadline == date(2026, 8, 31)
+    o = make("Best Buy", events=[("shipped", date(2026, 6, 1)), ("delivered", date(2026, 6, 2))])
+    assert actions(o, today=date(2026, 6, 3))["return"].deadline == date(2026, 6, 17)
+    o = make(
+        "Target",
+        category="phones",
+        events=[("shipped", date(2026, 6, 1)), ("delivered", date(2026, 6, 2))],
+    )
+    assert actions(o, today=date(2026, 6, 3))["return"].deadline == date(2026, 6, 16)
+
+
+def test_return_requested_then_shipped_then_refund_expected_and_overdue():
+    base = [("shipped", date(2026, 10, 1)), ("delivered", date(2026, 10, 3))]
+    o = make(events=[*base, ("return-requested", date(2026, 10, 10))])
+    a = actions(o, today=date(2026, 10, 11))
+    assert not a["return"].available and "already started" in a["return"].reason
+    assert a["return-shipped"].deadline == date(2026, 11, 2)
+    o = record(o, "return-shipped", date(2026, 10, 12))
+    a = actions(o, today=date(2026, 10, 13))
+    assert a["expect-refund"].deadline == date(2026, 10, 26) and not a["expect-refund"].overdue
+    a = actions(o, today=date(2026, 10, 30))
+    assert a["expect-refund"].overdue and "overdue" in a["expect-refund"].reason
+
+
+def test_refused_expects_a_refund():
+    o = make(events=[("shipped", date(2026, 11, 20)), ("refused", date(2026, 11, 22))])
+    a = actions(o)
+    assert a["expect-refund"].available and a["expect-refund"].event == "refunded"
+    assert a["refuse"].reason == "already refused on 22 Nov"
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_every_state_gets_the_three_decisions_with_reasons(state):
+    paths = {
+        State.ORDERED: [],
+        State.CANCEL_REQUESTED: ["cancel-requested"],
+        State.CANCELLED: ["cancelled"],
+        State.SHIPPED: ["shipped"],
+        State.OUT_FOR_DELIVERY: ["shipped", "out-for-delivery"],
+        State.DELIVERED: ["shipped", "delivered"],
+        State.REFUSED: ["shipped", "refused"],
+        State.RETURN_REQUESTED: ["shipped", "delivered", "return-requested"],
+        State.RETURN_SHIPPED: ["shipped", "delivered", "return-requested", "return-shipped"],
+        State.REFUNDED: ["shipped", "refused", "refunded"],
+        State.KEPT: ["shipped", "delivered", "kept"],
+        State.PROBLEM: ["shipped", "problem"],
+    }
+    o = make(
+        ordered=date(2026, 11, 20),
+        events=[(e, date(2026, 11, 21 + n)) for n, e in enumerate(paths[state])],
+    )
+    assert o.items[0].state is state
+    a = actions(o)
+    for decision in ("cancel", "refuse", "return"):
+        assert a[decision].reason, decision
+    for action in a.values():
+        if action.event:
+            # what an action offers to record is always a legal move from here
+            try:
+                record(o, action.event, TODAY)
+            except TransitionError as error:  # pragma: no cover - the assertion explains
+                pytest.fail(f"{action.action} offers {action.event}: {error}")
+
+
+def test_multi_item_actions_are_merged_by_items():
+    o = new_order(
+        "Amazon", "1", date(2026, 11, 20), [new_item("a", 1), new_item("b", 1), new_item("c", 1)]
+    )
+    o = record(o, "shipped", date(2026, 11, 21), items=[0])
+    acts = order_actions(o, BOOK, TODAY)
+    cancel = [x for x in acts if x.action == "cancel" and x.available]
+    assert len(cancel) == 1 and cancel[0].items == (1, 2)
+    refuse = [x for x in acts if x.action == "refuse" and x.available]
+    assert refuse[0].items == (0,)
+    assert acts[0].available  # available first
+
+
+def test_day_texts():
+    assert day_text(date(2026, 12, 23), TODAY) == "23 Dec"
+    assert day_text(date(2027, 1, 2), TODAY) == "2 Jan 2027"
+    assert days_left_text(TODAY, TODAY) == "today"
+    assert days_left_text(TODAY + timedelta(days=1), TODAY) == "1 day left"
+    assert days_left_text(TODAY - timedelta(days=3), TODAY) == "3 days overdue"
+
+
+EVENTS = st.sampled_from(list(Event))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    steps=st.lists(st.tuples(EVENTS, st.integers(0, 20)), max_size=12),
+    retailer=st.sampled_from(["Amazon", "Walmart", "Target", "Best Buy", "eBay", "Corner Shop"]),
+    category=st.sampled_from(
+        ["general", "electronics", "grocery", "renewed", "phones", "gift card"]
+    ),
+    look=st.integers(0, 200),
+)
+def test_properties_of_the_advice(steps, retailer, category, look):
+    o = make(retailer=retailer, category=category, ordered=date(2026, 1, 1))
+    day = date(2026, 1, 1)
+    for event, gap in steps:
+        day += timedelta(days=gap)
+        with contextlib.suppress(TransitionError):  # impossible events are simply refused
+            o = record(o, event, day)
+    today = day + timedelta(days=look)
+    item = o.items[0]
+    a = actions(o, today)
+    shipped = any(k in item.dates for k in ("shipped", "out-for-delivery", "delivered"))
+    if shipped:
+        assert not a["cancel"].available, "cancel offered after shipment"
+    if a["return"].available:
+        assert item.state is State.DELIVERED, "return offered before delivery"
+        assert a["return"].deadline is not None and today <= a["return"].deadline
+        assert BOOK.retailer(retailer).rule_for(BOOK.category(category)).returnable
+    if item.state is State.DELIVERED and "delivered" in item.dates:
+        policy = BOOK.retailer(retailer)
+        last = policy.return_by(
+            BOOK.category(category), item.dates["delivered"], item.dates.get("shipped")
+        )
+        if today > last:
+            assert not a["return"].available, "return offered after its window"
+    if a["refuse"].available:
+        assert item.state in (State.SHIPPED, State.OUT_FOR_DELIVERY)

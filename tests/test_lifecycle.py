@@ -1,0 +1,110 @@
+"""The item lifecycle: every listed transition works, everything else is refused."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from unship.store import lifecycle
+from unship.store.lifecycle import TRANSITIONS, TransitionError, record, summary_state
+from unship.store.model import Event, State, new_item, new_order
+
+ORDERED_ON = date(2026, 11, 1)
+
+
+def order(*titles: str):
+    items = [new_item(t, 1000) for t in titles or ("Thing",)]
+    return new_order("Amazon", "113-1234567-1234567", ORDERED_ON, items)
+
+
+def test_every_state_has_a_row():
+    assert set(TRANSITIONS) == set(State)
+
+
+@pytest.mark.parametrize(
+    ("state", "event"),
+    [(s, e) for s in State for e in Event],
+    ids=lambda v: v.value,
+)
+def test_transition_table_is_the_only_truth(state, event):
+    if event in TRANSITIONS[state]:
+        assert lifecycle.next_state(state, event) == TRANSITIONS[state][event]
+    else:
+        with pytest.raises(TransitionError, match=f"can't mark {event.value}"):
+            lifecycle.next_state(state, event)
+
+
+def test_delivered_cannot_go_back_to_ordered_or_be_cancelled():
+    o = record(order(), "shipped", ORDERED_ON + timedelta(days=1))
+    o = record(o, "delivered", ORDERED_ON + timedelta(days=2))
+    with pytest.raises(TransitionError, match="the item is delivered"):
+        record(o, "cancelled", ORDERED_ON + timedelta(days=3))
+    assert not any(
+        State.ORDERED in TRANSITIONS[s].values() for s in State if s is not State.CANCEL_REQUESTED
+    )
+
+
+def test_refund_before_anything_happened_is_refused():
+    with pytest.raises(TransitionError, match="can't mark refunded: the item is ordered"):
+        record(order(), "refunded", ORDERED_ON)
+
+
+def test_dates_cannot_go_backwards_or_before_the_order():
+    o = record(order(), "shipped", ORDERED_ON + timedelta(days=5))
+    with pytest.raises(TransitionError, match="last event was on 2026-11-06"):
+        record(o, "delivered", ORDERED_ON + timedelta(days=2))
+    with pytest.raises(TransitionError, match="before the order date"):
+        record(order(), "shipped", ORDERED_ON - timedelta(days=1))
+    with pytest.raises(TransitionError, match="in the future"):
+        record(order(), "shipped", date(2026, 12, 1), today=date(2026, 11, 28))
+
+
+def test_unknown_event_is_named():
+    with pytest.raises(TransitionError, match="unknown event 'teleported'"):
+        record(order(), "teleported", ORDERED_ON)
+
+
+def test_event_applies_to_every_item_it_can_and_history_says_which():
+    o = order("a", "b")
+    o = record(o, "cancelled", ORDERED_ON, items=[0])
+    o = record(o, "shipped", ORDERED_ON + timedelta(days=1))  # only b can ship
+    assert [i.state for i in o.items] == [State.CANCELLED, State.SHIPPED]
+    assert o.history[-1].items == (1,)
+    assert summary_state(o) == "1 cancelled, 1 in transit"
+
+
+def test_bad_item_index():
+    with pytest.raises(TransitionError, match="there is no item 3"):
+        record(order("a", "b"), "shipped", ORDERED_ON, items=[2])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from(list(Event)), st.integers(0, 5), st.sampled_from([None, 0, 1])),
+        max_size=25,
+    )
+)
+def test_no_sequence_of_events_reaches_an_impossible_state(steps):
+    o = order("a", "b")
+    day = ORDERED_ON
+    for event, gap, item in steps:
+        day += timedelta(days=gap)
+        before = o
+        try:
+            o = record(o, event, day, items=None if item is None else [item])
+        except TransitionError:
+            assert o is before
+            continue
+        for old, new in zip(before.items, o.items, strict=True):
+            if old is not new:
+                # every change is a listed transition, dated no earlier than anything before it
+                assert TRANSITIONS[old.state][event] == new.state
+                assert new.dates[event.value] >= max(old.dates.values(), default=ORDERED_ON)
+        # a refunded, cancelled item never comes back to life except through listed moves
+        for it in o.items:
+            assert it.state in State
+            if it.state is State.ORDERED:
+                assert Event.SHIPPED.value not in it.dates and Event.DELIVERED.value not in it.dates
