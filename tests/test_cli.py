@@ -148,7 +148,7 @@ def test_due_exit_status_for_scripts(run):
         ),
         (
             ["add", "--retailer", "x", "--order-number", "2", "--item", "t", "--price", "abc"],
-            "not an amount",
+            "not a price",
         ),
         (
             ["add", "--retailer", "x", "--order-number", "2", "--item", "t", "--price", "1.999"],
@@ -171,6 +171,18 @@ def test_bad_input_is_one_line_and_changes_nothing(run, args, message):
     assert "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") <= 3  # argparse adds a usage line
     assert run.db.read_bytes() == before
+
+
+def test_quick_add_line(run):
+    oid = run("add", 'amazon 113-1234567-1234567 "USB-C cable" $12.99 yesterday 1Z999AA10123456784')
+    shown = json.loads(run("show", oid.stdout.strip(), "--json").stdout)
+    assert shown["items"][0]["title"] == "USB-C cable" and shown["items"][0]["price"] == 1299
+    assert shown["ordered_on"] == "2026-11-27"
+    assert shown["carrier"] == "UPS" and shown["tracking"] == "1Z999AA10123456784"
+    warned = run("add", "amazon 12345 mug 9.50", check=True)
+    assert "doesn't look like an Amazon order number" in warned.stderr
+    bad = run("add", "amazon 1-2-3", check=False)
+    assert bad.returncode == 2 and "quick add needs" in bad.stderr
 
 
 def test_undo(run):

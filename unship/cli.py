@@ -57,28 +57,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    add = sub.add_parser("add", help="log an order; prints its id")
-    add.add_argument("--retailer", required=True)
-    add.add_argument("--order-number", required=True)
+    add = sub.add_parser(
+        "add",
+        help="log an order; prints its id",
+        description="Log an order with options, or in one line: "
+        "unship add 'amazon 113-1234567-1234567 \"USB-C cable\" 12.99 yesterday'",
+    )
+    add.add_argument(
+        "line",
+        nargs="?",
+        metavar="LINE",
+        help='quick add: RETAILER ORDER-NUMBER "TITLE" [PRICE] [DATE] [TRACKING]',
+    )
+    add.add_argument("--retailer")
+    add.add_argument("--order-number")
     add.add_argument(
         "--item",
         action="append",
-        required=True,
         metavar="TITLE",
         help="an item's title (repeat for several items)",
     )
     add.add_argument(
         "--price",
         action="append",
-        required=True,
         metavar="P",
-        help="the unit price of each --item, in order (e.g. 12.99)",
+        help="the unit price of each --item, in order (12.99, $12.99, 12,99 €)",
     )
     add.add_argument("--quantity", action="append", type=int, metavar="N")
     add.add_argument("--category", action="append", metavar="K")
     add.add_argument("--seller", default="")
     add.add_argument("--currency", default="USD")
-    add.add_argument("--ordered", type=_date, metavar="DATE", help="order date (default today)")
+    add.add_argument(
+        "--ordered",
+        metavar="DATE",
+        help="order date: 2026-11-21, 21 Nov, yesterday, 3 days ago (default today)",
+    )
     add.add_argument("--carrier", default="")
     add.add_argument("--tracking", default="")
     add.add_argument("--notes", default="")
@@ -176,23 +189,51 @@ def _open_app(args: argparse.Namespace) -> int:
 def cmd_add(book, args) -> int:
     from unship.store.model import new_item, new_order
     from unship.store.money import MoneyError, check_currency, to_minor
+    from unship.store.parsing import detect_carrier, parse_date, parse_price, parse_quick
 
-    if len(args.item) != len(args.price):
-        raise CliError(
-            f"{len(args.item)} --item but {len(args.price)} --price: give one price per item"
+    titles, prices = list(args.item or []), list(args.price or [])
+    retailer, number, currency = args.retailer, args.order_number, args.currency
+    ordered = parse_date(args.ordered, book.today) if args.ordered else None
+    tracking = args.tracking
+    if args.line:
+        quick = parse_quick(args.line, book.today)
+        retailer, number = retailer or quick.retailer, number or quick.order_number
+        titles = titles or quick.titles
+        if not prices and quick.price is not None:
+            prices = [str(quick.price) + (f" {quick.currency}" if quick.currency else "")]
+        ordered = ordered or quick.ordered_on
+        tracking = tracking or quick.tracking
+    missing = [
+        name
+        for name, value in (
+            ("--retailer", retailer),
+            ("--order-number", number),
+            ("--item", titles),
+            ("--price", prices),
         )
+        if not value
+    ]
+    if missing:
+        raise CliError(f"add needs {', '.join(missing)} (or a quick-add LINE)")
+    if len(titles) != len(prices):
+        raise CliError(f"{len(titles)} --item but {len(prices)} --price: give one price per item")
     try:
-        currency = check_currency(args.currency)
+        currency = check_currency(currency)
     except MoneyError as error:
         raise CliError(str(error)) from None
     quantities = args.quantity or []
     categories = args.category or []
     items = []
-    for n, (title, price) in enumerate(zip(args.item, args.price, strict=True)):
+    for n, (title, price) in enumerate(zip(titles, prices, strict=True)):
+        amount, typed_currency = parse_price(price)
+        if typed_currency and typed_currency != currency:
+            if args.currency != "USD" or n:
+                raise CliError(f"price {price!r} is in {typed_currency}, the order in {currency}")
+            currency = check_currency(typed_currency)
         try:
-            minor = to_minor(price, currency)
+            minor = to_minor(amount, currency)
         except MoneyError as error:
-            raise CliError(f"--price: {error}") from None
+            raise CliError(f"price: {error}") from None
         items.append(
             new_item(
                 title,
@@ -204,20 +245,40 @@ def cmd_add(book, args) -> int:
                 seller=args.seller,
             )
         )
+    carrier = args.carrier
+    if tracking and not carrier and (guess := detect_carrier(tracking)):
+        carrier = guess.carrier
     order = new_order(
-        args.retailer,
-        args.order_number,
-        args.ordered or book.today,
+        retailer,
+        number,
+        ordered or book.today,
         items,
         currency=currency,
-        carrier=args.carrier,
-        tracking=args.tracking,
+        carrier=carrier,
+        tracking=tracking,
         notes=args.notes,
         today=book.today,
     )
+    for warning in order_warnings(book, order):
+        print(f"unship: warning: {warning}", file=sys.stderr)
     saved = book.add(order)
     print(saved.id)
     return EXIT_OK
+
+
+def order_warnings(book, order) -> list[str]:
+    """Things that look wrong but may be right: said, never refused."""
+    from unship.store.parsing import detect_carrier
+
+    out = []
+    policy = book.policies.retailer(order.retailer)
+    if not policy.order_number_looks_right(order.order_number):
+        article = "an" if policy.name[:1].lower() in "aeiou" else "a"
+        out.append(f"{order.order_number} doesn't look like {article} {policy.name} order number")
+    guess = detect_carrier(order.tracking) if order.tracking else None
+    if guess is not None and guess.checksum_ok is False:
+        out.append(f"tracking number {order.tracking} fails its check digit: check it")
+    return out
 
 
 def cmd_list(book, args) -> int:

@@ -1,0 +1,283 @@
+"""Forgiving parsers for what people type: dates, prices, tracking numbers, a quick-add line.
+
+Each returns a value or raises ParseError with a message that names the problem in words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from .model import ModelError
+
+
+class ParseError(ModelError):
+    pass
+
+
+_MONTHS = {
+    m: n
+    for n, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+_DAYS = {d: n for n, d in enumerate(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])}
+_AGO = re.compile(r"^(\d{1,5})\s*(d|day|days|w|week|weeks)\s+ago$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})\s*([a-z]{3})[a-z]*\.?(?:\s+(\d{4}))?$")
+_MONTH_DAY = re.compile(r"^([a-z]{3})[a-z]*\.?\s*(\d{1,2})(?:,?\s+(\d{4}))?$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def parse_date(text: str, today: date) -> date:
+    """'today', 'yesterday', '3 days ago', 'mon', '21 Nov', 'Nov 21 2025', '2026-11-21'.
+
+    A date without a year is the latest such date not after today (orders are in the past).
+    """
+    raw = " ".join(str(text).strip().lower().split())
+    if not raw:
+        raise ParseError("the date is empty")
+    if raw in ("today", "now", "t"):
+        return today
+    if raw in ("yesterday", "y"):
+        return today - timedelta(days=1)
+    if m := _AGO.match(raw):
+        n = int(m.group(1)) * (7 if m.group(2).startswith("w") else 1)
+        return today - timedelta(days=n)
+    if raw[:3] in _DAYS and raw in (raw[:3], _full_day(raw[:3])):
+        back = (today.weekday() - _DAYS[raw[:3]]) % 7
+        return today - timedelta(days=back)
+    if m := _ISO.match(raw):
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
+    for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
+        if m := pattern.match(raw):
+            month = _MONTHS.get(m.group(month_group))
+            if month is None:
+                break
+            day = int(m.group(day_group))
+            if m.group(3):
+                return _make(int(m.group(3)), month, day, text)
+            guess = _make(today.year, month, day, text, leap_ok=True)
+            if guess > today:
+                guess = _make(today.year - 1, month, day, text, leap_ok=True)
+            return guess
+    raise ParseError(
+        f"{text.strip()!r} is not a date (try 2026-11-21, 21 Nov, yesterday, 3 days ago, mon)"
+    )
+
+
+def _full_day(short: str) -> str:
+    return {
+        "mon": "monday",
+        "tue": "tuesday",
+        "wed": "wednesday",
+        "thu": "thursday",
+        "fri": "friday",
+        "sat": "saturday",
+        "sun": "sunday",
+    }[short]
+
+
+def _make(year: int, month: int, day: int, text: str, leap_ok: bool = False) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        if leap_ok and month == 2 and day == 29:
+            return date(year, 2, 28)
+        raise ParseError(f"{text.strip()} is not a date") from None
+
+
+_SYMBOLS = [
+    ("CA$", "CAD"),
+    ("C$", "CAD"),
+    ("A$", "AUD"),
+    ("US$", "USD"),
+    ("$", "USD"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("¥", "JPY"),
+    ("₹", "INR"),
+]
+_CODE = re.compile(r"\b([A-Za-z]{3})\b")
+
+
+def parse_price(text: str) -> tuple[Decimal, str | None]:
+    """'12.99', '$12.99', '12,99 €', '1,299.00', '1.299,00 EUR' -> (Decimal, currency or None)."""
+    raw = str(text).strip()
+    currency = None
+    for symbol, code in _SYMBOLS:
+        if symbol in raw:
+            currency = code
+            raw = raw.replace(symbol, "")
+            break
+    if m := _CODE.search(raw):
+        currency = m.group(1).upper()
+        raw = raw[: m.start()] + raw[m.end() :]
+    raw = raw.replace(" ", "").replace("\u00a0", "").replace("'", "")
+    if not raw:
+        raise ParseError(f"{text.strip()!r} is not a price")
+    if raw.startswith("-"):
+        raise ParseError(f"{text.strip()} is negative: a price can't be below zero")
+    if not re.fullmatch(r"[0-9.,]+", raw) or not re.search(r"\d", raw):
+        raise ParseError(f"{text.strip()!r} is not a price (try 12.99, $12.99 or 12,99 €)")
+    if "," in raw and "." in raw:
+        decimal_mark = "," if raw.rfind(",") > raw.rfind(".") else "."
+    elif "," in raw:
+        # 12,99 is a decimal comma; 1,299 is a thousands separator
+        decimal_mark = "," if re.search(r",\d{1,2}$", raw) and raw.count(",") == 1 else "."
+    else:
+        decimal_mark = "." if raw.count(".") == 1 and not re.search(r"\.\d{3}$", raw) else ","
+        if raw.count(".") == 1 and re.search(r"^\d{1,3}\.\d{3}$", raw):
+            decimal_mark = "."  # 1.299 reads as one dollar and change, as typed
+    thousands = "." if decimal_mark == "," else ","
+    grouped = raw.split(decimal_mark)
+    if len(grouped) > 2:
+        raise ParseError(f"{text.strip()!r} is not a price")
+    whole = grouped[0]
+    if thousands in whole and not re.fullmatch(rf"\d{{1,3}}(\{thousands}\d{{3}})+", whole):
+        raise ParseError(f"{text.strip()!r} is not a price (check the separators)")
+    number = whole.replace(thousands, "") + ("." + grouped[1] if len(grouped) == 2 else "")
+    if number.endswith(".") or not number:
+        raise ParseError(f"{text.strip()!r} is not a price")
+    try:
+        value = Decimal(number)
+    except InvalidOperation:
+        raise ParseError(f"{text.strip()!r} is not a price") from None
+    return value, currency
+
+
+# -- tracking numbers ----------------------------------------------------------------------
+
+
+def _ups_ok(number: str) -> bool:
+    body = number[2:17]
+    total = 0
+    for i, ch in enumerate(body):
+        value = int(ch) if ch.isdigit() else (ord(ch) - 63) % 10
+        total += value * (2 if i % 2 else 1)
+    return (10 - total % 10) % 10 == int(number[17]) if number[17].isdigit() else False
+
+
+def _s10_ok(number: str) -> bool:
+    digits = [int(c) for c in number[2:10]]
+    total = sum(d * w for d, w in zip(digits, [8, 6, 4, 2, 3, 5, 9, 7], strict=True))
+    check = 11 - total % 11
+    check = 5 if check == 11 else 0 if check == 10 else check
+    return check == int(number[10])
+
+
+def _mod10_usps(number: str) -> bool:
+    digits = [int(c) for c in number]
+    body, check = digits[:-1], digits[-1]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+@dataclass(frozen=True)
+class TrackingGuess:
+    carrier: str  # a key of the carriers in policies.json
+    checksum_ok: bool | None  # None: the format has no check digit we test
+
+
+_TRACKING = [
+    (re.compile(r"^1Z[0-9A-Z]{16}$"), "ups", _ups_ok),
+    (re.compile(r"^TB[ACM]\d{12}$"), "amazon", None),
+    (re.compile(r"^(9[1-5]\d{18,20})$"), "usps", _mod10_usps),
+    (re.compile(r"^[A-Z]{2}\d{9}[A-Z]{2}$"), "usps", _s10_ok),  # S10 international
+    (re.compile(r"^(\d{12}|\d{15}|\d{20,22})$"), "fedex", None),
+    (re.compile(r"^\d{10}$"), "dhl", None),
+]
+
+
+def detect_carrier(tracking: str) -> TrackingGuess | None:
+    """A guess at the carrier from the number's format (never a refusal: warn on a bad check)."""
+    number = re.sub(r"[\s-]", "", str(tracking)).upper()
+    for pattern, carrier, check in _TRACKING:
+        if pattern.match(number):
+            return TrackingGuess(carrier, check(number) if check else None)
+    return None
+
+
+# -- quick add -----------------------------------------------------------------------------
+
+
+@dataclass
+class QuickOrder:
+    retailer: str = ""
+    order_number: str = ""
+    titles: list[str] = field(default_factory=list)
+    price: Decimal | None = None
+    currency: str | None = None
+    ordered_on: date | None = None
+    tracking: str = ""
+
+
+_TOKEN = re.compile(r'"([^"]*)"|(?<!\w)\'([^\']*)\'(?!\w)|(\S+)')
+
+
+def parse_quick(line: str, today: date) -> QuickOrder:
+    """`amazon 113-1234567-1234567 "USB-C cable" 12.99 yesterday` -> its parts.
+
+    The retailer comes first and the order number second; then, in any order, a price, a
+    date, a tracking number and the title (quoted, or the words left over).
+    """
+    if line.count('"') % 2:  # single quotes may be apostrophes (Levi's)
+        raise ParseError("can't read that line: a quote is not closed")
+    found = [
+        (
+            m.group(1)
+            if m.group(1) is not None
+            else m.group(2)
+            if m.group(2) is not None
+            else m.group(3),
+            m.group(3) is None,
+        )
+        for m in _TOKEN.finditer(line)
+    ]
+    tokens = [text for text, _ in found]
+    quoted = {i - 2 for i, (_, q) in enumerate(found) if q}
+    if len(tokens) < 3:
+        raise ParseError('quick add needs at least: RETAILER ORDER-NUMBER "TITLE" [PRICE] [DATE]')
+    quick = QuickOrder(retailer=tokens[0], order_number=tokens[1])
+    rest = tokens[2:]
+    words: list[str] = []
+    i = 0
+    while i < len(rest):
+        token = rest[i]
+        if quick.ordered_on is None and i + 2 < len(rest) + 0 and rest[i + 2 : i + 3] == ["ago"]:
+            try:
+                quick.ordered_on = parse_date(" ".join(rest[i : i + 3]), today)
+                i += 3
+                continue
+            except ParseError:
+                pass
+        if i in quoted:
+            quick.titles.append(token)
+            i += 1
+            continue
+        if quick.ordered_on is None and " " not in token:
+            try:
+                quick.ordered_on = parse_date(token, today)
+                i += 1
+                continue
+            except ParseError:
+                pass
+        if quick.price is None and " " not in token and re.search(r"\d", token):
+            try:
+                quick.price, quick.currency = parse_price(token)
+                i += 1
+                continue
+            except ParseError:
+                pass
+        if not quick.tracking and " " not in token and detect_carrier(token):
+            quick.tracking = token
+            i += 1
+            continue
+        words.append(token)
+        i += 1
+    if words:
+        quick.titles.append(" ".join(words))
+    if not quick.titles:
+        raise ParseError("quick add: no item title (put it in quotes)")
+    return quick
