@@ -239,6 +239,7 @@ async def test_unticking_an_item_order_1(book):
         picker.focus()
         await pilot.press("end", "space")  # untick item 3
         assert sorted(picker.selected) == [0, 1]
+        assert "items 1, 2" in _text(app, "#items-chosen")
         await pilot.press("enter")  # Enter in the list records, it does not toggle
         await pilot.pause()
         states = [i.state for i in book.get(1).items]
@@ -379,6 +380,21 @@ async def test_keyboard_moves_the_highlight(book):
         await pilot.press("end")
         assert panel.highlighted == len(panel.actions) - 1
         assert not panel.current.available
+
+
+@pilot_test
+async def test_page_down_reaches_the_notes_at_80x24(book):
+    app, run = await _start(book, 15)
+    async with run as pilot:
+        await pilot.pause()
+        scroll = app.screen.query_one("#order-scroll")
+        assert scroll.scroll_y == 0
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown")
+        await pilot.pause()
+        assert scroll.scroll_y == scroll.max_scroll_y > 0
+        notes = app.screen.query_one("#order-notes")
+        assert notes.region.y < 23  # on screen, above the footer
+        assert isinstance(app.focused, ActionsPanel)
 
 
 @pilot_test

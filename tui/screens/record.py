@@ -136,6 +136,7 @@ class RecordDialog(ModalScreen[Recorded | None]):
                         id="items",
                         compact=True,
                     )
+                    yield Static("", markup=False, id="items-chosen")
                     yield Static("", markup=False, id="items-error", classes="field-error")
                 elif candidates:
                     i = candidates[0]
@@ -177,6 +178,23 @@ class RecordDialog(ModalScreen[Recorded | None]):
 
     def on_mount(self) -> None:
         self.query_one("#date", Input).focus()
+        self._show_chosen()
+
+    @on(SelectionList.SelectedChanged)
+    def _show_chosen(self) -> None:
+        """Say in words which items are ticked (the tick marks differ only by colour)."""
+        pickers = self.query(ItemPicker)
+        if not pickers:
+            return
+        chosen = sorted(pickers.first().selected)
+        words = (
+            "records it for item"
+            + ("s " if len(chosen) > 1 else " ")
+            + ", ".join(str(i + 1) for i in chosen)
+            if chosen
+            else "no item ticked"
+        )
+        self.query_one("#items-chosen", Static).update(Text(f"→ {words}", style="italic"))
 
     # -- reading the form ---------------------------------------------------------------
     def _value(self, input_id: str) -> str:

@@ -142,15 +142,14 @@ class ActionsPanel(VerticalGroup, can_focus=True):
         old = self.current
         self.actions = list(actions)
         self.remove_children()
-        rows = [
-            ActionRow(
-                a,
-                n,
-                action_title(a, order, today, shortcut=shortcuts.get(a.action, "")),
-                action_body(a),
+        keys = dict(shortcuts)
+        rows = []
+        for n, a in enumerate(self.actions):
+            # A key is shown on the one row it opens: the first available one of its kind.
+            key = keys.pop(a.action, "") if a.available and a.event else ""
+            rows.append(
+                ActionRow(a, n, action_title(a, order, today, shortcut=key), action_body(a))
             )
-            for n, a in enumerate(self.actions)
-        ]
         self._row_widgets = rows
         self.mount_all(rows)
         keep = 0

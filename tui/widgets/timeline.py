@@ -38,8 +38,8 @@ EVENT_WORDS = {
 
 DEADLINE_WORDS = {
     "return": "return window closes",
-    "return-shipped": "ship the return by",
-    "expect-refund": "refund expected by",
+    "return-shipped": "last day to ship the return",
+    "expect-refund": "refund due",
 }
 
 HEADLINE_WORDS = {
