@@ -524,6 +524,12 @@ def test_timeline_overdue_refund(book):
     assert "×" in bar.plain
 
 
+def test_timeline_not_returnable(book):
+    order = book.get(6)  # coffee: groceries can't be returned
+    text = headline(order, book.actions(order), TODAY).plain
+    assert text == "No return: groceries and perishables can't be returned (Amazon)"
+
+
 def test_timeline_nothing_left(book):
     order = book.get(13)  # kept
     assert headline(order, book.actions(order), TODAY).plain.startswith("Nothing left to do")

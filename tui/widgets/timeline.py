@@ -134,6 +134,14 @@ def headline(order: Order, actions: list[Action], today: date) -> Text:
         text = Text(f"{decision.label}: ", Style(bold=True))
         text.append(decision.reason)
         return text
+    blocked = next(
+        (a for a in actions if a.action == "return" and a.reason.startswith("can't return")),
+        None,
+    )
+    if blocked is not None:
+        text = Text("No return: ", Style(bold=True))
+        text.append(blocked.reason.removeprefix("can't return: "))
+        return text
     if not is_open(order):
         return Text(f"Nothing left to do: {summary_state(order)}", STYLE_GONE)
     return Text(f"No deadline yet: {summary_state(order)}")
