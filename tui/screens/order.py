@@ -1,0 +1,329 @@
+"""One order: header, items, the timeline of its deadlines, links, notes and the actions panel.
+
+`OrderScreen(order_id)` reads the order from `app.book`. Choosing an action opens the
+`RecordDialog` for it; after a change the screen redraws itself and posts `OrdersChanged`
+to the app. The app can ask for a redraw (after an undo, or a change from another process)
+with `refresh_order()` or by sending the screen an `OrdersChanged`.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from unship.store.advice import Action
+from unship.store.lifecycle import summary_state
+from unship.store.model import Order
+from unship.store.money import format_money
+from unship.store.repository import NotFoundError
+from unship.store.storage import StoreError
+from unship.store.text import clean_line, clean_text
+
+from ..messages import OrdersChanged
+from ..widgets.actions import ActionsPanel
+from ..widgets.timeline import Timeline
+from .record import RecordDialog, Recorded
+
+# The three decisions have their own keys, shown in the footer only when they apply.
+DECISION_KEYS = {"cancel": "x", "refuse": "f", "return": "r"}
+# From this many columns the actions get a column of their own.
+WIDE = 120
+
+
+class LinkLine(Static):
+    """'Order page  https://…': the URL shown in full (terminals without links) and clickable."""
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__("", markup=False, id=id, classes="link-line")
+        self.url = ""
+
+    def show(self, label: str, url: str) -> None:
+        self.url = url
+        self.display = bool(url)
+        text = Text(f"{label}  ", style="bold")
+        text.append(clean_line(url, limit=400), Style(link=url or None, underline=True))
+        self.update(text)
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        if self.url:
+            self.app.open_url(self.url)
+
+
+class OrderScreen(Screen):
+    """Everything about one order, and what can still be done about it."""
+
+    CSS_PATH = "../order.tcss"
+    # Focus goes to the actions panel without scrolling the header away (see on_mount).
+    AUTO_FOCUS = None
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="order.back"),
+        Binding("x", "decide('cancel')", "Cancel", id="order.cancel"),
+        Binding("f", "decide('refuse')", "Refuse", id="order.refuse"),
+        Binding("r", "decide('return')", "Return", id="order.return"),
+        Binding("c", "copy_number", "Copy #", id="order.copy-number"),
+        Binding("C", "copy_tracking", "Copy tracking #", id="order.copy-tracking", show=False),
+        Binding("o", "open_order", "Order page", id="order.open-order"),
+        Binding("t", "open_tracking", "Track", id="order.open-tracking"),
+    ]
+
+    def __init__(self, order_id: int) -> None:
+        super().__init__()
+        self.order_id = int(order_id)
+        self.order: Order | None = None
+        self.actions: list[Action] = []
+        self._gone = False
+        self._wide = False
+
+    # -- building ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        # Narrow: one scrolling column, the actions right after the items.
+        # Wide: the order on the left, the actions in their own scrolling column on the right.
+        self._wide = self.app.size.width >= WIDE
+        if self._wide:
+            with Horizontal(id="order-columns"):
+                with VerticalScroll(id="order-scroll"):
+                    yield from self._order_sections()
+                    yield from self._details_section()
+                with VerticalScroll(id="actions-scroll"):
+                    yield from self._actions_section()
+        else:
+            with VerticalScroll(id="order-scroll"):
+                yield from self._order_sections()
+                yield from self._actions_section()
+                yield from self._details_section()
+        yield Footer(compact=True)
+
+    def _order_sections(self) -> ComposeResult:
+        yield Static("", markup=False, id="order-header")
+        with Vertical(id="order-time", classes="section") as section:
+            section.border_title = "Time left"
+            yield Timeline(id="order-timeline")
+        with Vertical(id="order-items-box", classes="section") as section:
+            section.border_title = "Items"
+            yield Static("", markup=False, id="order-items")
+
+    def _actions_section(self) -> ComposeResult:
+        with Vertical(id="order-actions", classes="section") as section:
+            section.border_title = "Actions"
+            yield ActionsPanel(id="actions")
+
+    def _details_section(self) -> ComposeResult:
+        with Vertical(id="order-details", classes="section") as section:
+            section.border_title = "Tracking, links and notes"
+            yield Static("", markup=False, id="order-tracking")
+            yield LinkLine(id="link-tracking")
+            yield LinkLine(id="link-order")
+            yield Static("", markup=False, id="order-notes")
+
+    def on_mount(self) -> None:
+        self.refresh_order()
+        self.set_focus(self.query_one(ActionsPanel), scroll_visible=False)
+
+    async def on_resize(self, event: events.Resize) -> None:
+        if (event.size.width >= WIDE) != self._wide:
+            panel_had_focus = self.focused is None or isinstance(self.focused, ActionsPanel)
+            await self.recompose()
+            self.refresh_order()
+            if panel_had_focus:
+                self.set_focus(self.query_one(ActionsPanel), scroll_visible=False)
+
+    # -- showing ----------------------------------------------------------------------------
+    def refresh_order(self) -> None:
+        """Read the order again from the book and redraw; leave if it was deleted."""
+        book = self.app.book
+        try:
+            order = book.get(self.order_id)
+        except NotFoundError:
+            self._gone = True
+            self.notify(f"Order {self.order_id} is no longer in the book", markup=False)
+            if self.is_current:
+                self.dismiss()
+            return
+        except StoreError as error:
+            self.notify(
+                str(error), title="Could not read the order book", severity="error", markup=False
+            )
+            return
+        self.order = order
+        self.actions = book.actions(order)
+        today = book.today
+        self.query_one("#order-header", Static).update(self._header(order))
+        self.query_one(Timeline).show(order, self.actions, today)
+        self.query_one("#order-items", Static).update(self._items(order))
+        shortcuts = self._shortcuts()
+        self.query_one(ActionsPanel).show(order, self.actions, today, shortcuts)
+        self.query_one("#order-tracking", Static).update(self._tracking(order))
+        self.query_one("#link-tracking", LinkLine).show("Tracking page", self.tracking_link)
+        self.query_one("#link-order", LinkLine).show("Order page", self.order_link)
+        notes = clean_text(order.notes)
+        self.query_one("#order-notes", Static).update(
+            Text(notes) if notes else Text("No notes", style="dim")
+        )
+        self.refresh_bindings()
+
+    def _shortcuts(self) -> dict[str, str]:
+        """The decision keys for the actions that are available now."""
+        out: dict[str, str] = {}
+        for name, key in DECISION_KEYS.items():
+            if self._decision(name) is not None:
+                out[name] = key
+        return out
+
+    def _header(self, order: Order) -> Text:
+        text = Text()
+        text.append(clean_line(order.retailer), Style(bold=True))
+        text.append("  order ")
+        text.append(clean_line(order.order_number), Style(bold=True))
+        text.append(f"   [{summary_state(order)}]", Style(bold=True, reverse=True))
+        text.append("\nordered ")
+        text.append(f"{order.ordered_on.day} {order.ordered_on:%b %Y}")
+        text.append("  ·  total ")
+        text.append(order.total_text, Style(bold=True))
+        count = len(order.items)
+        text.append(f"  ·  {count} item{'s' if count != 1 else ''}  ·  id {order.id}", "dim")
+        return text
+
+    def _items(self, order: Order) -> Text:
+        text = Text()
+        for n, item in enumerate(order.items, 1):
+            if n > 1:
+                text.append("\n")
+            text.append(f"{n}. ", Style(bold=True))
+            text.append(clean_line(item.title, limit=300))
+            text.append("\n   ")
+            text.append(f"[{item.state.label}]", Style(bold=True))
+            text.append(f"  ×{item.quantity}  {format_money(item.price, order.currency)}")
+            text.append(f"  {clean_line(item.category, limit=40)}", Style(dim=True))
+            if item.seller:
+                text.append(f"  sold by {clean_line(item.seller, limit=60)}", Style(dim=True))
+        return text
+
+    def _tracking(self, order: Order) -> Text:
+        carrier = self.app.book.policies.carrier(order.carrier)
+        name = carrier.name if carrier else clean_line(order.carrier)
+        if not order.tracking:
+            return Text(
+                f"Carrier {name}: no tracking number yet" if name else "No tracking number yet",
+                style="dim",
+            )
+        text = Text("Tracking ", style="bold")
+        text.append(clean_line(order.tracking, limit=80))
+        if name:
+            text.append(f"  ({name})", Style(dim=True))
+        text.append("  C copies it", Style(dim=True, italic=True))
+        return text
+
+    @property
+    def tracking_link(self) -> str:
+        order = self.order
+        if order is None or not order.tracking:
+            return ""
+        carrier = self.app.book.policies.carrier(order.carrier)
+        return carrier.link(order.tracking) if carrier else ""
+
+    @property
+    def order_link(self) -> str:
+        if self.order is None:
+            return ""
+        return self.app.book.policies.retailer(self.order.retailer).order_link(
+            self.order.order_number
+        )
+
+    def _decision(self, name: str) -> Action | None:
+        return next((a for a in self.actions if a.action == name and a.available and a.event), None)
+
+    # -- keys -------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "decide":
+            return self._decision(str(parameters[0])) is not None
+        if action in ("copy_tracking",):
+            return bool(self.order and self.order.tracking)
+        if action == "open_tracking":
+            return bool(self.tracking_link)
+        if action == "open_order":
+            return bool(self.order_link)
+        return True
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.dismiss()
+
+    def action_decide(self, name: str) -> None:
+        action = self._decision(name)
+        if action is not None:
+            self.perform(action)
+
+    def action_copy_number(self) -> None:
+        if self.order is not None:
+            self.app.copy_to_clipboard(self.order.order_number)
+            self.notify(f"Copied order number {self.order.order_number}", markup=False)
+
+    def action_copy_tracking(self) -> None:
+        if self.order is not None and self.order.tracking:
+            self.app.copy_to_clipboard(self.order.tracking)
+            self.notify(f"Copied tracking number {self.order.tracking}", markup=False)
+
+    def action_open_order(self) -> None:
+        self._open(self.order_link)
+
+    def action_open_tracking(self) -> None:
+        self._open(self.tracking_link)
+
+    def _open(self, url: str) -> None:
+        if url:
+            self.app.open_url(url)
+            self.notify(f"Opening {url}", markup=False)
+
+    # -- doing ------------------------------------------------------------------------------
+    @on(ActionsPanel.Chosen)
+    def _chosen(self, message: ActionsPanel.Chosen) -> None:
+        message.stop()
+        self.perform(message.action)
+
+    def perform(self, action: Action) -> None:
+        """Record it (a dialog), open its link, or show its steps."""
+        if self.order is None:
+            return
+        if not action.available:
+            self.notify(
+                f"{action.label}: {action.reason}",
+                title="Not now",
+                severity="warning",
+                markup=False,
+            )
+        elif action.event:
+            self.app.push_screen(RecordDialog(self.order, action), callback=self._recorded)
+        elif action.link:
+            self._open(action.link)
+        else:
+            lines = [action.reason, *(f"{n}. {s}" for n, s in enumerate(action.steps, 1))]
+            self.notify("\n".join(lines), title=action.label, markup=False, timeout=10)
+
+    def _recorded(self, result: Recorded | None) -> None:
+        if result is None:
+            return
+        self.refresh_order()
+        order = result.order
+        self.app.post_message(
+            OrdersChanged(order.id, f"{result.words}: {order.retailer} {order.order_number}")
+        )
+        self.notify(f"Recorded: {result.words} (u to undo)", markup=False)
+
+    def on_orders_changed(self, message: OrdersChanged) -> None:
+        """The app tells this screen the book changed (an undo, another process)."""
+        message.stop()
+        if message.order_id in (0, self.order_id):
+            self.refresh_order()
+
+    def on_screen_resume(self) -> None:
+        if self._gone:
+            self.dismiss()
+        elif self.order is not None:
+            self.refresh_order()
