@@ -111,6 +111,7 @@ def parse(
     parsed = Parsed(FORMAT, unknown_columns=table.unknown)
     groups: dict[str, list[_Row]] = {}
     retailer = _retailer_cache(policies)
+    carrier_name = _carrier_cache(policies)
     for line, fields in table.rows:
         parsed.rows += 1
         if progress and parsed.rows % 500 == 0:
@@ -143,7 +144,7 @@ def parse(
             continue
         group.append(row)
     for order_id, rows in groups.items():
-        _build(parsed, order_id, rows, policies, retailer, today)
+        _build(parsed, order_id, rows, carrier_name, retailer, today)
     return parsed
 
 
@@ -199,12 +200,20 @@ def _retailer_cache(policies: PolicyBook) -> Callable[[str], str]:
     return name
 
 
-def _carrier_name(policies: PolicyBook, code: str) -> str:
-    carrier = policies.carrier(code.replace("_", " ")) or policies.carrier(code)
-    return carrier.name if carrier else code
+def _carrier_cache(policies: PolicyBook) -> Callable[[str], str]:
+    """'AMZN_CA' -> 'Amazon Logistics' (the export's code when unship does not know it)."""
+    cache: dict[str, str] = {}
+
+    def name(code: str) -> str:
+        if code not in cache:
+            carrier = policies.carrier(code.replace("_", " ")) or policies.carrier(code)
+            cache[code] = carrier.name if carrier else code
+        return cache[code]
+
+    return name
 
 
-def _build(parsed: Parsed, order_id, rows: list[_Row], policies, retailer, today) -> None:
+def _build(parsed: Parsed, order_id, rows: list[_Row], carrier_name, retailer, today) -> None:
     first = rows[0]
     shipments: list[tuple[str, str]] = []
     for row in rows:
@@ -215,14 +224,14 @@ def _build(parsed: Parsed, order_id, rows: list[_Row], policies, retailer, today
     for row in rows:
         item = row.item
         if len(shipments) > 1 and row.shipments:
-            text = ", ".join(f"{_carrier_name(policies, c)} {n}".strip() for c, n in row.shipments)
+            text = ", ".join(f"{carrier_name(c)} {n}".strip() for c, n in row.shipments)
             item = replace(item, extra={**item.extra, "shipment": clean_line(text)})
         items.append(item)
     carrier, tracking = shipments[0] if shipments else ("", "")
     extra = {"website": first.website} if first.website else {}
     if len(shipments) > 1:
         extra["shipments"] = clean_line(
-            "; ".join(f"{_carrier_name(policies, c)} {n}".strip() for c, n in shipments), limit=400
+            "; ".join(f"{carrier_name(c)} {n}".strip() for c, n in shipments), limit=400
         )
     try:
         order = new_order(
@@ -231,7 +240,7 @@ def _build(parsed: Parsed, order_id, rows: list[_Row], policies, retailer, today
             first.ordered_on,
             items,
             currency=first.currency,
-            carrier=_carrier_name(policies, carrier) if carrier else "",
+            carrier=carrier_name(carrier) if carrier else "",
             tracking=tracking,
             source=FORMAT,
             extra=extra,

@@ -14,7 +14,7 @@ from datetime import date, tzinfo
 from ..model import ModelError, new_item, new_order
 from ..money import MoneyError, check_currency
 from ..policies import PolicyBook
-from .amazon import _carrier_name, _retailer_cache
+from .amazon import _carrier_cache, _retailer_cache
 from .common import (
     Incoming,
     Parsed,
@@ -91,6 +91,7 @@ def parse(
     require(table, REQUIRED, "Amazon order report")
     parsed = Parsed(FORMAT, unknown_columns=table.unknown)
     retailer = _retailer_cache(policies)
+    carrier_name = _carrier_cache(policies)
     groups: dict[str, list[tuple[int, dict]]] = {}
     get = table.get
     for line, fields in table.rows:
@@ -158,7 +159,7 @@ def parse(
                 first["ordered_on"],
                 [r["item"] for _, r in rows],
                 currency=first["currency"],
-                carrier=_carrier_name(policies, carrier) if carrier else "",
+                carrier=carrier_name(carrier) if carrier else "",
                 tracking=tracking,
                 source=FORMAT,
                 extra={"website": first["website"]} if first["website"] else None,

@@ -180,13 +180,19 @@ def parse_day(text: str, what: str, tz: tzinfo | None = None) -> date:
     return moment.astimezone(tz).date()
 
 
-_AMOUNT_NOISE = re.compile(r"[A-Za-z$€£¥₹\s\u00a0]")
+# A currency sign or code before or after the number: $, CDN$, US$, EUR, 12,99 €.
+_AMOUNT = re.compile(
+    r"^(?P<sign>-?)\s*(?:[A-Z]{1,3}\s?)?[$€£¥₹]?\s*(?P<num>-?[\d.,]+)\s*(?:[$€£¥₹]|[A-Z]{3})?$"
+)
 
 
 def parse_amount(text: str, currency: str, what: str) -> int:
     """'$1,299.99', 'CDN$ 12.99', '12,99 €', "'-10.68'" -> minor units, exactly."""
     raw = text.strip()
-    value = _AMOUNT_NOISE.sub("", raw.strip("'"))
+    m = _AMOUNT.match(raw.strip("'").replace("\u00a0", " ").strip())
+    if not m:
+        raise RowError(f"{what}: {raw!r} is not an amount")
+    value = m.group("sign") + m.group("num")
     if "," in value and "." not in value and re.fullmatch(r"-?\d+,\d{1,2}", value):
         value = value.replace(",", ".")  # a decimal comma
     value = value.replace(",", "")

@@ -208,7 +208,7 @@ def order_rows(order: Order) -> list[dict[str, str]]:
         row = dict(common)
         row.update(
             title=item.title,
-            price=str(to_decimal(item.price, order.currency)),
+            price=format(to_decimal(item.price, order.currency), "f"),
             quantity=str(item.quantity),
             category=item.category,
             seller=item.seller,
