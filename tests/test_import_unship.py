@@ -125,7 +125,14 @@ def test_json_bad_orders_are_reported_by_position(tmp_path):
     data = {
         "format": "unship",
         "version": 1,
-        "orders": [good, {"retailer": "x"}, {**good, "ordered_on": "soon"}, good, 5],
+        "orders": [
+            good,
+            {"retailer": "x"},
+            {**good, "ordered_on": "soon"},
+            good,
+            5,
+            {**good, "order_number": "2", "items": [{"title": "a", "price": 12.5}]},
+        ],
     }
     with _book(tmp_path / "b.json") as b:
         result = importers.plan_text(b, json.dumps(data))
@@ -134,6 +141,7 @@ def test_json_bad_orders_are_reported_by_position(tmp_path):
             (3, "order"),
             (4, "order"),
             (5, "order"),
+            (6, "order"),
         ]
         assert "the same order as order 1" in result.rejected[2].reason
         assert result.counts["new"] == 1

@@ -83,6 +83,10 @@ def order_from_json(raw: Any, today: date | None) -> Order:
     """An order from its JSON, checked and cleaned like a typed one."""
     if not isinstance(raw, dict):
         raise ModelError("not an order (expected an object)")
+    for item in raw.get("items") or ():
+        price = item.get("price") if isinstance(item, dict) else None
+        if isinstance(price, bool) or not isinstance(price, int):
+            raise ModelError(f"price {price!r} must be a whole number of minor units (cents)")
     try:
         read = Order.from_json(raw)
     except ValueError as error:
