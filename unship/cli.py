@@ -136,7 +136,31 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--json", action="store_true")
 
     sub.add_parser("undo", help="undo the last change")
+    _add_io_parsers(sub)
     return parser
+
+
+def _add_io_parsers(sub) -> None:
+    imp = sub.add_parser(
+        "import",
+        help="import orders from a file (Amazon exports, unship JSON or CSV)",
+        description="Import orders. Re-importing changes nothing; a newer export moves orders "
+        "on without losing what you recorded. With rejected rows nothing is written unless "
+        "--partial. Exit 0 on success, 2 when nothing was imported because of an error.",
+    )
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument(
+        "--format",
+        choices=["amazon", "amazon-report", "json", "csv"],
+        help="the file's format (default: found from its first line)",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    imp.add_argument(
+        "--partial", action="store_true", help="import the good rows even if some are rejected"
+    )
+    exp = sub.add_parser("export", help="export orders (json, csv) or deadlines (ics)")
+    exp.add_argument("--format", choices=["json", "csv", "ics"], default="json")
+    exp.add_argument("--output", "-o", type=Path, metavar="FILE", help="default: standard output")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -415,6 +439,53 @@ def cmd_undo(book, args) -> int:
     return EXIT_OK
 
 
+def cmd_import(book, args) -> int:
+    from unship.store import importers
+
+    result = importers.plan(book, args.file, format=args.format)
+    counts = result.counts
+    print(f"{args.file.name} ({result.format}): {result.rows} rows")
+    print("  " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    for rejected in result.rejected:
+        print(f"  rejected {rejected}")
+    if result.unknown_columns:
+        print(f"  unknown columns (ignored): {', '.join(result.unknown_columns)}")
+    for note in result.notes:
+        print(f"  note: {note}")
+    if result.rejected and not args.partial:
+        raise CliError(
+            f"{counts['rejected']} row{'s' if counts['rejected'] != 1 else ''} rejected: "
+            "nothing imported; fix them, or use --partial to import the good rows"
+        )
+    if args.dry_run:
+        print("dry run: nothing written")
+        return EXIT_OK
+    done = importers.apply(book, result, partial=args.partial)
+    print(f"done: {done} (`unship undo` takes it back)" if done else "nothing to change")
+    return EXIT_OK
+
+
+def cmd_export(book, args) -> int:
+    from unship.store.exporters import export
+
+    text = export(book, args.format)
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    import tempfile
+
+    target = args.output
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    except OSError as error:
+        raise CliError(f"can't write {target}: {error.strerror or error}") from None
+    print(f"wrote {target}", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS = {
     "add": cmd_add,
     "list": cmd_list,
@@ -423,6 +494,8 @@ COMMANDS = {
     "actions": cmd_actions,
     "due": cmd_due,
     "undo": cmd_undo,
+    "import": cmd_import,
+    "export": cmd_export,
 }
 
 

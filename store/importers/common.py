@@ -1,0 +1,269 @@
+"""What every importer shares: reading a CSV file safely, finding columns by name,
+and turning the values found in exports into dates, amounts and carriers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+
+from ..model import ModelError, Order
+from ..money import MoneyError, to_minor
+
+Progress = Callable[[int, int], None]
+
+# How exports write "no value".
+MISSING = frozenset({"", "not available", "not applicable", "n/a", "na", "none", "null", "-"})
+MAX_FILE_BYTES = 200 * 1024 * 1024
+csv.field_size_limit(10 * 1024 * 1024)
+
+
+class ImportFileError(ModelError):
+    """The whole file can't be imported (unreadable, unknown layout): nothing is written."""
+
+
+class RowError(ValueError):
+    """One row can't be imported; the message is the reason shown with its line number."""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    line: int  # 1-based line in the file (the order's position for JSON)
+    reason: str
+    order_number: str = ""
+    unit: str = "line"
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One order as the file has it, fully built (states, dates, history)."""
+
+    order: Order
+    line: int  # where it starts in the file
+    lines: tuple[int, ...] = ()  # every line that made it
+
+
+@dataclass
+class Parsed:
+    format: str
+    rows: int = 0
+    orders: list[Incoming] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # rows skipped on purpose, fixes made
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8 (with or without a BOM), else Windows-1252."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ImportFileError(f"{path} is {size // 1_000_000} MB: too large to import")
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportFileError(f"can't read {path}: {error.strerror or error}") from None
+    return decode(data)
+
+
+def decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def header_key(name: str) -> str:
+    return " ".join(name.replace("\ufeff", "").strip().lower().split())
+
+
+@dataclass
+class Table:
+    """A CSV file with its columns found by name, never by position."""
+
+    header: list[str]
+    columns: dict[str, int]  # canonical field -> index
+    unknown: list[str]
+    rows: Iterator[tuple[int, list[str]]]  # (first line of the row, fields)
+    plain: bool = False  # values as written: no 'Not Available' or apostrophe handling
+
+    def get(self, fields: list[str], name: str) -> str:
+        """A field's value with export noise removed ('Not Available', quotes, apostrophes)."""
+        index = self.columns.get(name)
+        if index is None or index >= len(fields):
+            return ""
+        text = fields[index].strip()
+        if self.plain:
+            return text
+        if len(text) >= 2 and text[0] == text[-1] == "'":
+            text = text[1:-1].strip()  # Amazon writes some amounts as '-10.68'
+        return "" if text.lower() in MISSING else text
+
+
+def open_table(
+    text: str, aliases: dict[str, tuple[str, ...]], *, known_extra=(), plain: bool = False
+) -> Table:
+    """Parse the header of `text`; `aliases` maps each canonical field to the header names
+    it may have. Columns neither mapped nor in `known_extra` are reported as unknown."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] = []
+    header_line = 0
+    for header in reader:  # noqa: B007 - the first non-empty row is the header
+        header_line = reader.line_num
+        if any(cell.strip() for cell in header):
+            break
+    if not any(cell.strip() for cell in header):
+        raise ImportFileError("the file is empty: no header line")
+    lookup = {header_key(alias): name for name, names in aliases.items() for alias in names}
+    known = {header_key(k) for k in known_extra}
+    columns: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, cell in enumerate(header):
+        key = header_key(cell)
+        if not key:
+            continue
+        if key in lookup and lookup[key] not in columns:
+            columns[lookup[key]] = index
+        elif key not in known and key not in lookup:
+            unknown.append(" ".join(cell.replace("\ufeff", "").split()))
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        last = header_line
+        try:
+            for fields in reader:
+                start, last = last + 1, reader.line_num
+                if not any(cell.strip() for cell in fields):
+                    continue
+                yield start, fields
+        except csv.Error as error:
+            raise ImportFileError(f"line {last + 1}: the CSV is broken ({error})") from None
+
+    return Table(header, columns, unknown, rows(), plain)
+
+
+def require(table: Table, fields: tuple[str, ...], what: str) -> None:
+    missing = [f for f in fields if f not in table.columns]
+    if missing:
+        raise ImportFileError(f"this {what} file has no {', '.join(missing)} column")
+
+
+# -- values --------------------------------------------------------------------------
+
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+
+
+def parse_day(text: str, what: str, tz: tzinfo | None = None) -> date:
+    """A date from ISO timestamps (UTC 'Z', milliseconds or not; shown in `tz`, default
+    the local time zone), ISO dates, or US dates (MM/DD/YY or MM/DD/YYYY)."""
+    raw = text.strip()
+    m = _US_DATE.match(raw)
+    try:
+        if m:
+            month, day, year = (int(g) for g in m.groups())
+            if year < 100:
+                year += 2000 if year < 70 else 1900
+            return date(year, month, day)
+        iso = raw.replace(" UTC", "+00:00")
+        if len(iso) == 10:
+            return date.fromisoformat(iso)
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        raise RowError(f"{what} {raw!r} is not a date") from None
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(tz).date()
+
+
+# A currency sign or code before or after the number: $, CDN$, US$, EUR, 12,99 €.
+_AMOUNT = re.compile(
+    r"^(?P<sign>-?)\s*(?:[A-Z]{1,3}\s?)?[$€£¥₹]?\s*(?P<num>-?[\d.,]+)\s*(?:[$€£¥₹]|[A-Z]{3})?$"
+)
+
+
+def parse_amount(text: str, currency: str, what: str) -> int:
+    """'$1,299.99', 'CDN$ 12.99', '12,99 €', "'-10.68'" -> minor units, exactly."""
+    raw = text.strip()
+    m = _AMOUNT.match(raw.strip("'").replace("\u00a0", " ").strip())
+    if not m:
+        raise RowError(f"{what}: {raw!r} is not an amount")
+    value = m.group("sign") + m.group("num")
+    if "," in value and "." not in value and re.fullmatch(r"-?\d+,\d{1,2}", value):
+        value = value.replace(",", ".")  # a decimal comma
+    value = value.replace(",", "")
+    try:
+        return to_minor(value, currency)
+    except MoneyError as error:
+        raise RowError(f"{what}: {error}") from None
+
+
+def parse_quantity(text: str, what: str = "Quantity") -> int:
+    try:
+        value = int(text.strip() or "1")
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            raise RowError(f"{what} {text!r} is not a whole number") from None
+        if not number.is_integer():
+            raise RowError(f"{what} {text!r} is not a whole number") from None
+        value = int(number)
+    if value < 0 or value > 9999:
+        raise RowError(f"{what} {text!r} must be from 0 to 9999")
+    return value
+
+
+_SHIPMENT = re.compile(r"^\s*([^()]*?)\s*\(\s*([^()]*?)\s*\)\s*$")
+
+
+def parse_shipments(text: str) -> list[tuple[str, str]]:
+    """'AMZN_CA(TBC1) and UPS(1Z2)' -> [('AMZN_CA', 'TBC1'), ('UPS', '1Z2')]."""
+    out: list[tuple[str, str]] = []
+    for part in re.split(r"\s+and\s+", text.strip()):
+        if not part or part.lower() in MISSING:
+            continue
+        m = _SHIPMENT.match(part)
+        if m:
+            carrier, number = m.group(1), m.group(2)
+        else:
+            carrier, number = part, ""
+        if number.lower() in MISSING:
+            number = ""
+        if carrier or number:
+            out.append((carrier, number))
+    return out
+
+
+def with_events(
+    order: Order,
+    events: list[tuple[str, date, int]],
+    *,
+    today: date | None,
+    note: str = "",
+) -> tuple[Order, list[str]]:
+    """`order` after the file's events (event, day, item index), oldest first.
+
+    A day before the order date is moved to the order date (time zones); an event in
+    the future or one the item's state does not allow is left out and explained.
+    """
+    from ..lifecycle import TransitionError, record
+
+    problems: list[str] = []
+    grouped: dict[tuple[date, str], list[int]] = {}
+    for event, day, index in events:
+        day = max(day, order.ordered_on)
+        grouped.setdefault((day, event), []).append(index)
+    rank = {"cancelled": 0, "shipped": 1, "delivered": 2}
+    for (day, event), items in sorted(
+        grouped.items(), key=lambda kv: (kv[0][0], rank.get(kv[0][1], 5))
+    ):
+        try:
+            order = record(order, event, day, items=items, note=note, today=today)
+        except TransitionError as error:
+            problems.append(str(error))
+    return order, problems
