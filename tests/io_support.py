@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import UTC, date
 from pathlib import Path
 
+import pytest
+
 DATA = Path(__file__).parent / "data"
-AMAZON = DATA / "amazon"
+# Real exports published in public repositories live beside the project, in ../shared, and
+# are not copied into it (see ../shared/samples/amazon/SOURCES.md).
+AMAZON = Path(__file__).resolve().parents[2] / "shared" / "samples" / "amazon"
+needs_samples = pytest.mark.skipif(
+    not AMAZON.is_dir(), reason=f"the real Amazon samples are not at {AMAZON}"
+)
 TODAY = date(2026, 11, 28)
 TZ = UTC  # the exports' timestamps are UTC; tests read them in UTC to be machine-independent
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from io_support import AMAZON, DATA, TODAY
+from io_support import AMAZON, DATA, TODAY, needs_samples
 from unship.store import exporters
 from unship.store.demo import demo_orders
 from unship.store.repository import OrderBook
@@ -87,6 +87,7 @@ def _run(tmp_path, *args, ok=(0,)):
     return done
 
 
+@needs_samples
 def test_cli_import_dry_run_reimport_export(tmp_path):
     sample = AMAZON / "ca-us-mixed.Retail.OrderHistory.1.csv"
     dry = _run(tmp_path, "import", str(sample), "--dry-run")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from io_support import AMAZON, DATA, TODAY, imported, plan
+from io_support import AMAZON, DATA, TODAY, imported, needs_samples, plan
 from unship.store import importers
 from unship.store.model import Event, State
 from unship.store.repository import OrderBook
@@ -26,6 +26,7 @@ def book(tmp_path):
 # -- the real samples -----------------------------------------------------------------
 
 
+@needs_samples
 def test_real_ca_us_export_imports_every_order(book):
     result = imported(book, AMAZON / "ca-us-mixed.Retail.OrderHistory.1.csv")
     assert result.format == "amazon"
@@ -52,6 +53,7 @@ def test_real_ca_us_export_imports_every_order(book):
     assert sum(o.total for o in orders if o.currency == "USD") > 0
 
 
+@needs_samples
 def test_real_export_twice_changes_nothing(book):
     imported(book, AMAZON / "ca-us-mixed.Retail.OrderHistory.1.csv")
     before = book.orders()
@@ -60,6 +62,7 @@ def test_real_export_twice_changes_nothing(book):
     assert book.orders() == before
 
 
+@needs_samples
 def test_blank_order_ids_are_rejected_never_invented(book):
     result = plan(book, AMAZON / "blank-order-ids.Retail.OrderHistory.1.csv")
     assert result.counts["new"] == 0
@@ -71,6 +74,7 @@ def test_blank_order_ids_are_rejected_never_invented(book):
     assert book.orders() == []
 
 
+@needs_samples
 def test_real_old_report(book):
     result = imported(book, AMAZON / "old-report.items.csv")
     assert result.format == "amazon-report"
