@@ -11,7 +11,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from .money import MoneyError, check_currency, format_money
+from .money import MAX_MINOR, MoneyError, check_currency, format_money
 from .text import FIELD_MAX, NOTE_MAX, TITLE_MAX, clean_line, clean_text
 
 
@@ -234,6 +234,8 @@ def new_item(
         raise ModelError("item title is empty")
     if isinstance(price, bool) or not isinstance(price, int) or price < 0:
         raise ModelError(f"price {price!r} must be zero or more")
+    if price > MAX_MINOR:
+        raise ModelError(f"price {price!r} is too large")
     if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= 9999:
         raise ModelError(f"quantity {quantity!r} must be a whole number from 1 to 9999")
     cat = clean_line(category or "general", limit=40).lower().replace(" ", "-") or "general"

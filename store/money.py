@@ -34,7 +34,7 @@ _MINOR_DIGITS = {
 }
 _SYMBOLS = {"USD": "$", "CAD": "CA$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "INR": "₹"}
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
-MAX_AMOUNT = Decimal("100000000")  # a hundred million: anything larger is a typo
+MAX_MINOR = 10**10  # a hundred million dollars (or ten billion yen): anything larger is a typo
 
 
 class MoneyError(ValueError):
@@ -67,12 +67,14 @@ def to_minor(amount: str | Decimal | int, currency: str) -> int:
         raise MoneyError(f"{str(amount)!r} is not an amount")
     if value < 0:
         raise MoneyError(f"{str(amount)!r} is negative: a price can't be below zero")
-    if value > MAX_AMOUNT:
+    if value > MAX_MINOR:
         raise MoneyError(f"{str(amount)!r} is too large for a price")
     digits = minor_digits(currency)
     scaled = value.scaleb(digits)
     if scaled != scaled.to_integral_value():
         raise MoneyError(f"{str(amount)!r} has too many decimals for {currency} (at most {digits})")
+    if scaled > MAX_MINOR:
+        raise MoneyError(f"{str(amount)!r} is too large for a price")
     return int(scaled)
 
 
