@@ -128,8 +128,8 @@ class DurableStorage(Storage):
                     raise
                 self._data = data
                 return
-            with self._file_lock():
-                try:
+            try:
+                with self._file_lock():
                     current = fileio.current_key(self.path)
                     if not self._loaded:
                         self._refresh()  # never read: still refuse a corrupt/newer file
@@ -142,9 +142,9 @@ class DurableStorage(Storage):
                         )
                     self._prepare(data)
                     self._save(data)
-                except BaseException:
-                    self._invalidate()
-                    raise
+            except BaseException:
+                self._invalidate()  # TinyDB changed our memory before calling write()
+                raise
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[bool]:
