@@ -100,6 +100,7 @@ class DurableStorage(Storage):
         self._changed_docs = self._doc_class._sink
         self._swept = False
         self._closed = False
+        self._pruner = backups.Pruner()
 
     def __repr__(self) -> str:
         return f"DurableStorage({str(self.path)!r}, generation={self._generation})"
@@ -199,6 +200,7 @@ class DurableStorage(Storage):
             self._closed = True
             self._data = None
             self._loaded = False
+        self._pruner.wait()
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -388,4 +390,4 @@ class DurableStorage(Storage):
         self._data = data
         self._loaded = True
         if self.keep_backups > 0:
-            backups.prune(path, self.keep_backups)
+            self._pruner.request(path, self.keep_backups)

@@ -17,7 +17,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tinydb import Query, TinyDB
-
 from unship.store import storage as storage_module
 from unship.store.storage import (
     SCHEMA_VERSION,
@@ -424,6 +423,7 @@ def test_backup_rotation_keeps_n(path: Path) -> None:
     db = open_db(path, keep_backups=3)
     for i in range(10):
         db.table("orders").insert({"i": i})
+    db.close()  # pruning runs in the background; close() waits for it
     infos = list_backups(path)
     assert [b.generation for b in infos] == [9, 8, 7]
     assert [b.orders for b in infos] == [9, 8, 7]
@@ -603,14 +603,18 @@ json_scalars = (
 )
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.text(st.characters(codec="utf-8"), max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(st.characters(codec="utf-8"), max_size=8), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 documents = st.dictionaries(st.text(st.characters(codec="utf-8"), max_size=8), json_values)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(docs=st.lists(documents, max_size=5))
 def test_any_json_round_trips(tmp_path: Path, docs: list[dict]) -> None:
     path = tmp_path / "prop" / "orders.json"

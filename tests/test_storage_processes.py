@@ -18,7 +18,6 @@ from pathlib import Path
 import orjson
 import pytest
 from tinydb import TinyDB
-
 from unship.store.storage import DurableStorage
 
 WRITER = Path(__file__).parent / "helpers" / "writer.py"
@@ -96,7 +95,10 @@ def test_sigkill_never_loses_an_acknowledged_insert(tmp_path: Path) -> None:
 def test_two_processes_insert_concurrently(tmp_path: Path, modes: tuple[str, str]) -> None:
     path = tmp_path / "data" / "orders.json"
     count = 500
-    writers = [start("insert", str(path), tag, str(count), mode) for tag, mode in zip("ab", modes)]
+    writers = [
+        start("insert", str(path), tag, str(count), mode)
+        for tag, mode in zip("ab", modes, strict=True)
+    ]
     for writer in writers:
         out, err = writer.communicate(timeout=300)
         assert writer.returncode == 0, err

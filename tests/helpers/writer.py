@@ -1,11 +1,11 @@
 """Helper process for tests/test_storage_processes.py (run with sys.executable).
 
-    writer.py crash PATH              insert forever; print "ACK <seq>" after each commit
-    writer.py insert PATH TAG COUNT MODE
-                                      COUNT inserts, one transaction each; MODE is
-                                      "document" (doc_id = max + 1 computed inside the lock) or
-                                      "reset" (drop TinyDB's id counter when data was reloaded)
-    writer.py hold PATH               take the lock, print "LOCKED", hold it until stdin closes
+writer.py crash PATH              insert forever; print "ACK <seq>" after each commit
+writer.py insert PATH TAG COUNT MODE
+                                  COUNT inserts, one transaction each; MODE is
+                                  "document" (doc_id = max + 1 computed inside the lock) or
+                                  "reset" (drop TinyDB's id counter when data was reloaded)
+writer.py hold PATH               take the lock, print "LOCKED", hold it until stdin closes
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import sys
 
 from tinydb import TinyDB
 from tinydb.table import Document
-
 from unship.store.storage import DurableStorage
 
 
