@@ -69,6 +69,8 @@ __all__ = [
 
 Data = dict[str, dict[str, Any]]
 
+_NEVER_READ = object()
+
 
 class DurableStorage(Storage):
     """A TinyDB storage that never loses or corrupts a saved order. See the module docstring."""
@@ -92,6 +94,9 @@ class DurableStorage(Storage):
         self._data: Data | None = None
         self._loaded = False  # _data reflects the file as of _key (or a missing file)
         self._key: fileio.StatKey | None = None  # the file _data came from; None: missing
+        # The file version the caller's data is based on (its last read()); a write outside a
+        # transaction is refused if the file is no longer that version.
+        self._basis: fileio.StatKey | None | object = _NEVER_READ
         self._generation = 0
         self._pending = False  # a write inside a transaction not yet on disk
         self._failed = False  # a write inside the transaction was refused
@@ -116,6 +121,7 @@ class DurableStorage(Storage):
         with self._guard():
             if self._depth == 0 or not self._loaded:
                 self._refresh()
+                self._basis = self._key
             return self._data
 
     def write(self, data: Data) -> None:
@@ -132,15 +138,14 @@ class DurableStorage(Storage):
             try:
                 with self._file_lock():
                     current = fileio.current_key(self.path)
-                    if not self._loaded:
-                        self._refresh()  # never read: still refuse a corrupt/newer file
-                    elif current is None:
-                        self._key = None  # deleted meanwhile: recreate it
-                    elif current != self._key:
+                    if current not in (self._basis, None) and self._basis is not _NEVER_READ:
                         raise StaleDataError(
                             f"{self.path} was changed by another unship process since it was "
                             "read; nothing was saved, reload and try again"
                         )
+                    # Up to date (a deleted file stays deleted: it is recreated); a file never
+                    # read is still checked, so a corrupt or newer file is never overwritten.
+                    self._refresh()
                     self._prepare(data)
                     self._save(data)
             except BaseException:
@@ -165,6 +170,7 @@ class DurableStorage(Storage):
                         reloaded = (before or {}) != (self._data or {})
                     reloaded = reloaded or self._caches_stale
                     self._caches_stale = False
+                    self._basis = self._key
                 try:
                     yield reloaded
                 except BaseException:
@@ -233,7 +239,6 @@ class DurableStorage(Storage):
         self._pending = self._failed = False
         self._data = None
         self._loaded = False
-        self._key = None
         self._changed_docs.clear()
         self._caches_stale = True
 
@@ -385,7 +390,7 @@ class DurableStorage(Storage):
             st = fileio.atomic_write(path, payload)
         except OSError as err:
             raise write_error(path, err) from err
-        self._key = fileio.stat_key(st)
+        self._key = self._basis = fileio.stat_key(st)
         self._generation = generation
         self._data = data
         self._loaded = True

@@ -448,6 +448,26 @@ def test_no_backups_when_disabled(path: Path) -> None:
     assert list_backups(path) == []
 
 
+def test_backups_fall_back_to_copies_without_hard_links(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = fill(path, 1)
+    monkeypatch.setattr(os, "link", _fail(errno.EPERM))
+    db.table("orders").insert({"i": 2})
+    copy = path.parent / "backups" / "orders.1.json"
+    assert meta(copy)["generation"] == 1
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert copy.stat().st_ino != path.stat().st_ino
+
+
+def test_list_backups_reports_unreadable_backups(path: Path) -> None:
+    fill(path, 3).close()
+    (path.parent / "backups" / "orders.2.json").write_bytes(b"{")
+    infos = list_backups(path)
+    assert [(b.generation, b.orders) for b in infos] == [(2, None), (1, 1)]
+    assert [b.orders for b in list_backups(path, count_orders=False)] == [None, None]
+
+
 def test_restore_backup(path: Path) -> None:
     db = open_db(path)
     for i in range(4):
@@ -521,6 +541,8 @@ def test_stale_write_outside_transaction_is_refused(path: Path) -> None:
     before = path.read_bytes()
     with pytest.raises(StaleDataError, match="changed by another unship process"):
         first.storage.write(data)
+    with pytest.raises(StaleDataError):  # retrying with the same stale data is refused too
+        first.storage.write(data)
     assert path.read_bytes() == before
     with first.storage.transaction() as reloaded:
         assert reloaded
@@ -560,6 +582,33 @@ def test_lock_timeout_when_another_process_holds_the_lock(path: Path) -> None:
         holder.wait(timeout=30)
     db.table("orders").insert({"title": "x"})  # free again
     assert len(file_doc(path)["orders"]) == 2
+
+
+def test_lock_is_per_file_not_per_object(path: Path) -> None:
+    holder = open_db(path)
+    other = open_db(path, lock_timeout=0.1)
+    with holder.storage.transaction(), pytest.raises(LockTimeoutError):
+        other.table("orders").insert({"title": "x"})
+    other.table("orders").insert({"title": "x"})
+    assert len(file_doc(path)["orders"]) == 1
+
+
+def test_closing_one_app_keeps_the_others_orders(path: Path) -> None:
+    a, b = open_db(path), open_db(path)
+    a.table("orders").insert({"title": "from a"})
+    b.table("orders").insert({"title": "from b"})
+    a.close()
+    b.close()
+    titles = sorted(d["title"] for d in open_db(path).table("orders").all())
+    assert titles == ["from a", "from b"]
+
+
+def test_blind_write_never_overwrites_a_bad_file(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"{")
+    with pytest.raises(CorruptStoreError):
+        open_db(path).drop_tables()
+    assert path.read_bytes() == b"{"
 
 
 def test_threads_take_turns(path: Path) -> None:
