@@ -13,13 +13,15 @@ it also keeps gc.freeze() and memory reuse of one run out of the next). Times ar
 - update: table.update({...}, doc_ids=[id]) including the durable write
 - store.w: DurableStorage.write() alone (serialise, back up, durable replace) without TinyDB
 - peak MB: peak RSS growth of the process over open+load+queries+updates
-- floor: orjson.loads of the file's bytes (decode alone); write+fsync of the same bytes
+- floor: orjson.loads of the file's bytes (decode alone; dec-nogc: with the collector paused,
+  the stricter floor); write+fsync of the same bytes
 Not collected by pytest (no test_ prefix).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import random
@@ -87,8 +89,10 @@ def child(kind: str, path: Path, reps: int) -> dict:
     """One fresh process: open+load, queries, updates (or the floor)."""
     import orjson
 
-    if kind == "floor-decode":
+    if kind.startswith("floor-decode"):
         raw = path.read_bytes()
+        if kind.endswith("nogc"):
+            gc.disable()
         start = time.perf_counter()
         orjson.loads(raw)
         return {"decode": time.perf_counter() - start}
@@ -203,6 +207,7 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians; times in ms")
     header = (
         f"{'orders':>7} {'MB':>5} | {'open+load':>9} {'default':>8} {'decode':>8} {'x dec':>5}"
+        f" {'dec-nogc':>8} {'x':>5}"
         f" | {'Query':>7} {'default':>8} {'ratio':>5} {'lambda':>7} {'ratio':>5}"
         f" | {'update':>7} {'default':>8} {'store.w':>7} {'floor':>7} {'x flr':>5}"
         f" | {'peak MB':>7} {'default':>7}"
@@ -219,10 +224,13 @@ def main() -> None:
             default_reps = max(3, reps // 3) if n >= 10_000 else reps
             theirs = measure("default", path, default_reps, runs)
             decode = measure("floor-decode", path, 1, runs)["decode"]
+            decode_nogc = measure("floor-decode-nogc", path, 1, runs)["decode"]
             write = measure("floor-write", path, reps, 1)["write"]
             line = (
                 f"{n:>7} {size_mb:5.1f} | {ms(ours['open'], 9)} {ms(theirs['open'])} {ms(decode)}"
-                f" {ours['open'] / decode:4.1f}x | {ms(ours['query'], 7)} {ms(theirs['query'])}"
+                f" {ours['open'] / decode:4.1f}x {ms(decode_nogc)}"
+                f" {ours['open'] / decode_nogc:4.1f}x"
+                f" | {ms(ours['query'], 7)} {ms(theirs['query'])}"
                 f" {theirs['query'] / ours['query']:4.0f}x {ms(ours['predicate'], 7)}"
                 f" {theirs['query'] / ours['predicate']:4.0f}x | {ms(ours['update'], 7)}"
                 f" {ms(theirs['update'])} {ms(ours['write'], 7)} {ms(write, 7)}"
@@ -244,7 +252,8 @@ def main() -> None:
                 )
             if n == 50_000:
                 verdicts.append(
-                    f"open at 50k {ours['open'] / decode:.2f}x orjson decode alone (target <= 2x)"
+                    f"open at 50k: {ours['open'] / decode:.2f}x orjson.loads alone, "
+                    f"{ours['open'] / decode_nogc:.2f}x orjson.loads with gc paused (target <= 2x)"
                 )
     print()
     print("\n".join(verdicts))
