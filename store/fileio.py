@@ -48,6 +48,7 @@ def ensure_dir(folder: Path) -> None:
         except FileExistsError:
             continue
         os.chmod(part, FOLDER_MODE)
+        fsync_dir(part.parent)  # so the new folder itself survives a power cut
 
 
 def fsync_dir(folder: Path) -> None:

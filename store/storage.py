@@ -13,9 +13,12 @@ Typical use::
 
     db = TinyDB(path, storage=DurableStorage)
     with db.storage.transaction() as reloaded:
-        if reloaded:
-            db.clear_cache()  # and reset id counters: another process saved
+        if reloaded:  # another process saved: TinyDB's query caches and id counters are stale
+            forget_tinydb_caches(db)
         db.table("orders").insert(...)
+
+Make every change inside transaction(): outside one, a write that races with another process
+raises StaleDataError (nothing is overwritten) and the caller has to redo it.
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ __all__ = [
     "StaleDataError",
     "StoreError",
     "StoreWriteError",
+    "forget_tinydb_caches",
     "list_backups",
     "restore_backup",
 ]
@@ -70,6 +74,17 @@ __all__ = [
 Data = dict[str, dict[str, Any]]
 
 _NEVER_READ = object()
+
+
+def forget_tinydb_caches(db: Any) -> None:
+    """Drop the query caches and next-id counters of every table a TinyDB has opened.
+
+    Call it when transaction() yields True. (TinyDB's own db.clear_cache() only clears the
+    default table, and no TinyDB call resets the id counter.)
+    """
+    for table in db._tables.values():
+        table.clear_cache()
+        table._next_id = None
 
 
 class DurableStorage(Storage):

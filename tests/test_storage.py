@@ -27,6 +27,7 @@ from unship.store.storage import (
     StaleDataError,
     StoreError,
     StoreWriteError,
+    forget_tinydb_caches,
     list_backups,
     restore_backup,
 )
@@ -110,8 +111,10 @@ def test_file_changed_by_another_writer_is_reloaded(path: Path) -> None:
     assert first.storage.changed_on_disk()
     with first.storage.transaction() as reloaded:
         assert reloaded
-        first.clear_cache()
+        forget_tinydb_caches(first)
         assert len(first.table("orders").all()) == 3
+        first.table("orders").insert({"title": "no id collision"})
+    assert sorted(map(int, file_doc(path)["orders"])) == [1, 2, 3, 4]
     assert not first.storage.changed_on_disk()
     with first.storage.transaction() as reloaded:
         assert not reloaded
@@ -541,7 +544,7 @@ def test_transaction_rolls_back_on_error(path: Path) -> None:
     assert path.read_bytes() == before
     with db.storage.transaction() as reloaded:
         assert reloaded
-        db.clear_cache()
+        forget_tinydb_caches(db)
         assert len(db.table("orders").all()) == 2
 
 
@@ -558,10 +561,8 @@ def test_stale_write_outside_transaction_is_refused(path: Path) -> None:
     assert path.read_bytes() == before
     with first.storage.transaction() as reloaded:
         assert reloaded
-        orders = first.table("orders")
-        orders.clear_cache()
-        orders._next_id = None
-        orders.insert({"title": "first's"})
+        forget_tinydb_caches(first)
+        first.table("orders").insert({"title": "first's"})
     titles = [d["title"] for d in open_db(path).table("orders").all()]
     assert titles == ["order 0", "second's", "first's"]
 

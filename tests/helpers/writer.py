@@ -14,7 +14,7 @@ import sys
 
 from tinydb import TinyDB
 from tinydb.table import Document
-from unship.store.storage import DurableStorage
+from unship.store.storage import DurableStorage, forget_tinydb_caches
 
 
 def next_id(db: TinyDB) -> int:
@@ -43,8 +43,7 @@ def insert(path: str, tag: str, count: int, mode: str) -> None:
                 orders.insert(Document({"tag": tag, "i": i}, doc_id=next_id(db)))
             else:
                 if reloaded:
-                    orders.clear_cache()
-                    orders._next_id = None  # TinyDB's counter is stale after another save
+                    forget_tinydb_caches(db)  # TinyDB's id counter is stale after another save
                 orders.insert({"tag": tag, "i": i})
     print("DONE", flush=True)
 
