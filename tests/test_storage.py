@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import math
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +19,7 @@ import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from tinydb import Query, TinyDB
 from unship.store import storage as storage_module
 from unship.store.storage import (
@@ -406,8 +410,6 @@ def test_file_deleted_while_open(path: Path) -> None:
 
 
 def test_folder_deleted_while_open(path: Path) -> None:
-    import shutil
-
     db = fill(path, 2)
     shutil.rmtree(path.parent)
     db.table("orders").insert({"title": "x"})
@@ -686,3 +688,83 @@ def test_any_json_round_trips(tmp_path: Path, docs: list[dict]) -> None:
     for doc in docs:
         db.table("orders").insert(doc)
     assert open_db(path).table("orders").all() == docs
+
+
+# -- stateful: two apps on one file never disagree with a plain dict -------------------------
+
+
+class TwoAppsOneFile(RuleBasedStateMachine):
+    """Two TinyDB+DurableStorage handles (as two processes would have) change one file in
+    turns, inside and outside transactions, and reopen; both must always see the model."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = Path(tempfile.mkdtemp())
+        self.path = self.folder / "data" / "orders.json"
+        self.apps = [open_db(self.path, keep_backups=2) for _ in range(2)]
+        self.model: dict[int, dict] = {}
+
+    def teardown(self) -> None:
+        for app in self.apps:
+            app.close()
+        shutil.rmtree(self.folder)
+
+    @contextlib.contextmanager
+    def txn(self, app: int):
+        db = self.apps[app]
+        with db.storage.transaction() as reloaded:
+            if reloaded:
+                forget_tinydb_caches(db)
+            yield db.table("orders")
+
+    @rule(app=st.integers(0, 1), title=st.text(max_size=5))
+    def insert(self, app: int, title: str) -> None:
+        with self.txn(app) as orders:
+            doc_id = orders.insert({"title": title})
+        assert doc_id not in self.model
+        self.model[doc_id] = {"title": title}
+
+    @rule(app=st.integers(0, 1), data=st.data(), inside=st.booleans())
+    def update(self, app: int, data: st.DataObject, inside: bool) -> None:
+        if not self.model:
+            return
+        doc_id = data.draw(st.sampled_from(sorted(self.model)))
+        price = data.draw(st.floats(allow_nan=False, allow_infinity=False))
+        if inside:
+            with self.txn(app) as orders:
+                orders.update({"price": price}, doc_ids=[doc_id])
+        else:  # outside a transaction: re-reads the changed file first, then saves
+            self.apps[app].table("orders").update({"price": price}, doc_ids=[doc_id])
+        self.model[doc_id]["price"] = price
+
+    @rule(app=st.integers(0, 1), data=st.data())
+    def remove(self, app: int, data: st.DataObject) -> None:
+        if not self.model:
+            return
+        doc_id = data.draw(st.sampled_from(sorted(self.model)))
+        with self.txn(app) as orders:
+            orders.remove(doc_ids=[doc_id])
+        del self.model[doc_id]
+
+    @rule(app=st.integers(0, 1))
+    def refused(self, app: int) -> None:
+        with contextlib.suppress(StoreError), self.txn(app) as orders:
+            orders.insert({"price": math.nan})
+
+    @rule(app=st.integers(0, 1))
+    def reopen(self, app: int) -> None:
+        self.apps[app].close()
+        self.apps[app] = open_db(self.path, keep_backups=2)
+
+    @invariant()
+    def both_apps_see_the_model(self) -> None:
+        for app in range(2):
+            with self.txn(app) as orders:
+                assert {doc.doc_id: dict(doc) for doc in orders.all()} == self.model
+        if self.path.exists():
+            stored = file_doc(self.path).get("orders", {})
+            assert {int(k): v for k, v in stored.items()} == self.model
+
+
+TwoAppsOneFile.TestCase.settings = settings(max_examples=20, stateful_step_count=15, deadline=None)
+test_two_apps_one_file = TwoAppsOneFile.TestCase
