@@ -1,105 +1,413 @@
-"""Provisional durable storage (atomic write + process lock); replaced by the full one."""
+"""Durable TinyDB storage for unship's order book (plain Python; no Textual).
+
+- Reads: the parsed data stays in memory and is re-read only when the file changed on disk
+  (stat: inode, device, size, mtime_ns). A missing file is a new, empty database; an empty or
+  unreadable file is an error, never an empty database.
+- Writes: atomic and durable (temp file 0600 in the same folder, fsync, os.replace, fsync the
+  folder), after hard-linking the previous version into `backups/`. NaN/Infinity are refused.
+- Processes: `transaction()` holds an flock on `<path>.lock`, reloads if another process saved
+  meanwhile, and saves once when the block ends. A write outside a transaction takes the lock
+  for itself and refuses to overwrite a file that changed since it was read.
+
+Typical use::
+
+    db = TinyDB(path, storage=DurableStorage)
+    with db.storage.transaction() as reloaded:
+        if reloaded:  # another process saved: TinyDB's query caches and id counters are stale
+            forget_tinydb_caches(db)
+        db.table("orders").insert(...)
+
+Make every change inside transaction(): outside one, a write that races with another process
+raises StaleDataError (nothing is overwritten) and the caller has to redo it.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-import orjson
-from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
-SCHEMA_VERSION = 1
+from . import backups, fileio
+from .backups import BackupInfo, list_backups, restore_backup
+from .errors import (
+    CorruptStoreError,
+    FutureVersionError,
+    LockTimeoutError,
+    StaleDataError,
+    StoreError,
+    StoreWriteError,
+    write_error,
+)
+from .schema import (
+    META_TABLE,
+    SCHEMA_VERSION,
+    Invalid,
+    check_tables,
+    decode,
+    encode,
+    has_non_finite,
+    load_tables,
+    tracked_doc_class,
+    untracked_docs,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "BackupInfo",
+    "CorruptStoreError",
+    "DurableStorage",
+    "FutureVersionError",
+    "LockTimeoutError",
+    "StaleDataError",
+    "StoreError",
+    "StoreWriteError",
+    "forget_tinydb_caches",
+    "list_backups",
+    "restore_backup",
+]
+
+Data = dict[str, dict[str, Any]]
+
+_NEVER_READ = object()
 
 
-class StoreError(Exception):
-    pass
+def forget_tinydb_caches(db: Any) -> None:
+    """Drop the query caches and next-id counters of every table a TinyDB has opened.
 
-
-class CorruptStoreError(StoreError):
-    pass
-
-
-class FutureVersionError(StoreError):
-    pass
-
-
-class LockTimeoutError(StoreError):
-    pass
-
-
-class StoreWriteError(StoreError):
-    pass
+    Call it when transaction() yields True. (TinyDB's own db.clear_cache() only clears the
+    default table, and no TinyDB call resets the id counter.)
+    """
+    for table in db._tables.values():
+        table.clear_cache()
+        table._next_id = None
 
 
 class DurableStorage(Storage):
-    def __init__(self, path, *, lock_timeout: float = 5.0, keep_backups: int = 5, migrations=None):
-        self.path = Path(path)
-        self._lock = FileLock(str(self.path) + ".lock", timeout=lock_timeout)
-        self._data: dict | None = None
-        self._stat: tuple | None = None
+    """A TinyDB storage that never loses or corrupts a saved order. See the module docstring."""
 
-    def _file_stat(self):
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        return (st.st_mtime_ns, st.st_size, st.st_ino)
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        lock_timeout: float = 5.0,
+        keep_backups: int = 5,
+        migrations: dict[int, Callable[[dict], dict]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.path: Path = backups.resolve(path)
+        self.lock_timeout = lock_timeout
+        self.keep_backups = keep_backups
+        self._migrations = dict(migrations or {})
+        self._mutex = threading.RLock()  # one thread at a time inside this storage
+        self._lock = fileio.make_lock(self.path)
+        self._depth = 0  # transaction nesting (the file lock is held while > 0)
+        self._data: Data | None = None
+        self._loaded = False  # _data reflects the file as of _key (or a missing file)
+        self._key: fileio.StatKey | None = None  # the file _data came from; None: missing
+        # The file version the caller's data is based on (its last read()); a write outside a
+        # transaction is refused if the file is no longer that version.
+        self._basis: fileio.StatKey | None | object = _NEVER_READ
+        self._generation = 0
+        self._pending = False  # a write inside a transaction not yet on disk
+        self._failed = False  # a write inside the transaction was refused
+        self._caches_stale = False  # memory was dropped after TinyDB had seen it
+        self._doc_class = tracked_doc_class()
+        self._changed_docs = self._doc_class._sink
+        self._swept = False
+        self._closed = False
+        self._pruner = backups.Pruner()
 
-    def changed_on_disk(self) -> bool:
-        return self._file_stat() != self._stat
+    def __repr__(self) -> str:
+        return f"DurableStorage({str(self.path)!r}, generation={self._generation})"
 
-    def read(self):
-        stat = self._file_stat()
-        if stat == self._stat and self._stat is not None:
-            return self._data
-        if stat is None:
-            self._data, self._stat = None, None
-            return None
-        raw = self.path.read_bytes()
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            raise CorruptStoreError(f"{self.path} is not readable JSON") from None
-        if not isinstance(data, dict):
-            raise CorruptStoreError(f"{self.path} is not an unship file")
-        self._data, self._stat = data, stat
-        return data
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[bool]:
-        try:
-            self._lock.acquire()
-        except Timeout:
-            raise LockTimeoutError(f"{self.path} is locked by another unship process") from None
-        try:
-            before = self._stat
-            self.read()
-            yield self._stat != before
-        finally:
-            self._lock.release()
-
-    def write(self, data) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(orjson.dumps(data))
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except OSError as error:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise StoreWriteError(f"could not write {self.path}: {error.strerror}") from None
-        self._data, self._stat = data, self._file_stat()
+    # -- public API ---------------------------------------------------------------------------
 
     @property
     def generation(self) -> int:
-        return 0
+        """The generation counter of the file as last read or written (0 for a new file)."""
+        return self._generation
+
+    def read(self) -> Data | None:
+        with self._guard():
+            if self._depth == 0 or not self._loaded:
+                self._refresh()
+                self._basis = self._key
+            return self._data
+
+    def write(self, data: Data) -> None:
+        with self._guard():
+            if self._depth > 0:
+                self._pending = True
+                try:
+                    self._prepare(data)
+                except BaseException:
+                    self._failed = True  # memory holds a refused change: never save it
+                    raise
+                self._data = data
+                return
+            try:
+                with self._file_lock():
+                    current = fileio.current_key(self.path)
+                    if current not in (self._basis, None) and self._basis is not _NEVER_READ:
+                        raise StaleDataError(
+                            f"{self.path} was changed by another unship process since it was "
+                            "read; nothing was saved, reload and try again"
+                        )
+                    # Up to date (a deleted file stays deleted: it is recreated); a file never
+                    # read is still checked, so a corrupt or newer file is never overwritten.
+                    self._refresh()
+                    self._prepare(data)
+                    self._save(data)
+            except BaseException:
+                self._invalidate()  # TinyDB changed our memory before calling write()
+                raise
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[bool]:
+        """Hold the inter-process lock; yield True if data was reloaded and differs.
+
+        Writes inside are kept in memory and saved once, durably, when the outermost block
+        exits normally; if it raises, they are discarded and memory is reloaded from disk
+        (the next transaction then yields True). Re-entrant within one thread.
+        """
+        with self._guard():
+            outer = self._depth == 0
+            with self._file_lock():
+                reloaded = False
+                if outer:
+                    before = self._data if self._loaded else None
+                    if self._refresh():
+                        reloaded = (before or {}) != (self._data or {})
+                    reloaded = reloaded or self._caches_stale
+                    self._caches_stale = False
+                    self._basis = self._key
+                try:
+                    yield reloaded
+                except BaseException:
+                    if outer and self._pending:
+                        self._invalidate()
+                    raise
+                if outer and self._pending:
+                    if self._failed:
+                        self._invalidate()
+                        raise StoreError(
+                            f"nothing was saved to {self.path}: a change in this transaction "
+                            "was refused"
+                        )
+                    try:
+                        self._save(self._data or {})
+                    except BaseException:
+                        self._invalidate()
+                        raise
+
+    def changed_on_disk(self) -> bool:
+        """Cheap check (one stat) whether the file changed since it was last read or written."""
+        key = fileio.current_key(self.path)
+        if not self._loaded:
+            return key is not None
+        return key != self._key
 
     def close(self) -> None:
-        pass
+        if self._closed:
+            return
+        with self._guard():
+            if self._depth > 0:
+                raise StoreError("cannot close the storage inside a transaction")
+            self._closed = True
+            self._data = None
+            self._loaded = False
+        self._pruner.wait()
+
+    # -- internals ----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        if not self._mutex.acquire(timeout=self.lock_timeout):
+            raise LockTimeoutError(f"{self.path} is busy in another thread; try again")
+        try:
+            if self._closed:
+                raise StoreError(f"the storage for {self.path} is closed")
+            yield
+        finally:
+            self._mutex.release()
+
+    @contextlib.contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        if self._depth == 0:
+            fileio.acquire(self._lock, self.path, self.lock_timeout)
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+            if self._depth == 0:
+                self._pending = self._failed = False
+                self._lock.release()
+
+    def _invalidate(self) -> None:
+        """Forget memory (it may hold changes that are not on disk); reload on next use."""
+        self._pending = self._failed = False
+        self._data = None
+        self._loaded = False
+        self._changed_docs.clear()
+        self._caches_stale = True
+
+    def _refresh(self) -> bool:
+        """Bring memory up to date with the file; True if it was (re)loaded from disk."""
+        key = fileio.current_key(self.path)
+        if self._loaded and key == self._key:
+            return False
+        if key is None:
+            # Missing: a new database, or deleted while we run (then keep what we have; the
+            # next write recreates the file with it).
+            if not self._loaded:
+                self._data = None
+                self._generation = 0
+            self._key = None
+            self._loaded = True
+            return False
+        return self._load()
+
+    def _load(self) -> bool:
+        try:
+            with open(self.path, "rb") as file:
+                key = fileio.stat_key(os.fstat(file.fileno()))
+                raw = file.read()
+        except FileNotFoundError:
+            return self._refresh()  # vanished between stat and open
+        except OSError as err:
+            raise StoreError(f"cannot read {self.path}: {err.strerror or err}") from None
+        try:
+            tables, meta = decode(raw)
+        except Invalid as why:
+            raise CorruptStoreError(self._corrupt_message(why)) from None
+        del raw
+        schema = meta["schema"]
+        if schema > SCHEMA_VERSION:
+            raise FutureVersionError(
+                f"{self.path} was saved by a newer unship (data schema {schema}; this version "
+                f"reads up to {SCHEMA_VERSION}); upgrade unship. The file was not changed."
+            )
+        if schema < SCHEMA_VERSION and self._depth == 0:
+            with self._file_lock():  # migrating writes: redo it under the lock
+                self._loaded = False
+                return self._refresh()
+        if schema == SCHEMA_VERSION:
+            try:
+                load_tables(tables, self._doc_class)
+            except Invalid as why:
+                raise CorruptStoreError(self._corrupt_message(why)) from None
+        self._data = tables
+        self._key = key
+        self._generation = meta["generation"]
+        self._loaded = True
+        self._changed_docs.clear()
+        if schema < SCHEMA_VERSION:
+            self._migrate(tables, schema)
+        return True
+
+    def _corrupt_message(self, why: object) -> str:
+        newest = backups.newest_backup(self.path)
+        if newest is None:
+            hint = f"no backup was found in {backups.backup_dir(self.path)}"
+        else:
+            hint = f"to recover the last backup run: unship backup restore {newest}"
+        return f"{self.path} cannot be read: {why}. The file was left untouched; {hint}"
+
+    def _migrate(self, tables: Data, schema: int) -> None:
+        """Upgrade tables from schema to SCHEMA_VERSION and save (lock held, file untouched
+        until the save; a copy of the old file is kept as `backups/<name>.v<old>.bak`)."""
+        data: dict = tables
+        for step in range(schema, SCHEMA_VERSION):
+            migrate = self._migrations.get(step)
+            if migrate is None:
+                self._invalidate()
+                raise StoreError(
+                    f"{self.path} uses data schema {schema} and this unship cannot upgrade it "
+                    f"(no migration from schema {step}); the file was not changed"
+                )
+            try:
+                data = migrate(data)
+                data.pop(META_TABLE, None)
+                check_tables(data)
+            except Exception as err:
+                self._invalidate()
+                raise StoreError(
+                    f"upgrading {self.path} from data schema {step} failed ({err}); "
+                    "the file was not changed"
+                ) from err
+        try:
+            target = backups.migration_backup_path(self.path, schema, self._generation)
+            backups.keep_copy(self.path, target)
+        except OSError as err:
+            self._invalidate()
+            raise write_error(self.path, err) from err
+        load_tables(data, self._doc_class)
+        if any(has_non_finite(table) for table in data.values()):
+            self._invalidate()
+            raise StoreError(f"upgrading {self.path} produced NaN or Infinity; not saved")
+        self._data = data
+        try:
+            self._save(data)
+        except BaseException:
+            self._invalidate()
+            raise
+
+    def _prepare(self, data: Data) -> None:
+        """Check data before it is kept: TinyDB shape, no NaN/Infinity in new or changed
+        documents (loaded documents are already finite). Converts new documents to tracked."""
+        if type(data) is not dict:
+            raise StoreError(f"cannot save {type(data).__name__} as the order book")
+        if META_TABLE in data:
+            raise StoreError(f"the table name {META_TABLE!r} is reserved by unship")
+        doc_class = self._doc_class
+        for name, table in data.items():
+            if not isinstance(name, str) or not isinstance(table, dict):
+                raise StoreError(f"cannot save table {name!r}: it is not a table of documents")
+            for key in untracked_docs(table, doc_class):
+                doc = table[key]
+                if not isinstance(doc, dict):
+                    raise StoreError(f"cannot save {name!r} document {key}: it is not a dict")
+                if has_non_finite(doc):
+                    raise StoreError(self._nan_message(f"{name!r} document {key}"))
+                table[key] = doc_class(doc)
+        for doc in self._changed_docs:
+            if has_non_finite(doc):
+                raise StoreError(self._nan_message("a changed document"))
+        self._changed_docs.clear()
+
+    def _nan_message(self, where: str) -> str:
+        return f"refusing to save {self.path}: {where} holds NaN or Infinity, which JSON cannot"
+
+    def _save(self, data: Data) -> None:
+        """Write data durably (lock held, file known to be the one we read, or missing)."""
+        path = self.path
+        generation = self._generation + 1
+        if self._key is None:  # creating: never reuse generations of an earlier life
+            generation = max(generation, backups.newest_generation(path) + 1)
+        try:
+            payload = encode(data, generation)
+        except TypeError as err:
+            raise StoreError(f"cannot save {path}: {err}") from None
+        try:
+            fileio.ensure_dir(path.parent)
+            if not self._swept:
+                fileio.sweep_temp_files(path)
+                self._swept = True
+            if self._key is not None and self.keep_backups > 0:
+                with contextlib.suppress(FileNotFoundError):  # deleted under us: recreate
+                    backups.keep_copy(path, backups.rotation_path(path, self._generation))
+            st = fileio.atomic_write(path, payload)
+        except OSError as err:
+            raise write_error(path, err) from err
+        self._key = self._basis = fileio.stat_key(st)
+        self._generation = generation
+        self._data = data
+        self._loaded = True
+        if self.keep_backups > 0:
+            self._pruner.request(path, self.keep_backups)

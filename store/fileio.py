@@ -1,0 +1,144 @@
+"""Low-level file operations: private folders, atomic durable replace, the process lock."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import filelock
+
+from .errors import LockTimeoutError, write_error
+
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
+
+StatKey = tuple[int, int, int, int]
+
+
+def stat_key(st: os.stat_result) -> StatKey:
+    """What identifies one version of the file: a save always makes a new inode."""
+    return (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns)
+
+
+def current_key(path: Path) -> StatKey | None:
+    """The stat key of path now, or None when it does not exist."""
+    try:
+        return stat_key(os.stat(path))
+    except FileNotFoundError:
+        return None
+
+
+def ensure_dir(folder: Path) -> None:
+    """Create folder (and missing parents) as 0700, whatever the umask."""
+    if folder.is_dir():
+        return
+    missing: list[Path] = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for part in reversed(missing):
+        try:
+            os.mkdir(part, FOLDER_MODE)
+        except FileExistsError:
+            continue
+        os.chmod(part, FOLDER_MODE)
+        fsync_dir(part.parent)  # so the new folder itself survives a power cut
+
+
+def fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+TEMP_SUFFIX = ".tmp"
+
+
+def atomic_write(path: Path, payload: bytes) -> os.stat_result:
+    """Replace path with payload: temp file (0600) in the same folder, fsync, rename, fsync folder.
+
+    Returns the stat of the new file. On OSError the temp file is removed and path is
+    untouched (unless the error came from the final folder fsync, after the rename).
+    """
+    folder = path.parent
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=folder)
+    try:
+        try:
+            os.fchmod(fd, FILE_MODE)
+            view = memoryview(payload)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+            st = os.fstat(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(folder)
+    return st
+
+
+def sweep_temp_files(path: Path) -> None:
+    """Remove temp files a killed writer left behind. Call only while holding the lock."""
+    prefix = temp_prefix(path)
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(prefix) and name.endswith(TEMP_SUFFIX):
+            with contextlib.suppress(OSError):
+                os.unlink(path.parent / name)
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def make_lock(path: Path) -> filelock.FileLock:
+    """The inter-process lock for path: an flock on `<path>.lock` (kept; 0600)."""
+    return filelock.FileLock(str(lock_path(path)), mode=FILE_MODE, thread_local=False)
+
+
+def acquire(lock: filelock.FileLock, path: Path, timeout: float) -> None:
+    ensure_folder_for_write(path)
+    try:
+        lock.acquire(timeout=timeout)
+    except filelock.Timeout:
+        raise LockTimeoutError(f"{path} is locked by another unship process; try again") from None
+    except OSError as err:
+        raise write_error(path, err) from err
+
+
+def ensure_folder_for_write(path: Path) -> None:
+    try:
+        ensure_dir(path.parent)
+    except OSError as err:
+        raise write_error(path, err) from err
+
+
+@contextlib.contextmanager
+def locked(path: Path, timeout: float) -> Iterator[None]:
+    """Hold the lock of path (for one-off operations such as restoring a backup)."""
+    lock = make_lock(path)
+    acquire(lock, path, timeout)
+    try:
+        yield
+    finally:
+        lock.release()

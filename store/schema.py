@@ -1,0 +1,192 @@
+"""The on-disk format: TinyDB JSON plus a `_unship` meta table, decoded and encoded with orjson.
+
+File layout::
+
+    {"_unship": {"1": {"app": "unship", "schema": 1, "generation": 7}},
+     "orders": {"1": {...}, "2": {...}},
+     ...other TinyDB tables...}
+
+The `_unship` table is kept out of the data handed to TinyDB; it is written on every save.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+from collections.abc import Callable
+from itertools import repeat
+from operator import is_not
+from typing import Any
+
+import orjson
+
+SCHEMA_VERSION: int = 1
+APP = "unship"
+META_TABLE = "_unship"
+
+# Empty TinyDB files that may be adopted as unship's.
+_ADOPTABLE = ({}, {"_default": {}})
+
+# datetime and dataclass values would silently turn into strings / objects: refuse them.
+_DUMP_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+class Invalid(Exception):
+    """Internal: why a file's bytes are not a usable unship file (a lower-case phrase)."""
+
+
+class TrackedDoc(dict):
+    """A stored document that records its own top-level mutations.
+
+    Loaded documents are instances of a per-storage subclass whose class attribute `_sink`
+    is a list: every mutating call appends the document to it, so a save only has to check
+    the documents that changed (for NaN/Infinity) instead of walking the whole database.
+    Mutations of nested lists/dicts in place are not seen; replace the top-level field.
+    """
+
+    __slots__ = ()
+    _sink: list[dict] = []
+
+    def __setitem__(self, key, value):
+        self._sink.append(self)
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key):
+        self._sink.append(self)
+        dict.__delitem__(self, key)
+
+    def update(self, *args, **kwargs):
+        self._sink.append(self)
+        dict.update(self, *args, **kwargs)
+
+    def setdefault(self, key, default=None):
+        self._sink.append(self)
+        return dict.setdefault(self, key, default)
+
+    def pop(self, *args):
+        self._sink.append(self)
+        return dict.pop(self, *args)
+
+    def popitem(self):
+        self._sink.append(self)
+        return dict.popitem(self)
+
+    def clear(self):
+        self._sink.append(self)
+        dict.clear(self)
+
+    def __ior__(self, other):
+        self._sink.append(self)
+        return dict.__ior__(self, other)
+
+
+def tracked_doc_class() -> type[TrackedDoc]:
+    """A fresh TrackedDoc subclass with its own (empty) sink list."""
+    return type("Doc", (TrackedDoc,), {"__slots__": (), "_sink": []})
+
+
+def _is_int(value: object) -> bool:
+    return type(value) is int
+
+
+def decode(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Parse a file's bytes into (tables without the meta table, meta).
+
+    Raises Invalid for anything that is not an unship file. Tables are not validated here
+    (a newer schema may shape them differently); call `check_tables` once the schema is known.
+    """
+    if not raw.strip():
+        raise Invalid("the file is empty")
+    was_enabled = gc.isenabled()
+    gc.disable()  # object creation dominates loading; collections only slow it down
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError as err:
+        first = str(err).splitlines()[0][:80]
+        raise Invalid(f"it is not valid JSON, perhaps cut off ({first})") from None
+    finally:
+        if was_enabled:
+            gc.enable()
+    if type(obj) is not dict:
+        raise Invalid("it is not an unship data file (not a JSON object)")
+    meta_table = obj.pop(META_TABLE, None)
+    if meta_table is None:
+        if obj in _ADOPTABLE:
+            return obj, {"app": APP, "schema": SCHEMA_VERSION, "generation": 0}
+        raise Invalid("it is not an unship data file (no unship header)")
+    meta = meta_table.get("1") if type(meta_table) is dict else None
+    if (
+        type(meta) is not dict
+        or meta.get("app") != APP
+        or not _is_int(meta.get("schema"))
+        or not _is_int(meta.get("generation"))
+        or meta["schema"] < 0
+        or meta["generation"] < 0
+    ):
+        raise Invalid("it is not an unship data file (bad unship header)")
+    return obj, meta
+
+
+def check_tables(tables: dict[str, Any], doc_class: type[dict] | None = None) -> None:
+    """Check the TinyDB shape {name: {id: {...}}}; with doc_class, convert documents to it."""
+    for name, table in tables.items():
+        if type(table) is not dict:
+            raise Invalid(f"table {name!r} is not a JSON object")
+        if not set(map(type, table.values())) <= {dict}:
+            raise Invalid(f"table {name!r} holds something that is not a document")
+        if doc_class is not None:
+            tables[name] = dict(zip(table.keys(), map(doc_class, table.values()), strict=True))
+
+
+def load_tables(tables: dict[str, Any], doc_class: type[dict]) -> None:
+    """check_tables with conversion, with the collector paused and the result frozen."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        check_tables(tables, doc_class)
+    finally:
+        if was_enabled:
+            gc.enable()
+    # Loaded documents live as long as the app: keep the collector from rescanning them.
+    gc.freeze()
+
+
+def encode(tables: dict[str, Any], generation: int, schema: int = SCHEMA_VERSION) -> bytes:
+    """Serialise tables plus a fresh meta table. Raises TypeError for unsupported values."""
+    meta = {"app": APP, "schema": schema, "generation": generation}
+    document = {META_TABLE: None, **tables}
+    document[META_TABLE] = {"1": meta}  # ours, whatever tables held
+    return orjson.dumps(document, default=_refuse, option=_DUMP_OPTIONS)
+
+
+def _refuse(value: object) -> Any:
+    raise TypeError(f"a value of type {type(value).__name__} cannot be saved")
+
+
+def has_non_finite(obj: Any) -> bool:
+    """True if a NaN or an infinite float is anywhere inside obj (dicts, lists, tuples)."""
+    stack = [obj]
+    isfinite = math.isfinite
+    while stack:
+        item = stack.pop()
+        for value in item.values() if isinstance(item, dict) else item:
+            kind = type(value)
+            if kind is str or kind is int or value is None or kind is bool:
+                continue
+            if isinstance(value, float):
+                if not isfinite(value):
+                    return True
+            elif isinstance(value, (dict, list, tuple)):
+                stack.append(value)
+    return False
+
+
+def untracked_docs(table: dict[str, Any], doc_class: type) -> list[str]:
+    """Keys of the documents in table that are not doc_class instances (new or replaced)."""
+    values = table.values()
+    if not any(map(is_not, map(type, values), repeat(doc_class))):
+        return []
+    return [key for key, doc in table.items() if type(doc) is not doc_class]
+
+
+Migration = Callable[[dict], dict]

@@ -1,0 +1,67 @@
+"""Helper process for tests/test_storage_processes.py (run with sys.executable).
+
+writer.py crash PATH              insert forever; print "ACK <seq>" after each commit
+writer.py insert PATH TAG COUNT MODE
+                                  COUNT inserts, one transaction each; MODE is
+                                  "document" (doc_id = max + 1 computed inside the lock) or
+                                  "reset" (drop TinyDB's id counter when data was reloaded)
+writer.py hold PATH               take the lock, print "LOCKED", hold it until stdin closes
+"""
+
+from __future__ import annotations
+
+import sys
+
+from tinydb import TinyDB
+from tinydb.table import Document
+from unship.store.storage import DurableStorage, forget_tinydb_caches
+
+
+def next_id(db: TinyDB) -> int:
+    table = (db.storage.read() or {}).get("orders", {})
+    return max(map(int, table), default=0) + 1
+
+
+def crash(path: str) -> None:
+    db = TinyDB(path, storage=DurableStorage, keep_backups=3)
+    orders = db.table("orders", cache_size=0)
+    with db.storage.transaction():
+        seq = max((doc["seq"] for doc in orders.all()), default=0)
+    while True:
+        seq += 1
+        with db.storage.transaction():
+            orders.insert(Document({"seq": seq, "pad": "x" * (seq % 97)}, doc_id=next_id(db)))
+        print(f"ACK {seq}", flush=True)
+
+
+def insert(path: str, tag: str, count: int, mode: str) -> None:
+    db = TinyDB(path, storage=DurableStorage, lock_timeout=60)
+    orders = db.table("orders")
+    for i in range(count):
+        with db.storage.transaction() as reloaded:
+            if mode == "document":
+                orders.insert(Document({"tag": tag, "i": i}, doc_id=next_id(db)))
+            else:
+                if reloaded:
+                    forget_tinydb_caches(db)  # TinyDB's id counter is stale after another save
+                orders.insert({"tag": tag, "i": i})
+    print("DONE", flush=True)
+
+
+def hold(path: str) -> None:
+    storage = DurableStorage(path)
+    with storage.transaction():
+        print("LOCKED", flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    if command == "crash":
+        crash(args[0])
+    elif command == "insert":
+        insert(args[0], args[1], int(args[2]), args[3])
+    elif command == "hold":
+        hold(args[0])
+    else:
+        raise SystemExit(f"unknown command {command}")
