@@ -109,7 +109,9 @@ class PolicyBook:
         return policy.key if policy.key != "other" or _key(name) == "other" else _key(name)
 
     def category(self, name: str) -> str:
-        key = " ".join((name or "general").strip().lower().replace("-", " ").replace("_", " ").split())
+        key = " ".join(
+            (name or "general").strip().lower().replace("-", " ").replace("_", " ").split()
+        )
         return self.category_aliases.get(key, key.replace(" ", "-")) or "general"
 
     def carrier(self, name: str) -> Carrier | None:

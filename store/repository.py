@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.middlewares import Middleware
 from tinydb.table import Document
 
 from . import advice, lifecycle
@@ -22,7 +21,7 @@ from .model import Event, ModelError, Order, State
 from .money import format_money
 from .paths import default_db_path
 from .policies import PolicyBook, default_book
-from .storage import DurableStorage, StoreError
+from .storage import DurableStorage, StoreError, forget_tinydb_caches
 
 ORDERS = "orders"
 UNDO = "undo"
@@ -44,29 +43,6 @@ class DuplicateOrderError(StoreError):
 
 class NothingToUndoError(StoreError):
     pass
-
-
-class _Batching(Middleware):
-    """Collects the writes of one transaction so that it costs a single durable write."""
-
-    def __init__(self, storage_cls=DurableStorage):
-        super().__init__(storage_cls)
-        self.pending: dict | None = None
-        self.depth = 0
-
-    def read(self):
-        if self.pending is not None:
-            return self.pending
-        return self.storage.read()
-
-    def write(self, data):
-        if self.depth:
-            self.pending = data
-        else:
-            self.storage.write(data)
-
-    def close(self):
-        self.storage.close()
 
 
 @dataclass(frozen=True)
@@ -96,9 +72,8 @@ class OrderBook:
         self.path = Path(path) if path is not None else default_db_path()
         self.policies = policies if policies is not None else default_book()
         self._today = today
-        self._db = TinyDB(self.path, storage=_Batching(DurableStorage), lock_timeout=lock_timeout)
-        self._batch: _Batching = self._db.storage  # type: ignore[assignment]
-        self.storage: DurableStorage = self._batch.storage
+        self._db = TinyDB(self.path, storage=DurableStorage, lock_timeout=lock_timeout)
+        self.storage: DurableStorage = self._db.storage  # type: ignore[assignment]
         self._orders: dict[int, Order] | None = None
         self._source: object = None
         self.orders()  # fail now, with a clear message, if the file can't be read
@@ -110,8 +85,7 @@ class OrderBook:
 
     # -- reading ----------------------------------------------------------------
     def _raw_orders(self) -> dict[str, Any]:
-        data = self._batch.read() or {}
-        return data.get(ORDERS, {})
+        return (self.storage.read() or {}).get(ORDERS, {})
 
     def orders(self) -> list[Order]:
         """Every order, oldest first. Cached until the file changes."""
@@ -202,16 +176,11 @@ class OrderBook:
     # -- changing ---------------------------------------------------------------
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        with self.storage.transaction():
-            self._batch.depth += 1
-            try:
-                yield
-                data = self._batch.pending
-            finally:
-                self._batch.depth -= 1
-                self._batch.pending = None
-            if data is not None:
-                self.storage.write(data)
+        """One process-locked change, saved once and durably when the block ends."""
+        with self.storage.transaction() as reloaded:
+            if reloaded:  # another process saved: TinyDB's caches and id counters are stale
+                forget_tinydb_caches(self._db)
+            yield
 
     def _change(self, description: str, change: Callable[[], dict[int, Order | None]]) -> None:
         """Run `change` (which returns {id: new order or None to delete}) as one undoable write."""
@@ -219,30 +188,38 @@ class OrderBook:
             self.orders()  # refresh from disk inside the lock
             before_orders = dict(self._orders or {})
             after = change()
-            self._write_orders(
-                {i: (order.to_json() if order is not None else None) for i, order in after.items()}
-            )
+            self._write_orders(after)
             before = {
                 str(i): (before_orders[i].to_json() if i in before_orders else None) for i in after
             }
             self._push_undo(description, before)
 
-    def _write_orders(self, changes: dict[int, dict[str, Any] | None]) -> None:
-        """Apply {id: order JSON, or None to delete} to the orders table in one pass.
+    def _write_orders(self, changes: dict[int, Order | None]) -> None:
+        """Apply {id: order, or None to delete} to the orders table in one pass.
 
         TinyDB's per-document upsert copies the whole table on each call, which made a
         10k-order import quadratic (about a minute); this is one copy whatever the count,
-        and keeps the orders in their id order.
+        and keeps the orders in their id order. The cache of parsed orders is updated in
+        place rather than rebuilt.
         """
-        data = dict(self._batch.read() or {})
+        data = dict(self.storage.read() or {})
         table = dict(data.get(ORDERS, {}))
-        for order_id, value in changes.items():
-            if value is None:
+        cache = dict(self._orders or {})
+        last = max(cache, default=0)
+        in_order = True
+        for order_id, order in changes.items():
+            if order is None:
                 table.pop(str(order_id), None)
+                cache.pop(order_id, None)
             else:
-                table[str(order_id)] = value
+                table[str(order_id)] = order.to_json()
+                in_order = in_order and (order_id in cache or order_id > last)
+                last = max(last, order_id)
+                cache[order_id] = replace(order, id=order_id)
         data[ORDERS] = table
-        self._batch.write(data)
+        self.storage.write(data)
+        self._orders = cache if in_order else dict(sorted(cache.items()))
+        self._source = table
 
     def _push_undo(self, description: str, before: dict[str, Any]) -> None:
         undo = self._db.table(UNDO, cache_size=0)
@@ -251,7 +228,7 @@ class OrderBook:
             "at": datetime.now().isoformat(timespec="seconds"),
             "before": before,
         }
-        ids = sorted(int(k) for k in (self._batch.read() or {}).get(UNDO, {}))
+        ids = sorted(int(k) for k in (self.storage.read() or {}).get(UNDO, {}))
         next_id = (ids[-1] + 1) if ids else 1
         undo.insert(Document(entry, doc_id=next_id))
         if len(ids) + 1 > UNDO_KEEP:
@@ -337,19 +314,24 @@ class OrderBook:
 
     # -- undo -------------------------------------------------------------------
     def undo_entries(self) -> list[dict[str, Any]]:
-        raw = (self._batch.read() or {}).get(UNDO, {})
+        raw = (self.storage.read() or {}).get(UNDO, {})
         return [raw[k] for k in sorted(raw, key=int, reverse=True)]
 
     def undo(self) -> str:
         """Undo the last change; returns what was undone."""
         with self._transaction():
             self.orders()
-            raw = (self._batch.read() or {}).get(UNDO, {})
+            raw = (self.storage.read() or {}).get(UNDO, {})
             if not raw:
                 raise NothingToUndoError("nothing to undo")
             last = max(raw, key=int)
             entry = raw[last]
-            self._write_orders({int(i): data for i, data in entry["before"].items()})
+            self._write_orders(
+                {
+                    int(i): Order.from_json(data, id=int(i)) if data is not None else None
+                    for i, data in entry["before"].items()
+                }
+            )
             self._db.table(UNDO, cache_size=0).remove(doc_ids=[int(last)])
             return entry["description"]
 
