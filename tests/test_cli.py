@@ -218,3 +218,19 @@ def test_demo_never_touches_the_real_database(run, tmp_path):
         "problem",
     }
     assert not (tmp_path / "real.json").exists()
+
+
+def test_backup_list_and_restore_after_corruption(run):
+    run("add", "amazon 113-1234567-1234567 cable 12.99")
+    run("mark", "1", "shipped")
+    run("mark", "1", "delivered")
+    listed = json.loads(run("backup", "list", "--json").stdout)
+    assert [b["generation"] for b in listed] == [2, 1] and listed[0]["orders"] == 1
+    run.db.write_text("garbage")
+    broken = run("list", check=False)
+    assert broken.returncode == 2 and "unship backup restore" in broken.stderr
+    assert run.db.read_text() == "garbage"  # never overwritten
+    run("backup", "restore", "2")
+    assert json.loads(run("show", "1", "--json").stdout)["state"] == "in transit"
+    missing = run("backup", "restore", "9", check=False)
+    assert missing.returncode == 2 and "cannot read the backup" in missing.stderr

@@ -14,7 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from unship import __version__
+from unship import __version__, cli_backup
 
 EXIT_OK, EXIT_NONE_DUE, EXIT_ERROR = 0, 1, 2
 
@@ -137,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("undo", help="undo the last change")
     _add_io_parsers(sub)
+    cli_backup.add_parser(sub)
     return parser
 
 
@@ -169,6 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command is None:
             return _open_app(args)
+        if args.command == "backup":
+            from unship.store.paths import default_db_path
+
+            path = _db_path(args) or default_db_path()
+            return cli_backup.run(path, args, _print_json, _print_table)
         from unship.store.repository import OrderBook
 
         with OrderBook(_db_path(args), today=args.today) as book:
