@@ -13,7 +13,7 @@ class UnshipCommands(Provider):
     def _commands(self) -> Iterator[tuple[str, Callable[[], object], str]]:
         app = self.app
         main = getattr(app, "main_screen", None)
-        if main is not None and app.screen is main:
+        if main is not None and self.screen is main:
             for sort in R.SORTS:
                 yield (f"Sort by {sort}", partial(main.set_sort, sort), "order the list")
             for n, (key, label) in enumerate(R.VIEWS, start=1):
