@@ -12,7 +12,7 @@ first frame is cheap whatever the book's size:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -249,46 +249,3 @@ def summarize(rows: list[Row]) -> Summary:
     if not known:
         return Summary(open_orders, None, None, pending)
     return Summary(open_orders, due_soon, overdue, pending)
-
-
-class FactsCache:
-    """Facts per order id, reused while the order's contents and `today` are unchanged."""
-
-    def __init__(self) -> None:
-        self._today: date | None = None
-        self._entries: dict[int, tuple[Order, Facts]] = {}
-
-    def lookup(self, order: Order, today: date) -> Facts | None:
-        if today != self._today:
-            return None
-        hit = self._entries.get(order.id)
-        if hit is None:
-            return None
-        old, facts = hit
-        return facts if (old is order or old == order) else None
-
-    def store(self, pairs: Iterable[tuple[Order, Facts]], today: date) -> None:
-        if today != self._today:
-            self._entries = {}
-            self._today = today
-        for order, facts in pairs:
-            self._entries[order.id] = (order, facts)
-
-    def forget_missing(self, ids: set[int]) -> None:
-        for key in [k for k in self._entries if k not in ids]:
-            del self._entries[key]
-
-
-def compute_all(
-    orders: Iterable[Order],
-    book,
-    today: date,
-    cancelled: Callable[[], bool] = lambda: False,
-) -> list[tuple[Order, Facts]] | None:
-    """Facts for each order; None if cancelled part way (a newer book state superseded it)."""
-    out = []
-    for n, order in enumerate(orders):
-        if n % 256 == 0 and cancelled():
-            return None
-        out.append((order, compute_facts(order, book, today)))
-    return out

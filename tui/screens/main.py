@@ -74,7 +74,7 @@ class MainScreen(Screen):
         Binding("5", "view(4)", "done", show=False, tooltip="view: done"),
         Binding("c", "copy_number", "copy number", show=False),
         Binding("C", "copy_tracking", "copy tracking", show=False),
-        Binding("escape", "clear_filter", "clear filter"),
+        Binding("escape", "clear_filter", "clear", tooltip="clear the filter"),
     ]
 
     def __init__(self) -> None:
@@ -151,15 +151,24 @@ class MainScreen(Screen):
             for row in missing:
                 row.facts = R.compute_facts(row.order, book, today)
         else:
-            self._work_out_facts([row.order for row in missing], today, self._generation)
+            self._work_out_facts(missing, today, self._generation)
         self._show_empty(not rows)
         self._resort()
 
     @work(thread=True, exclusive=True, group="facts")
-    def _work_out_facts(self, orders: list[Order], today: date, generation: int) -> None:
+    def _work_out_facts(self, rows: list[R.Row], today: date, generation: int) -> None:
+        """Facts for `rows` in a thread (pure functions over frozen orders); the search
+        strings too, so the first filter key does not build them. Widgets are only touched
+        back on the main thread."""
         worker = get_current_worker()
-        results = R.compute_all(orders, self.app.book, today, lambda: worker.is_cancelled)
-        if results is not None and not worker.is_cancelled:
+        book = self.app.book
+        results = []
+        for n, row in enumerate(rows):
+            if n % 256 == 0 and worker.is_cancelled:
+                return
+            results.append((row.order, R.compute_facts(row.order, book, today)))
+            _ = row.search
+        if not worker.is_cancelled:
             self.app.call_from_thread(self._facts_ready, results, generation)
 
     def _facts_ready(self, results: list[tuple[Order, R.Facts]], generation: int) -> None:

@@ -242,9 +242,11 @@ class OrderList(ScrollView, can_focus=True):
         elif transit:
             state_style = self._style("transit")
         deadline_style = Style()
+        overdue = False
         if d is not None:
             left = (d.day - self.today).days
-            if d.overdue or left < 0:
+            overdue = d.overdue or left < 0
+            if overdue:
                 deadline_style = self._style("overdue")
             elif left <= 7:
                 deadline_style = self._style("soon")
@@ -258,6 +260,8 @@ class OrderList(ScrollView, can_focus=True):
             "next deadline": deadline,
         }
         extra = {"state": state_style, "next deadline": deadline_style}
+        if selected:  # the cursor's colours win, except for what is overdue
+            extra = {"next deadline": deadline_style} if overdue else {}
         segments = []
         used = 0
         for col in cols:
@@ -265,7 +269,7 @@ class OrderList(ScrollView, can_focus=True):
             used += cell_len(text)
             style = row_style + extra[col.name] if col.name in extra else row_style
             if selected and col.name in extra:
-                style = style + self._style("cursor")
+                style = style + self._style("cursor") + deadline_style
             segments.append(Segment(text, style))
         if used < width:
             segments.append(Segment(" " * (width - used), row_style))
