@@ -1,0 +1,405 @@
+"""The main screen driven by the pilot: every binding, the filter, undo, copy, external changes."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import io
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from rich.console import Console
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from unship.store import demo
+from unship.store.model import new_item, new_order
+from unship.store.repository import OrderBook
+from unship.store.storage import LockTimeoutError
+from unship.tui import rows as R
+from unship.tui.app import UnshipApp, run
+from unship.tui.screens.help import HelpScreen
+from unship.tui.screens.main import MainScreen
+from unship.tui.widgets.order_list import OrderList
+
+TODAY = date(2026, 11, 28)
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def book(tmp_path):
+    with OrderBook(tmp_path / "orders.json", today=TODAY) as b:
+        demo.fill(b, TODAY)
+        yield b
+
+
+@pytest.fixture
+def empty_book(tmp_path):
+    with OrderBook(tmp_path / "orders.json", today=TODAY) as b:
+        yield b
+
+
+def sync(test):
+    """Run an async test without an async pytest plugin (the project has none)."""
+
+    @functools.wraps(test)
+    def run_it(*args, **kwargs):
+        asyncio.run(test(*args, **kwargs))
+
+    return run_it
+
+
+def listed(app) -> OrderList:
+    return app.main_screen.query_one(OrderList)
+
+
+def ids(app) -> list[int]:
+    return [row.id for row in listed(app).rows]
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text (the same render as export_screenshot)."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text(styles=False)
+
+
+@sync
+async def test_opens_sorted_by_urgency(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.title == "unship"
+        assert isinstance(app.screen, MainScreen)
+        rows = listed(app).rows
+        assert len(rows) == len(book.orders())
+        keys = [R.urgency_key(r, TODAY.toordinal()) for r in rows]
+        assert keys == sorted(keys)
+        first = rows[0]
+        assert first.facts.deadline is not None
+        assert first.facts.deadline.day < TODAY or first.facts.deadline.overdue
+
+
+@sync
+async def test_header_counts_match_overview(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        summary = R.summarize(app.main_screen.rows)
+        overview = book.overview()
+        assert (summary.open_orders, summary.due_soon, summary.overdue) == (
+            overview.open_orders,
+            overview.due_soon,
+            overview.overdue,
+        )
+        assert summary.refund_pending == overview.refund_pending
+        bar = app.main_screen.query_one("#summary")
+        text = str(bar.render())
+        assert f"{overview.open_orders} open" in text
+        if overview.overdue:
+            assert "OVERDUE" in text
+
+
+@sync
+async def test_navigation_keys(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        order_list = listed(app)
+        assert order_list.cursor == 0
+        await pilot.press("j", "down")
+        assert order_list.cursor == 2
+        await pilot.press("k")
+        assert order_list.cursor == 1
+        await pilot.press("up", "up")
+        assert order_list.cursor == 0
+        await pilot.press("end")
+        assert order_list.cursor == len(order_list.rows) - 1
+        await pilot.press("home")
+        assert order_list.cursor == 0
+        await pilot.press("pagedown")
+        assert order_list.cursor > 1
+        await pilot.press("pageup")
+        assert order_list.cursor == 0
+
+
+@sync
+async def test_mouse_click_and_wheel(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        order_list = listed(app)
+        # line 0 of the list is its header; line 3 is the third order
+        await pilot.click(OrderList, offset=(20, 3))
+        assert order_list.cursor == 2
+        await pilot.click(OrderList, offset=(20, 3))  # a second click opens it
+        await pilot.pause()
+        assert _opened_or_told(app)
+
+
+def _opened_or_told(app) -> bool:
+    pushed = not isinstance(app.screen, MainScreen)
+    told = any("order view not available" in str(n.message) for n in app._notifications)
+    return pushed or told
+
+
+@sync
+async def test_enter_opens_the_order(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert _opened_or_told(app)
+
+
+@sync
+async def test_filter_as_you_type(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        assert app.focused.id == "filter"
+        await pilot.press(*"amazon")
+        assert ids(app) and all("amazon" in r.order.retailer.lower() for r in listed(app).rows)
+        await pilot.press("space", *"mouse")  # every word must match
+        titles = [r.order.short_title for r in listed(app).rows]
+        assert len(titles) == 1 and "mouse" in listed(app).rows[0].search
+        await pilot.press("backspace")  # widening again finds the same
+        assert len(listed(app).rows) == 1
+        await pilot.press("enter")
+        assert isinstance(app.focused, OrderList)
+        assert len(listed(app).rows) == 1  # the filter stays after enter
+        await pilot.press("escape")
+        assert len(listed(app).rows) == len(book.orders())
+        assert not app.main_screen.query_one("#filter").display
+
+
+@sync
+async def test_filter_matches_tracking_and_notes(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"1z999aa1")
+        assert [r.order.tracking for r in listed(app).rows] == ["1Z999AA10123456784"]
+        await pilot.press("escape", "slash", *"crackles")
+        assert len(listed(app).rows) == 1
+        await pilot.press(*"zzz")
+        assert listed(app).rows == []
+        assert "No orders match" in screen_text(app)
+
+
+@sync
+async def test_quick_views(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        everything = len(listed(app).rows)
+        for key, view in zip("12345", [v for v, _ in R.VIEWS], strict=True):
+            await pilot.press(key)
+            assert app.main_screen.view == view
+            assert all(r.in_view(view) for r in listed(app).rows)
+        await pilot.press("5")
+        done = listed(app).rows
+        assert done and all(r.flags()[2] for r in done)
+        await pilot.press("3")
+        assert all(r.flags()[0] for r in listed(app).rows)
+        await pilot.press("1")
+        assert len(listed(app).rows) == everything
+
+
+@sync
+async def test_sort_cycles(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        seen = []
+        for _ in R.SORTS:
+            await pilot.press("s")
+            seen.append(app.main_screen.sort)
+            assert f"sort {app.main_screen.sort}" in screen_text(app)
+        assert seen == [*R.SORTS[1:], R.SORTS[0]]
+        await pilot.press("s")  # date: newest first
+        days = [r.order.ordered_on for r in listed(app).rows]
+        assert days == sorted(days, reverse=True)
+        await pilot.press("s", "s")  # total: highest first
+        totals = [r.order.total for r in listed(app).rows]
+        assert totals == sorted(totals, reverse=True)
+
+
+@sync
+async def test_undo_notifies(book):
+    target = book.orders()[0]
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        assert any("Nothing to undo" in str(n.message) for n in app._notifications)
+        book.record(target.id, "cancel-requested")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert f"Undone: mark {target.order_number} cancel-requested" in messages
+        assert book.get(target.id) == target
+
+
+@sync
+async def test_copy_order_and_tracking_numbers(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        order_list = listed(app)
+        while not order_list.current.order.tracking:
+            await pilot.press("j")
+        order = order_list.current.order
+        await pilot.press("c")
+        assert app.clipboard == order.order_number
+        await pilot.press("C")
+        assert app.clipboard == order.tracking
+
+
+@sync
+async def test_help_lists_the_bindings(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(
+            f"{keys} {what}" for _title, rows in app.screen.sections for keys, what in rows
+        )
+        for binding in [*MainScreen.BINDINGS, *UnshipApp.BINDINGS, *OrderList.BINDINGS]:
+            for key in binding.key.split(","):
+                assert app.get_key_display(Binding(key, binding.action)) in text, key
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+@sync
+async def test_quit(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+@sync
+async def test_command_palette_sorts(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, ModalScreen)
+        await pilot.press(*"sort by retailer")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.main_screen.sort == "retailer"
+
+
+@sync
+async def test_change_from_another_process_appears(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = len(listed(app).rows)
+        with OrderBook(book.path, today=TODAY) as other:
+            other.add(
+                new_order(
+                    "Target",
+                    "EXT-1",
+                    TODAY,
+                    [new_item("Lamp from elsewhere", 1999)],
+                )
+            )
+        await pilot.pause(1.2)
+        assert len(listed(app).rows) == before + 1
+        assert any(r.order.order_number == "EXT-1" for r in listed(app).rows)
+
+
+@sync
+async def test_cursor_stays_on_the_order_after_a_change(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "j", "j")
+        kept = listed(app).current.id
+        other = next(o for o in book.orders() if o.id != kept)
+        book.update(replace(other, notes="changed"), "edit note")
+        app.refresh_orders()
+        await pilot.pause()
+        assert listed(app).current.id == kept
+
+
+@sync
+async def test_markup_in_user_text_is_shown_literally(empty_book):
+    for n, title in enumerate(["[bold]x[/]", "[@click=app.quit]x[/]", "Refund [/", "[/]"]):
+        empty_book.add(new_order("Amazon", f"M-{n}", TODAY, [new_item(title, 100)]))
+    app = UnshipApp(empty_book)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[bold]x[/]" in text
+        assert "[@click=app.quit]x[/]" in text
+        # click on every order's title: nothing runs
+        for y in range(1, 5):
+            await pilot.click(OrderList, offset=(40, y))
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("slash", *"[/")
+        await pilot.pause()
+        assert app.is_running
+        assert len(listed(app).rows) == 4
+        await pilot.press(*"]")
+        assert len(listed(app).rows) == 3
+        assert "No orders" not in screen_text(app)
+
+
+@sync
+async def test_empty_state(empty_book):
+    app = UnshipApp(empty_book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "unship add --retailer" in text
+        assert "unship import FILE" in text
+        assert "unship --demo" in text
+
+
+@sync
+async def test_store_errors_are_notified(book, monkeypatch):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+
+        def locked():
+            raise LockTimeoutError("orders.json is locked by another unship process")
+
+        monkeypatch.setattr(book, "undo", locked)
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.is_running
+        assert any("locked" in str(n.message) for n in app._notifications)
+
+
+def test_run_reports_a_corrupt_file(tmp_path, capsys):
+    path = tmp_path / "orders.json"
+    path.write_text("{not json")
+    assert run(path, TODAY, False) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("unship: ") and "Traceback" not in err

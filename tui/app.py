@@ -1,0 +1,136 @@
+"""The unship app: `run()` opens the order book and the full-screen app over it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import signal
+import sys
+from datetime import date
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from unship.store.model import ModelError
+from unship.store.repository import NothingToUndoError, OrderBook
+from unship.store.storage import StoreError
+from unship.tui.commands import UnshipCommands
+from unship.tui.messages import OrdersChanged
+from unship.tui.screens.help import HelpScreen
+from unship.tui.screens.main import MainScreen
+
+ORDER_MODULE = "unship.tui.screens.order"
+
+
+class UnshipApp(App[int]):
+    """The order book in a terminal. The book is injected: tests pass one on a temp file."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "unship"
+    COMMANDS = App.COMMANDS | {UnshipCommands}
+    BINDINGS = [
+        Binding("q", "quit", "quit"),
+        Binding("question_mark", "help", "help"),
+        Binding("u", "undo", "undo"),
+        Binding("ctrl+z", "undo", "undo", show=False),
+    ]
+
+    def __init__(self, book: OrderBook, *, demo: bool = False) -> None:
+        super().__init__()
+        self.book = book
+        self.demo = demo
+        self.main_screen = MainScreen()
+        self._disk_error = ""
+
+    def on_mount(self) -> None:
+        if self.demo:
+            self.sub_title = "demo: a throwaway copy"
+        self.push_screen(self.main_screen)
+        self.set_interval(1.0, self._check_disk)
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            # An SSH connection dropping sends SIGHUP: leave the terminal tidy. Every change
+            # is already on disk when it is confirmed, so nothing is lost.
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hangup)
+
+    def _hangup(self) -> None:
+        self.exit(129)
+
+    # -- keeping the views current ------------------------------------------------------
+    def _check_disk(self) -> None:
+        """Another unship process (another terminal, the CLI) wrote the file: show it."""
+        try:
+            changed = self.book.changed_on_disk()
+        except StoreError as error:
+            changed = False
+            self._report_disk_error(str(error))
+        if changed:
+            self.refresh_orders()
+
+    def _report_disk_error(self, message: str) -> None:
+        if message != self._disk_error:  # once, not every second
+            self._disk_error = message
+            self.notify(message, title="Order file", severity="error", markup=False)
+
+    def refresh_orders(self) -> None:
+        try:
+            self.book.orders()
+        except StoreError as error:
+            self._report_disk_error(str(error))
+            return
+        self._disk_error = ""
+        self.main_screen.reload()
+        if self.screen is not self.main_screen and hasattr(self.screen, "refresh_order"):
+            self.screen.refresh_order()
+
+    def on_orders_changed(self, message: OrdersChanged) -> None:
+        self.refresh_orders()
+
+    # -- actions --------------------------------------------------------------------
+    def open_order(self, order_id: int) -> None:
+        try:
+            from unship.tui.screens.order import OrderScreen
+        except ModuleNotFoundError as error:
+            if error.name != ORDER_MODULE:
+                raise
+            self.notify("order view not available", severity="warning")
+            return
+        self.push_screen(OrderScreen(order_id))
+
+    def action_undo(self) -> None:
+        try:
+            what = self.book.undo()
+        except NothingToUndoError:
+            self.notify("Nothing to undo")
+            return
+        except StoreError as error:
+            self.notify(str(error), title="Could not undo", severity="error", markup=False)
+            return
+        self.notify(f"Undone: {what}", markup=False)
+        self.post_message(OrdersChanged(0, f"undo {what}"))
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen.for_screen(self, self.screen))
+
+
+def run(db: Path | None = None, today: date | None = None, demo: bool = False) -> int:
+    """Open the book at `db` (default: the person's data file) and run the app; the exit code."""
+    gc.disable()  # loading many orders is mostly object creation: collect once, after
+    try:
+        book = OrderBook(db, today=today)
+    except (StoreError, ModelError, OSError) as error:
+        print(f"unship: {error}", file=sys.stderr)
+        return 1
+    except (KeyError, ValueError, TypeError) as error:
+        path = db if db is not None else "the order file"
+        print(f"unship: {path} holds a record unship cannot read ({error!r})", file=sys.stderr)
+        return 1
+    finally:
+        gc.enable()
+    gc.freeze()  # the loaded orders live as long as the app: keep them out of collections
+    with book:
+        app = UnshipApp(book, demo=demo)
+        code = app.run()
+    return int(code or 0)

@@ -1,0 +1,36 @@
+"""The command palette's own commands (ctrl+p): sorts, quick views, undo, help, quit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from unship.tui import rows as R
+
+
+class UnshipCommands(Provider):
+    def _commands(self) -> Iterator[tuple[str, Callable[[], object], str]]:
+        app = self.app
+        main = getattr(app, "main_screen", None)
+        if main is not None and self.screen is main:
+            for sort in R.SORTS:
+                yield (f"Sort by {sort}", partial(main.set_sort, sort), "order the list")
+            for n, (key, label) in enumerate(R.VIEWS, start=1):
+                yield (f"Show {label}", partial(main.set_view, key), f"quick view (key {n})")
+            yield ("Filter orders", main.action_filter, "type words to narrow the list (/)")
+        yield ("Undo the last change", app.action_undo, "u or ctrl+z")
+        yield ("Help: list the keys", app.action_help, "?")
+        yield ("Toggle light/dark theme", app.action_toggle_dark, "switch the colour theme")
+        yield ("Quit unship", app.action_quit, "q")
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -1,0 +1,85 @@
+"""The help screen: every key of the app and of the screen underneath, read from the bindings."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str]]:
+    """(keys, description) for each action of `nodes`, keys of one action joined.
+
+    A key bound in an earlier node (closer to the focus) hides the same key further out,
+    as Textual's own dispatch does. Scroll bindings a list inherits are left out.
+    """
+    seen_keys: set[str] = set()
+    out: dict[tuple[int, str], tuple[list[str], str]] = {}
+    for n, node in enumerate(nodes):
+        own = node._bindings
+        if getattr(node, "SHOW_IN_HELP", False):  # a widget: its own keys, not inherited ones
+            own = BindingsMap(type(node).BINDINGS)
+        for key, bindings in own.key_to_bindings.items():
+            for binding in bindings:
+                if binding.action.startswith("scroll_") or key in seen_keys:
+                    continue
+                if binding.system or binding.action in {"help_quit"}:
+                    continue
+                description = binding.tooltip or binding.description or binding.action
+                slot = out.setdefault((n, binding.action), ([], description))
+                display = app.get_key_display(Binding(key, binding.action))
+                if display not in slot[0]:
+                    slot[0].append(display)
+        seen_keys.update(node._bindings.key_to_bindings)
+    return [(", ".join(keys), description) for keys, description in out.values()]
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the keys; any of escape, q, ? or a click outside closes it."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "close", show=True),
+    ]
+
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    @classmethod
+    def for_screen(cls, app, screen) -> HelpScreen:
+        """Help for `screen`: its own keys and its widgets' (those with HELP = True),
+        then the app's keys that work everywhere."""
+        widgets = [w for w in screen.query("*") if getattr(w, "SHOW_IN_HELP", False)]
+        title = getattr(screen, "HELP_TITLE", "This screen")
+        sections = [
+            (title, binding_rows(app, [*widgets, screen])),
+            ("Everywhere", binding_rows(app, [app])),
+        ]
+        return cls(sections)
+
+    def compose(self) -> ComposeResult:
+        lines: list[Content] = []
+        width = max((len(keys) for _title, rows in self.sections for keys, _d in rows), default=8)
+        for title, rows in self.sections:
+            if lines:
+                lines.append(Content(""))
+            lines.append(Content.styled(title, "bold $accent"))
+            for keys, description in rows:
+                lines.append(Content.assemble((keys.rjust(width), "bold"), "  ", description))
+        with VerticalScroll(id="help-body"):
+            yield Static(Content.styled("Keys", "bold"), id="help-title")
+            yield Static(Content("\n").join(lines), id="help-keys")
+            yield Static(
+                Content.styled(
+                    "escape, q or ? closes this · ctrl+p finds any command", "$text-muted"
+                ),
+                id="help-hint",
+            )
+
+    def on_click(self, event) -> None:
+        if event.widget is self:
+            self.dismiss()

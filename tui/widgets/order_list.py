@@ -1,0 +1,276 @@
+"""A virtual order list: draws only the visible rows from a Python list, whatever its length.
+
+Textual's DataTable measures every cell of every row when it is filled (1.2 s for 10k orders,
+refilled on each filter key); this widget's cost per frame is the number of visible lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from unship.tui.rows import Row, deadline_cell
+
+
+@dataclass
+class Column:
+    name: str
+    width: int
+    right: bool = False
+
+
+def fit(text: str, width: int, right: bool = False) -> str:
+    """`text` padded or cut (with an ellipsis) to exactly `width` cells."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    pad = " " * (width - cell_len(text))
+    return pad + text if right else text + pad
+
+
+def layout(width: int) -> list[Column]:
+    """Columns for a width (each followed by one space). The state and the deadline always
+    fit; the title gives way first, then the order number (shown from 110 columns: it is in
+    the order view and in the search anyway)."""
+    retailer, number, total, state, deadline = 9, 19, 10, 16, 23
+    if width >= 100:
+        deadline = 24
+    if width >= 140:
+        retailer, state, deadline = 12, 24, 32
+    fixed = sum(w + 1 for w in (1, retailer, total, state, deadline)) + 1
+    show_number = width - fixed - (number + 1) >= 30
+    if show_number:
+        fixed += number + 1
+    title = max(6, width - fixed)
+    cols = [Column("", 1), Column("retailer", retailer)]
+    if show_number:
+        cols.append(Column("order", number))
+    cols += [
+        Column("title", title),
+        Column("total", total, right=True),
+        Column("state", state),
+        Column("next deadline", deadline),
+    ]
+    return cols
+
+
+class OrderList(ScrollView, can_focus=True):
+    """The orders, one line each, with a cursor row; a header line stays on top."""
+
+    SHOW_IN_HELP = True  # the help screen lists these keys
+
+    DEFAULT_CSS = """
+    OrderList {
+        height: 1fr;
+        overflow-x: hidden;
+    }
+    OrderList > .order-list--header { text-style: bold; color: $text-muted; }
+    OrderList > .order-list--cursor { background: $primary 25%; text-style: bold; }
+    OrderList:focus > .order-list--cursor { background: $primary 45%; }
+    OrderList > .order-list--overdue { color: $text-error; text-style: bold; }
+    OrderList > .order-list--soon { color: $text-warning; }
+    OrderList > .order-list--done { color: $text-muted; }
+    OrderList > .order-list--action { color: $text-warning; }
+    OrderList > .order-list--transit { color: $text-primary; }
+    OrderList > .order-list--returns { color: $text-secondary; }
+    OrderList > .order-list--problem { color: $text-error; }
+    """
+
+    COMPONENT_CLASSES = {
+        "order-list--header",
+        "order-list--cursor",
+        "order-list--overdue",
+        "order-list--soon",
+        "order-list--done",
+        "order-list--action",
+        "order-list--transit",
+        "order-list--returns",
+        "order-list--problem",
+    }
+
+    BINDINGS = [
+        Binding("down,j", "cursor(1)", "down", show=False),
+        Binding("up,k", "cursor(-1)", "up", show=False),
+        Binding("pagedown", "page(1)", "page down", show=False),
+        Binding("pageup", "page(-1)", "page up", show=False),
+        Binding("home,g", "first", "first order", show=False),
+        Binding("end,G", "last", "last order", show=False),
+        Binding("enter", "open", "open", show=True),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Opened(Message):
+        """Enter or a click on an order."""
+
+        def __init__(self, order_id: int) -> None:
+            self.order_id = order_id
+            super().__init__()
+
+    class Highlighted(Message):
+        def __init__(self, order_id: int | None) -> None:
+            self.order_id = order_id
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.rows: list[Row] = []
+        self.today = date.today()
+        self.empty_text = "No orders."
+
+    # -- data -------------------------------------------------------------------
+    def set_rows(self, rows: list[Row], today: date, keep_id: int | None = None) -> None:
+        """Show `rows`; the cursor stays on the order `keep_id` when it is still listed."""
+        self.rows = rows
+        self.today = today
+        index = 0
+        if keep_id is not None:
+            for n, row in enumerate(rows):
+                if row.order.id == keep_id:
+                    index = n
+                    break
+        self.virtual_size = Size(0, len(rows) + 1)
+        self.cursor = index
+        self.refresh()
+
+    @property
+    def current(self) -> Row | None:
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor]
+        return None
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        row = self.current
+        self.post_message(self.Highlighted(row.order.id if row else None))
+
+    @property
+    def _page(self) -> int:
+        return max(1, self.size.height - 1)
+
+    def _scroll_to_cursor(self) -> None:
+        top = round(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + self._page:
+            self.scroll_to(y=self.cursor - self._page + 1, animate=False)
+
+    def on_resize(self) -> None:
+        self._scroll_to_cursor()
+
+    # -- actions ------------------------------------------------------------------
+    def action_cursor(self, step: int) -> None:
+        self.cursor += step
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * self._page
+        self.scroll_to(y=self.scroll_y + direction * self._page, animate=False)
+        self._scroll_to_cursor()
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.rows) - 1
+
+    def action_open(self) -> None:
+        row = self.current
+        if row is not None:
+            self.post_message(self.Opened(row.order.id))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y <= 0:
+            return
+        index = round(self.scroll_y) + event.y - 1
+        if 0 <= index < len(self.rows):
+            already = index == self.cursor
+            self.cursor = index
+            if already or event.chain >= 2:
+                self.post_message(self.Opened(self.rows[index].order.id))
+
+    # -- drawing ----------------------------------------------------------------------
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"order-list--{name}", partial=True)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        cols = layout(width)
+        if y == 0:
+            text = "".join(fit(c.name, c.width, c.right) + " " for c in cols)
+            return Strip([Segment(fit(text, width), base + self._style("header"))], width)
+        index = round(self.scroll_y) + y - 1
+        if not self.rows:
+            if y == 2:
+                return Strip([Segment(fit("  " + self.empty_text, width), base)], width)
+            return Strip.blank(width, base)
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        return self._row_strip(self.rows[index], cols, width, index == self.cursor, base)
+
+    def _row_strip(self, row: Row, cols: list[Column], width: int, selected: bool, base: Style):
+        retailer, number, title, total, state = row.cells
+        facts = row.facts
+        d = facts.deadline if facts else None
+        deadline = deadline_cell(d, self.today, cols[-1].width) if facts else "…"
+        transit, returns, done = row.flags()
+        row_style = base + (self._style("done") if done else Style())
+        if selected:
+            row_style = row_style + self._style("cursor")
+        state_style = Style()
+        if "problem" in state:
+            state_style = self._style("problem")
+        elif facts is not None and facts.needs_action:
+            state_style = self._style("action")
+        elif returns:
+            state_style = self._style("returns")
+        elif transit:
+            state_style = self._style("transit")
+        deadline_style = Style()
+        overdue = False
+        if d is not None:
+            left = (d.day - self.today).days
+            overdue = d.overdue or left < 0
+            if overdue:
+                deadline_style = self._style("overdue")
+            elif left <= 7:
+                deadline_style = self._style("soon")
+        values = {
+            "": "›" if selected else " ",
+            "retailer": retailer,
+            "order": number,
+            "title": title,
+            "total": total,
+            "state": state,
+            "next deadline": deadline,
+        }
+        extra = {"state": state_style, "next deadline": deadline_style}
+        if selected:  # the cursor's colours win, except for what is overdue
+            extra = {"next deadline": deadline_style} if overdue else {}
+        segments = []
+        used = 0
+        for col in cols:
+            text = fit(values[col.name], col.width, col.right) + " "
+            used += cell_len(text)
+            style = row_style + extra[col.name] if col.name in extra else row_style
+            if selected and col.name in extra:
+                style = style + self._style("cursor") + deadline_style
+            segments.append(Segment(text, style))
+        if used < width:
+            segments.append(Segment(" " * (width - used), row_style))
+        return Strip(segments).crop(0, width)
