@@ -359,8 +359,11 @@ async def test_markup_in_user_text_is_shown_literally(empty_book):
         # click on every order's title: nothing runs
         for y in range(1, 5):
             await pilot.click(OrderList, offset=(40, y))
-        await pilot.pause()
-        assert app.is_running
+            await pilot.pause()
+            assert app.is_running
+            while not app.screen.query(OrderList):  # a click opens the order: go back
+                await pilot.press("escape")
+                await pilot.pause()
         await pilot.press("slash", *"[/")
         await pilot.pause()
         assert app.is_running
