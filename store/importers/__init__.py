@@ -133,7 +133,13 @@ def plan(
     """Read `path` and compare it with the book. Raises ImportFileError if the whole
     file can't be read; bad rows are in `.rejected`."""
     path = Path(path)
-    return plan_text(book, read_text(path), name=path.name, format=format, progress=progress, tz=tz)
+    text = read_text(path)
+    try:
+        return plan_text(book, text, name=path.name, format=format, progress=progress, tz=tz)
+    except ImportFileError as error:
+        if str(path) in str(error) or path.name in str(error):
+            raise
+        raise ImportFileError(f"{path}: {error}") from None
 
 
 def plan_text(

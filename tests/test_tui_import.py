@@ -1,0 +1,113 @@
+"""The import screen: a path, a preview of what would change, then confirm."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.widgets import Button, Checkbox, Static
+from tui_support import sync
+from unship.store import demo
+from unship.store.exporters import export
+from unship.store.repository import OrderBook
+from unship.tui.screens.import_file import ImportScreen
+
+TODAY = date(2026, 11, 28)
+DATA = Path(__file__).parent / "data"
+
+
+class ImportApp(App):
+    def __init__(self, book):
+        super().__init__()
+        self.book = book
+        self.result = "not dismissed"
+
+    def on_mount(self) -> None:
+        self.push_screen(ImportScreen(self.book), self._done)
+
+    def _done(self, result) -> None:
+        self.result = result
+
+
+@pytest.fixture
+def book(tmp_path):
+    with OrderBook(tmp_path / "orders.json", today=TODAY) as b:
+        yield b
+
+
+def report(app) -> str:
+    return str(app.screen.query_one("#import-report", Static).render())
+
+
+async def wait_for(pilot, condition, tries=100):
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        if condition():
+            return
+    raise AssertionError("timed out")
+
+
+@sync
+async def test_preview_then_import_a_clean_file(book, tmp_path):
+    source = tmp_path / "src.json"
+    with OrderBook(source, today=TODAY) as other:
+        demo.fill(other, TODAY)
+        (tmp_path / "export.json").write_text(export(other, "json"))
+    app = ImportApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*str(tmp_path / "export.json"), "enter")
+        await wait_for(pilot, lambda: "17 new" in report(app))
+        confirm = app.screen.query_one("#import-confirm", Button)
+        assert not confirm.disabled and str(confirm.label) == "Import 17 orders"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.result != "not dismissed")
+    assert app.result.startswith("import export.json: 17 new")
+    assert len(book.orders()) == 17
+
+
+@sync
+async def test_rejected_rows_need_the_partial_box(book):
+    app = ImportApp(book)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press(*str(DATA / "amazon-orders-mixed.csv"), "enter")
+        await wait_for(pilot, lambda: "rejected" in report(app) and "Rejected:" in report(app))
+        text = report(app)
+        assert "line " in text
+        confirm = app.screen.query_one("#import-confirm", Button)
+        assert confirm.disabled
+        partial = app.screen.query_one("#import-partial", Checkbox)
+        assert partial.display
+        partial.value = True
+        await pilot.pause()
+        assert not confirm.disabled
+        await pilot.click("#import-confirm")
+        await wait_for(pilot, lambda: app.result != "not dismissed")
+    assert app.result and book.orders()
+
+
+@sync
+async def test_unreadable_path_is_said_and_nothing_written(book, tmp_path):
+    app = ImportApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*str(tmp_path / "missing.csv"), "enter")
+        await wait_for(pilot, lambda: "Can't import" in report(app))
+        await pilot.press(*"", "escape")
+        await wait_for(pilot, lambda: app.result != "not dismissed")
+        assert app.is_running
+    assert app.result is None and book.orders() == []
+
+
+@sync
+async def test_folder_and_binary_file(book, tmp_path):
+    (tmp_path / "bin.csv").write_bytes(bytes(range(256)) * 10)
+    app = ImportApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*str(tmp_path), "enter")
+        await wait_for(pilot, lambda: "Can't import" in report(app))
+        inp = app.screen.query_one("#import-path")
+        inp.value = str(tmp_path / "bin.csv")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Can't import" in report(app) and "bin.csv" in report(app))
+    assert book.orders() == []

@@ -1,0 +1,187 @@
+"""The import screen: choose a file, see what importing it would do, then confirm."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
+from textual.worker import Worker, WorkerState
+from unship.store import importers
+from unship.store.model import ModelError
+from unship.store.storage import StoreError
+
+FORMAT_CHOICES = [
+    ("detect from the file", ""),
+    ("Amazon order history (Retail.OrderHistory CSV)", "amazon"),
+    ("Amazon Order History Report (old items CSV)", "amazon-report"),
+    ("unship JSON", "json"),
+    ("unship CSV", "csv"),
+]
+SHOWN_REJECTS = 8
+
+
+class ImportScreen(ModalScreen[str | None]):
+    """Dismisses with the import's description when something was written, else None."""
+
+    CSS_PATH = "../import.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", "Back"),
+        Binding("ctrl+s", "confirm", "Import", show=True),
+    ]
+
+    def __init__(self, book, path: str = "") -> None:
+        super().__init__()
+        self.book = book
+        self.initial_path = path
+        self.plan: importers.ImportPlan | None = None
+        self._report = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-dialog"):
+            yield Label("Import orders", id="import-title")
+            yield Input(
+                self.initial_path,
+                placeholder="path to the file, e.g. ~/Downloads/Retail.OrderHistory.1.csv",
+                id="import-path",
+            )
+            yield Select(FORMAT_CHOICES, value="", allow_blank=False, id="import-format")
+            yield ProgressBar(total=1, show_eta=False, id="import-progress")
+            with VerticalScroll(id="import-preview"):
+                yield Static(
+                    "Enter a path and press Enter to see what the import would do.",
+                    id="import-report",
+                    markup=False,
+                )
+            yield Checkbox("Import the good rows and skip the rejected ones", id="import-partial")
+            with Horizontal(id="import-buttons"):
+                yield Button("Preview", id="import-preview-button")
+                yield Button("Import", id="import-confirm", variant="primary", disabled=True)
+                yield Button("Back", id="import-back")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-partial", Checkbox).display = False
+        self.query_one("#import-path", Input).focus()
+
+    # -- preview ------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#import-path")
+    @on(Button.Pressed, "#import-preview-button")
+    def preview(self) -> None:
+        raw = self.query_one("#import-path", Input).value.strip()
+        if not raw:
+            self._say("Enter the path of the file to import.")
+            return
+        self.plan = None
+        self.query_one("#import-confirm", Button).disabled = True
+        self.query_one("#import-progress", ProgressBar).update(total=1, progress=0)
+        self._say(f"Reading {raw} …")
+        fmt = self.query_one("#import-format", Select).value or None
+        self.read_file(Path(raw).expanduser(), fmt)
+
+    @on(Select.Changed, "#import-format")
+    def format_changed(self) -> None:
+        if self.query_one("#import-path", Input).value.strip():
+            self.preview()
+
+    @work(thread=True, exclusive=True, group="import", name="read_file", exit_on_error=False)
+    def read_file(self, path: Path, fmt: str | None) -> importers.ImportPlan:
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._progress, done, total)
+
+        return importers.plan(self.book, path, format=fmt, progress=progress)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "import" and worker.name == "read_file":
+            if worker.state is WorkerState.SUCCESS:
+                self._show_plan(worker.result)
+            elif worker.state is WorkerState.ERROR:
+                self._say(_problem(worker.error))
+        elif worker.group == "import" and worker.name == "write_plan":
+            if worker.state is WorkerState.SUCCESS:
+                self.dismiss(worker.result or None)
+            elif worker.state is WorkerState.ERROR:
+                self.query_one("#import-confirm", Button).disabled = False
+                self._say(_problem(worker.error), keep=True)
+
+    def _show_plan(self, plan: importers.ImportPlan) -> None:
+        self.plan = plan
+        counts = plan.counts
+        lines = [
+            f"{plan.name}: {plan.format}, {plan.rows} rows",
+            f"{counts['new']} new · {counts['updated']} updated · "
+            f"{counts['unchanged']} unchanged · {counts['rejected']} rejected",
+        ]
+        if plan.rejected:
+            lines.append("")
+            lines.append("Rejected:")
+            lines.extend(f"  {r}" for r in plan.rejected[:SHOWN_REJECTS])
+            if len(plan.rejected) > SHOWN_REJECTS:
+                lines.append(f"  … and {len(plan.rejected) - SHOWN_REJECTS} more")
+        if plan.unknown_columns:
+            lines.append("")
+            lines.append("Columns unship does not use: " + ", ".join(plan.unknown_columns))
+        if plan.notes:
+            lines.append("")
+            lines.extend(f"Note: {n}" for n in plan.notes[:SHOWN_REJECTS])
+        if not plan.has_changes:
+            lines.append("")
+            lines.append("Nothing to import: every order is already in the book as it is.")
+        self._say("\n".join(lines))
+        partial = self.query_one("#import-partial", Checkbox)
+        partial.display = bool(plan.rejected)
+        partial.value = False
+        self._update_confirm()
+
+    @on(Checkbox.Changed, "#import-partial")
+    def _update_confirm(self) -> None:
+        plan = self.plan
+        button = self.query_one("#import-confirm", Button)
+        if plan is None or not plan.has_changes:
+            button.disabled = True
+            return
+        blocked = bool(plan.rejected) and not self.query_one("#import-partial", Checkbox).value
+        button.disabled = blocked
+        n = plan.counts["new"] + plan.counts["updated"]
+        button.label = f"Import {n} order{'s' if n != 1 else ''}"
+
+    # -- confirm ------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#import-confirm")
+    def action_confirm(self) -> None:
+        button = self.query_one("#import-confirm", Button)
+        if self.plan is None or button.disabled:
+            return
+        button.disabled = True
+        self.write_plan(self.plan, self.query_one("#import-partial", Checkbox).value)
+
+    @work(thread=True, exclusive=True, group="import", name="write_plan", exit_on_error=False)
+    def write_plan(self, plan: importers.ImportPlan, partial: bool) -> str:
+        return importers.apply(self.book, plan, partial=partial)
+
+    @on(Button.Pressed, "#import-back")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _say(self, text: str, keep: bool = False) -> None:
+        """Show text in the report; with keep, above the preview already shown."""
+        if keep and self._report:
+            text = f"{text}\n\n{self._report}"
+        else:
+            self._report = text
+        self.query_one("#import-report", Static).update(Content(text))
+
+
+def _problem(error: BaseException | None) -> str:
+    if isinstance(error, (ModelError, StoreError, OSError)):
+        return f"Can't import: {error}"
+    return f"Can't import: unexpected error ({type(error).__name__}: {error})"
