@@ -26,7 +26,7 @@ ORDER_MODULE = "unship.tui.screens.order"
 class UnshipApp(App[int]):
     """The order book in a terminal. The book is injected: tests pass one on a temp file."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "unship"
     COMMANDS = App.COMMANDS | {UnshipCommands}
     BINDINGS = [

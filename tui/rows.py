@@ -160,8 +160,12 @@ class Row:
             return True
         if view == "action":
             return self.facts is not None and self.facts.needs_action
-        transit, returns, done = self.flags()
-        return {"transit": transit, "returns": returns, "done": done}[view]
+        flags = self._view_flags or self.flags()
+        if view == "transit":
+            return flags[0]
+        if view == "returns":
+            return flags[1]
+        return flags[2]
 
 
 def urgency_key(row: Row, today_ordinal: int) -> tuple:
@@ -182,6 +186,8 @@ def urgency_key(row: Row, today_ordinal: int) -> tuple:
 
 
 def sort_rows(rows: list[Row], sort: str, today: date) -> list[Row]:
+    if sort == "urgency" and not any_facts(rows):
+        sort = "date"  # no deadlines known yet: urgency falls back to newest first
     if sort == "urgency":
         t = today.toordinal()
         return sorted(rows, key=lambda r: urgency_key(r, t))
@@ -195,15 +201,22 @@ def sort_rows(rows: list[Row], sort: str, today: date) -> list[Row]:
     return sorted(rows, key=lambda r: (r.order.ordered_on, r.id), reverse=True)
 
 
+def any_facts(rows: list[Row]) -> bool:
+    return any(r.facts is not None for r in rows)
+
+
 def filter_rows(rows: Iterable[Row], query: str) -> list[Row]:
-    """Rows whose search text contains every word of the query (case-insensitive)."""
-    words = query.lower().split()
+    """Rows whose search text contains every word of the query (case-insensitive).
+
+    The longest word goes first: it usually matches the fewest rows, so the next words
+    scan a short list."""
+    words = sorted(set(query.lower().split()), key=len, reverse=True)
     if not words:
         return list(rows)
-    if len(words) == 1:
-        w = words[0]
-        return [r for r in rows if w in r.search]
-    return [r for r in rows if all(w in r.search for w in words)]
+    out = rows
+    for w in words:
+        out = [r for r in out if w in (r._search or r.search)]
+    return list(out)
 
 
 def narrows(old: str, new: str) -> bool:
@@ -228,24 +241,46 @@ class Summary:
         return " + ".join(format_money(v, c) for c, v in sorted(self.refund_pending.items()))
 
 
-def summarize(rows: list[Row]) -> Summary:
-    """The header's figures, the same as OrderBook.overview() without a second advice pass."""
-    open_orders = 0
+def figures(rows: list[Row]) -> tuple[Summary, dict[str, int | None]]:
+    """The header's figures (the same as OrderBook.overview(), without a second advice
+    pass) and the number of orders in each quick view, in one pass."""
+    open_orders = due_soon = overdue = 0
+    transit = returns = done = action = 0
     pending: dict[str, int] = {}
-    due_soon = overdue = 0
     known = True
+    refund_states = lifecycle.REFUND_PENDING_STATES
     for row in rows:
-        o = row.order
-        if lifecycle.is_open(o):
+        flags = row._view_flags or row.flags()
+        if flags[0]:
+            transit += 1
+        if flags[1]:
+            returns += 1
+            o = row.order
+            for item in o.items:
+                if item.state in refund_states:
+                    pending[o.currency] = pending.get(o.currency, 0) + item.price * item.quantity
+        if flags[2]:
+            done += 1
+        else:
             open_orders += 1
-        for item in o.items:
-            if item.state in lifecycle.REFUND_PENDING_STATES:
-                pending[o.currency] = pending.get(o.currency, 0) + item.price * item.quantity
-        if row.facts is None:
+        facts = row.facts
+        if facts is None:
             known = False
         else:
-            due_soon += row.facts.due_soon
-            overdue += row.facts.overdue
+            due_soon += facts.due_soon
+            overdue += facts.overdue
+            action += facts.needs_action
+    counts: dict[str, int | None] = {
+        "all": len(rows),
+        "action": action if known else None,
+        "transit": transit,
+        "returns": returns,
+        "done": done,
+    }
     if not known:
-        return Summary(open_orders, None, None, pending)
-    return Summary(open_orders, due_soon, overdue, pending)
+        return Summary(open_orders, None, None, pending), counts
+    return Summary(open_orders, due_soon, overdue, pending), counts
+
+
+def summarize(rows: list[Row]) -> Summary:
+    return figures(rows)[0]

@@ -134,24 +134,27 @@ class MainScreen(Screen):
         if today != self._today:
             self._by_id = {}
         self._today, self._orders = today, orders
-        rows, missing, by_id = [], [], {}
-        for order in orders:
-            row = self._by_id.get(order.id)
-            if row is not None and (row.order is order or row.order == order):
-                row.order = order
-            else:
-                row = R.Row(order)
-            if row.facts is None:
-                missing.append(row)
-            rows.append(row)
-            by_id[order.id] = row
+        if self._by_id:  # keep what is known about orders that did not change
+            old, rows = self._by_id, []
+            for order in orders:
+                row = old.get(order.id)
+                if row is not None and (row.order is order or row.order == order):
+                    row.order = order
+                else:
+                    row = R.Row(order)
+                rows.append(row)
+        else:
+            rows = [R.Row(order) for order in orders]
+        by_id = {row.order.id: row for row in rows}
+        missing = [row for row in rows if row.facts is None]
         self.rows, self._by_id = rows, by_id
         self._generation += 1
         if len(missing) <= SYNC_LIMIT:
             for row in missing:
                 row.facts = R.compute_facts(row.order, book, today)
-        else:
-            self._work_out_facts(missing, today, self._generation)
+        else:  # after the first frame, so the thread does not slow it down
+            generation = self._generation
+            self.call_after_refresh(self._work_out_facts, missing, today, generation)
         self._show_empty(not rows)
         self._resort()
 
@@ -193,7 +196,10 @@ class MainScreen(Screen):
         self._in_view = [r for r in self._sorted if r.in_view(self.view)]
         self._last_filter = None
         self._apply_filter()
-        self._show_figures()
+        if len(self.rows) > SYNC_LIMIT:
+            self.call_after_refresh(self._show_figures)
+        else:
+            self._show_figures()
 
     def _apply_filter(self) -> None:
         query = self.query_text
@@ -214,16 +220,8 @@ class MainScreen(Screen):
         order_list.set_rows(shown, self._today or date.today(), current.id if current else None)
 
     def _show_figures(self) -> None:
-        summary = R.summarize(self.rows)
+        summary, counts = R.figures(self.rows)
         self.query_one(SummaryBar).show(summary)
-        counts: dict[str, int | None] = {}
-        for key, _label in R.VIEWS:
-            if key == "all":
-                counts[key] = len(self.rows)
-            elif key == "action" and summary.due_soon is None:
-                counts[key] = None
-            else:
-                counts[key] = sum(1 for r in self.rows if r.in_view(key))
         self.query_one(ViewTabs).show(self.view, counts, self.sort)
 
     # -- filter ---------------------------------------------------------------------
