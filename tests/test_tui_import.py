@@ -111,3 +111,28 @@ async def test_folder_and_binary_file(book, tmp_path):
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Can't import" in report(app) and "bin.csv" in report(app))
     assert book.orders() == []
+
+
+@sync
+async def test_the_app_opens_it_with_i_and_shows_the_imported_orders(book, tmp_path):
+    from unship.tui.app import UnshipApp
+    from unship.tui.widgets.order_list import OrderList
+
+    source = tmp_path / "src.json"
+    with OrderBook(source, today=TODAY) as other:
+        demo.fill(other, TODAY)
+        (tmp_path / "export.json").write_text(export(other, "json"))
+    app = UnshipApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        assert isinstance(app.screen, ImportScreen)
+        await pilot.press(*str(tmp_path / "export.json"), "enter")
+        await wait_for(pilot, lambda: "17 new" in report(app))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ImportScreen))
+        await pilot.pause()
+        assert len(app.screen.query_one(OrderList).rows) == 17
+        await pilot.press("u")
+        await pilot.pause()
+        assert book.orders() == []

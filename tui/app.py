@@ -109,6 +109,16 @@ class UnshipApp(App[int]):
         self.notify(f"Undone: {what}", markup=False)
         self.post_message(OrdersChanged(0, f"undo {what}"))
 
+    def action_import_file(self) -> None:
+        from unship.tui.screens.import_file import ImportScreen
+
+        def done(description: str | None) -> None:
+            if description:
+                self.notify(f"Imported: {description} (u to undo)", markup=False)
+                self.post_message(OrdersChanged(0, description))
+
+        self.push_screen(ImportScreen(self.book), done)
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return

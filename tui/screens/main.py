@@ -72,6 +72,7 @@ class MainScreen(Screen):
         Binding("3", "view(2)", "in transit", show=False, tooltip="view: in transit"),
         Binding("4", "view(3)", "returns open", show=False, tooltip="view: returns open"),
         Binding("5", "view(4)", "done", show=False, tooltip="view: done"),
+        Binding("i", "app.import_file", "import", tooltip="import orders from a file"),
         Binding("c", "copy_number", "copy number", show=False),
         Binding("C", "copy_tracking", "copy tracking", show=False),
         Binding("escape", "clear_filter", "clear", tooltip="clear the filter"),
