@@ -39,6 +39,7 @@ from unship.store.order_input import (
     known_carriers,
     known_categories,
     known_retailers,
+    read_price,
     short_day,
     summary_line,
 )
@@ -332,7 +333,24 @@ class OrderForm(ModalScreen[Order | None]):
     def _left(self, event: Input.Blurred) -> None:
         if event.input.id:
             self._visited.add(event.input.id)
+        if "item-price" in event.input.classes:
+            self._currency_from_price(event.input.value)
         self._refresh()
+
+    def _currency_from_price(self, text: str) -> None:
+        """'12,99 €' typed while the currency was left as it was: the order is in EUR."""
+        currency = self.query_one("#currency", Input)
+        if self.order is not None or self._initial is None:
+            return  # an edit keeps its currency unless the person changes it
+        if currency.value != self._initial.currency:
+            return
+        try:
+            _, typed = read_price(text)
+        except ModelError:
+            return
+        if typed and typed != currency.value:
+            currency.value = typed
+            self._visited.add("currency")
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
