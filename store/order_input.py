@@ -11,6 +11,7 @@ Field keys: "retailer", "order_number", "ordered_on", "currency", "carrier", "tr
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -178,6 +179,22 @@ def fields_from_quick(quick: QuickOrder, currency: str = "USD") -> OrderFields:
         ],
         tracking=quick.tracking,
     )
+
+
+def quick_problems(quick: QuickOrder, today: date) -> list[str]:
+    """What a quick-add line got wrong that its parts alone don't say (a bad date read as
+    a title word, no price)."""
+    out = []
+    for title in quick.titles:
+        for word in title.split():
+            if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", word):
+                try:
+                    parse_date(word, today)
+                except ParseError as error:
+                    out.append(str(error))
+    if quick.price is None:
+        out.append("no price: add one (12.99, $12.99, 12,99 €)")
+    return out
 
 
 # -- the whole order -----------------------------------------------------------------------

@@ -509,7 +509,9 @@ async def test_quick_add_a_good_line(book):
     [
         ("amazon 1-2", "quick add needs at least"),
         ('amazon 113-1234567-1234567 "mug', "a quote is not closed"),
-        ('amazon 113-1234567-1234567 "mug" 2026-02-30', "price of item 1"),
+        ('amazon 113-1234567-1234567 "mug" 2026-02-30', "2026-02-30 is not a date"),
+        ('amazon 113-1234567-1234567 "mug" yesterday', "no price"),
+        ('amazon 113-1234567-1234567 "mug" "cup" 4', "price of item 2"),
         ('amazon 113-1234567-1234567 "mug" 5 2026-12-30', "is in the future"),
     ],
 )

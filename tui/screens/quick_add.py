@@ -25,6 +25,7 @@ from unship.store.order_input import (
     check_order,
     default_currency,
     fields_from_quick,
+    quick_problems,
     summary_line,
 )
 from unship.store.parsing import parse_quick
@@ -97,7 +98,9 @@ class QuickAdd(ModalScreen[Order | None]):
         else:
             self._fields = fields_from_quick(quick, self._currency)
             self._checked = check_order(self._fields, self.book)
-            if not self._checked.ok:
+            if problems := quick_problems(quick, self.book.today):
+                self._problem = "; ".join(problems)
+            elif not self._checked.ok:
                 self._problem = self._problems(self._checked)
         if self._problem:
             result.update(Content(f"✗ {self._problem}"))
