@@ -379,8 +379,8 @@ class OrderForm(ModalScreen[Order | None]):
         self._refresh()
         checked = self._checked
         if checked is None or not checked.ok or checked.order is None:
-            self._focus_first_error()
-            self.notify("Fix the marked fields first: nothing was saved.", severity="warning")
+            self._focus_first_error()  # the status line says what is still needed
+            self.app.bell()
             return
         if self.order is not None and not checked.changes:
             self.dismiss(self.order)
