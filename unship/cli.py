@@ -298,17 +298,9 @@ def cmd_add(book, args) -> int:
 
 def order_warnings(book, order) -> list[str]:
     """Things that look wrong but may be right: said, never refused."""
-    from unship.store.parsing import detect_carrier
+    from unship.store.order_input import order_warnings as warnings_for
 
-    out = []
-    policy = book.policies.retailer(order.retailer)
-    if not policy.order_number_looks_right(order.order_number):
-        article = "an" if policy.name[:1].lower() in "aeiou" else "a"
-        out.append(f"{order.order_number} doesn't look like {article} {policy.name} order number")
-    guess = detect_carrier(order.tracking) if order.tracking else None
-    if guess is not None and guess.checksum_ok is False:
-        out.append(f"tracking number {order.tracking} fails its check digit: check it")
-    return out
+    return warnings_for(book.policies, order)
 
 
 def cmd_list(book, args) -> int:

@@ -1,0 +1,534 @@
+"""From what a person typed into the order form to an Order: checks, warnings, edits, summary.
+
+Plain Python (no Textual): the TUI's form and the CLI share it. Every field is text as typed;
+`check_order` returns the order it would store (or None), an error per field key in words,
+and warnings that are said but never block.
+
+Field keys: "retailer", "order_number", "ordered_on", "currency", "carrier", "tracking",
+"notes", "items" (the list as a whole) and "item-N-title" / "-quantity" / "-price" /
+"-category" for the row at position N (0-based).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from .model import HistoryEntry, Item, ModelError, Order, State, new_item, new_order
+from .money import MoneyError, check_currency, format_money, to_decimal, to_minor
+from .parsing import ParseError, QuickOrder, TrackingGuess, detect_carrier, parse_date, parse_price
+from .policies import PolicyBook
+from .text import FIELD_MAX, NOTE_MAX, TITLE_MAX, clean_line, clean_text
+
+ITEM_PARTS = ("title", "quantity", "price", "category")
+
+
+def item_key(row: int, part: str) -> str:
+    return f"item-{row}-{part}"
+
+
+@dataclass
+class ItemFields:
+    """One item row as typed. `index` is the stored item's position when editing an order."""
+
+    title: str = ""
+    quantity: str = "1"
+    price: str = ""
+    category: str = ""
+    index: int | None = None
+
+    def is_blank(self) -> bool:
+        return (
+            not self.title.strip()
+            and not self.price.strip()
+            and not self.category.strip()
+            and self.quantity.strip() in ("", "1")
+        )
+
+
+@dataclass
+class OrderFields:
+    """The whole form as typed."""
+
+    retailer: str = ""
+    order_number: str = ""
+    ordered_on: str = "today"
+    currency: str = "USD"
+    items: list[ItemFields] = field(default_factory=lambda: [ItemFields()])
+    carrier: str = ""
+    tracking: str = ""
+    notes: str = ""
+
+    @classmethod
+    def from_order(cls, order: Order, policies: PolicyBook | None = None) -> OrderFields:
+        """The form pre-filled with a stored order, for editing."""
+        carrier = order.carrier
+        if policies is not None and (known := policies.carrier(carrier)):
+            carrier = known.name
+        return cls(
+            retailer=order.retailer,
+            order_number=order.order_number,
+            ordered_on=order.ordered_on.isoformat(),
+            currency=order.currency,
+            items=[
+                ItemFields(
+                    title=item.title,
+                    quantity=str(item.quantity),
+                    price=price_text(item.price, order.currency),
+                    category=item.category,
+                    index=n,
+                )
+                for n, item in enumerate(order.items)
+            ],
+            carrier=carrier,
+            tracking=order.tracking,
+            notes=order.notes,
+        )
+
+
+def price_text(minor: int, currency: str) -> str:
+    """A stored price as a person would type it: '12.99', '1200' (JPY)."""
+    return str(to_decimal(minor, currency))
+
+
+# -- one field at a time -----------------------------------------------------------------
+
+
+def check_retailer(text: str) -> str:
+    name = clean_line(text, limit=60)
+    if not name:
+        raise ModelError("type the retailer (e.g. Amazon)")
+    return name
+
+
+def check_order_number(text: str) -> str:
+    number = clean_line(text, limit=FIELD_MAX)
+    if not number:
+        raise ModelError("type the order number from the confirmation")
+    return number
+
+
+def check_date(text: str, today: date) -> date:
+    if not text.strip():
+        raise ModelError("type the order date (today, yesterday, 21 Nov, 2026-11-21)")
+    day = parse_date(text, today)
+    if day > today:
+        raise ModelError(f"{day.isoformat()} is in the future: orders are logged after")
+    if day < date(1990, 1, 1):
+        raise ModelError(f"{day.isoformat()} is too far in the past")
+    return day
+
+
+def check_currency_text(text: str) -> str:
+    try:
+        return check_currency(text)
+    except MoneyError as error:
+        raise ModelError(str(error)) from None
+
+
+def check_title(text: str) -> str:
+    title = clean_line(text, limit=TITLE_MAX)
+    if not title:
+        raise ModelError("the item needs a title")
+    return title
+
+
+def check_quantity(text: str) -> int:
+    raw = text.strip() or "1"
+    if not raw.isdigit() or not 1 <= int(raw) <= 9999:
+        raise ModelError(f"{raw!r} is not a quantity (a whole number from 1 to 9999)")
+    return int(raw)
+
+
+def read_price(text: str) -> tuple[Decimal, str | None]:
+    """The amount and the currency typed with it (if any)."""
+    if not text.strip():
+        raise ModelError("type the price (0 if it was free)")
+    return parse_price(text)
+
+
+def check_price(text: str, currency: str) -> int:
+    """The price in minor units of `currency`; a price typed in another currency is an error."""
+    amount, typed = read_price(text)
+    if typed and typed != currency:
+        raise ModelError(f"{text.strip()} is in {typed}, but the order is in {currency}")
+    try:
+        return to_minor(amount, currency)
+    except MoneyError as error:
+        raise ModelError(str(error)) from None
+
+
+def check_category(text: str, policies: PolicyBook) -> str:
+    return policies.category(clean_line(text, limit=40) or "general")
+
+
+def fields_from_quick(quick: QuickOrder, currency: str = "USD") -> OrderFields:
+    """A parsed quick-add line as form values (the price goes with the first title)."""
+    price = str(quick.price) if quick.price is not None else ""
+    return OrderFields(
+        retailer=quick.retailer,
+        order_number=quick.order_number,
+        ordered_on=quick.ordered_on.isoformat() if quick.ordered_on else "today",
+        currency=quick.currency or currency,
+        items=[
+            ItemFields(title=title, price=price if n == 0 else "")
+            for n, title in enumerate(quick.titles)
+        ],
+        tracking=quick.tracking,
+    )
+
+
+def quick_problems(quick: QuickOrder, today: date) -> list[str]:
+    """What a quick-add line got wrong that its parts alone don't say (a bad date read as
+    a title word, no price)."""
+    out = []
+    for title in quick.titles:
+        for word in title.split():
+            if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", word):
+                try:
+                    parse_date(word, today)
+                except ParseError as error:
+                    out.append(str(error))
+    if quick.price is None:
+        out.append("no price: add one (12.99, $12.99, 12,99 €)")
+    return out
+
+
+# -- the whole order -----------------------------------------------------------------------
+
+
+@dataclass
+class Checked:
+    """What the form's values would store, or why they can't be stored yet."""
+
+    order: Order | None
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+    ordered_on: date | None = None
+    carrier_guess: str = ""  # carrier key detected from the tracking number
+    tracking_link: str = ""
+    duplicate: Order | None = None
+    changes: list[str] = field(default_factory=list)  # when editing: what changed
+
+    @property
+    def ok(self) -> bool:
+        return self.order is not None and not self.errors
+
+
+def _attempt(errors: dict[str, str], key: str, check, *args):
+    try:
+        return check(*args)
+    except ModelError as error:
+        errors[key] = str(error)
+        return None
+
+
+def check_order(
+    fields: OrderFields,
+    book,
+    *,
+    editing: Order | None = None,
+) -> Checked:
+    """Check every field; build the order as it would be stored (new, or `editing` edited)."""
+    policies: PolicyBook = book.policies
+    today: date = book.today
+    errors: dict[str, str] = {}
+    warnings: dict[str, str] = {}
+    retailer = _attempt(errors, "retailer", check_retailer, fields.retailer)
+    number = _attempt(errors, "order_number", check_order_number, fields.order_number)
+    ordered_on = _attempt(errors, "ordered_on", check_date, fields.ordered_on, today)
+    currency = _attempt(errors, "currency", check_currency_text, fields.currency)
+
+    rows: list[tuple[int | None, dict]] = []
+    filled = [(n, row) for n, row in enumerate(fields.items) if not row.is_blank()]
+    if not filled:
+        errors["items"] = "an order needs at least one item"
+    for n, row in filled:
+        title = _attempt(errors, item_key(n, "title"), check_title, row.title)
+        quantity = _attempt(errors, item_key(n, "quantity"), check_quantity, row.quantity)
+        if currency is not None:
+            price = _attempt(errors, item_key(n, "price"), check_price, row.price, currency)
+        else:
+            price = _attempt(errors, item_key(n, "price"), read_price, row.price)
+        category = check_category(row.category, policies)
+        rows.append(
+            (
+                row.index,
+                {"title": title, "quantity": quantity, "price": price, "category": category},
+            )
+        )
+
+    tracking = clean_line(fields.tracking, limit=60).replace(" ", "")
+    guess = detect_carrier(tracking) if tracking else None
+    carrier = _carrier_key(fields.carrier, policies)
+    carrier_guess = ""
+    if not carrier and guess is not None:
+        carrier = carrier_guess = guess.carrier
+    if fields.carrier.strip() and policies.carrier(fields.carrier) is None:
+        warnings["carrier"] = f"unship doesn't know the carrier {clean_line(fields.carrier)!r}"
+    if warning := _tracking_warning(tracking, guess):
+        warnings["tracking"] = warning
+    known_carrier = policies.carrier(carrier) if carrier else None
+    link = known_carrier.link(tracking) if known_carrier and tracking else ""
+
+    if retailer and number and (warning := order_number_warning(policies, retailer, number)):
+        warnings["order_number"] = warning
+
+    duplicate = None
+    if retailer and number:
+        duplicate = book.find_duplicate(retailer, number)
+        if duplicate is not None and editing is not None and duplicate.id == editing.id:
+            duplicate = None
+        if duplicate is not None:
+            errors["order_number"] = (
+                f"{duplicate.retailer} order {duplicate.order_number} is already in the book "
+                f"(id {duplicate.id})"
+            )
+
+    checked = Checked(
+        order=None,
+        errors=errors,
+        warnings=warnings,
+        ordered_on=ordered_on,
+        carrier_guess=carrier_guess,
+        tracking_link=link,
+        duplicate=duplicate,
+    )
+    if errors:
+        return checked
+    assert retailer and number and ordered_on and currency
+    notes = clean_text(fields.notes, limit=NOTE_MAX)
+    try:
+        if editing is None:
+            items = [
+                new_item(v["title"], v["price"], quantity=v["quantity"], category=v["category"])
+                for _, v in rows
+            ]
+            checked.order = new_order(
+                book.retailer_name(retailer),
+                number,
+                ordered_on,
+                items,
+                currency=currency,
+                carrier=carrier,
+                tracking=tracking,
+                notes=notes,
+                today=today,
+            )
+        else:
+            checked.order, checked.changes = edit_order(
+                editing,
+                retailer=book.retailer_name(retailer),
+                order_number=number,
+                ordered_on=ordered_on,
+                currency=currency,
+                rows=rows,
+                carrier=carrier,
+                tracking=tracking,
+                notes=notes,
+                today=today,
+            )
+    except ModelError as error:
+        key = "ordered_on" if "date" in str(error) else "items"
+        checked.errors[key] = str(error)
+        checked.order = None
+    return checked
+
+
+def _carrier_key(text: str, policies: PolicyBook) -> str:
+    name = clean_line(text, limit=40)
+    known = policies.carrier(name) if name else None
+    return known.key if known else name
+
+
+def _tracking_warning(tracking: str, guess: TrackingGuess | None) -> str:
+    if guess is not None and guess.checksum_ok is False:
+        return f"{tracking} fails its check digit: check the number"
+    return ""
+
+
+def order_number_warning(policies: PolicyBook, retailer: str, number: str) -> str:
+    policy = policies.retailer(retailer)
+    if policy.order_number_looks_right(number):
+        return ""
+    article = "an" if policy.name[:1].lower() in "aeiou" else "a"
+    example = {"amazon": " (Amazon's look like 123-1234567-1234567)"}.get(policy.key, "")
+    return f"{number} doesn't look like {article} {policy.name} order number{example}"
+
+
+def order_warnings(policies: PolicyBook, order: Order) -> list[str]:
+    """Things that look wrong but may be right: said, never refused."""
+    out = []
+    if warning := order_number_warning(policies, order.retailer, order.order_number):
+        out.append(warning)
+    guess = detect_carrier(order.tracking) if order.tracking else None
+    if warning := _tracking_warning(order.tracking, guess):
+        out.append(f"tracking number {warning}")
+    return out
+
+
+# -- editing -------------------------------------------------------------------------------
+
+
+def item_has_history(item: Item) -> bool:
+    """The item moved on from 'ordered' (or did once): removing it loses that."""
+    return item.state is not State.ORDERED or bool(item.dates)
+
+
+def edit_order(
+    existing: Order,
+    *,
+    retailer: str,
+    order_number: str,
+    ordered_on: date,
+    currency: str,
+    rows: list[tuple[int | None, dict]],
+    carrier: str,
+    tracking: str,
+    notes: str,
+    today: date,
+) -> tuple[Order, list[str]]:
+    """`existing` with the form's values: items keep their state and dates; new ones are
+    ordered; history is kept (indexes follow the items) with an "edited" entry added.
+    Returns the order and what changed (empty: nothing did)."""
+    changes: list[str] = []
+    items: list[Item] = []
+    moved: dict[int, int] = {}  # old index -> new index
+    for new_index, (old_index, values) in enumerate(rows):
+        if old_index is None:
+            items.append(
+                new_item(
+                    values["title"],
+                    values["price"],
+                    quantity=values["quantity"],
+                    category=values["category"],
+                )
+            )
+            changes.append(f"added {values['title']}")
+            continue
+        old = existing.items[old_index]
+        checked = new_item(
+            values["title"],
+            values["price"],
+            quantity=values["quantity"],
+            category=values["category"],
+        )
+        item = replace(
+            old,
+            title=checked.title,
+            price=checked.price,
+            quantity=checked.quantity,
+            category=checked.category,
+        )
+        for part in ("title", "price", "quantity", "category"):
+            if getattr(item, part) != getattr(old, part):
+                changes.append(f"{part} of item {new_index + 1}")
+        moved[old_index] = new_index
+        items.append(item)
+    removed = [item for n, item in enumerate(existing.items) if n not in moved]
+    changes.extend(f"removed {item.title}" for item in removed)
+    for n, item in enumerate(items):
+        if item.dates and ordered_on > (first := min(item.dates.values())):
+            raise ModelError(
+                f"the order date can't be after item {n + 1}'s first event ({first.isoformat()})"
+            )
+    for name, old, new in (
+        ("retailer", existing.retailer, retailer),
+        ("order number", existing.order_number, order_number),
+        ("order date", existing.ordered_on, ordered_on),
+        ("currency", existing.currency, currency),
+        ("carrier", existing.carrier, carrier),
+        ("tracking", existing.tracking, tracking),
+        ("notes", existing.notes, notes),
+    ):
+        if old != new:
+            changes.append(name)
+    if not changes:
+        return existing, []
+    history = []
+    for entry in existing.history:
+        if entry.event == "placed":
+            entry = replace(entry, on=ordered_on)
+        elif entry.items:
+            kept = tuple(moved[i] for i in entry.items if i in moved)
+            if not kept:
+                gone = ", ".join(existing.items[i].title for i in entry.items)
+                note = f"(removed item: {gone})" + (f" {entry.note}" if entry.note else "")
+                entry = replace(entry, items=(), note=note)
+            else:
+                entry = replace(entry, items=kept)
+        history.append(entry)
+    note = clean_text("changed " + ", ".join(changes), limit=NOTE_MAX)
+    history.append(HistoryEntry(on=today, event="edited", note=note))
+    edited = replace(
+        existing,
+        retailer=retailer,
+        order_number=order_number,
+        ordered_on=ordered_on,
+        currency=currency,
+        items=tuple(items),
+        carrier=carrier,
+        tracking=tracking,
+        notes=notes,
+        history=tuple(history),
+    )
+    return edited, changes
+
+
+# -- showing it ----------------------------------------------------------------------------
+
+
+def short_day(day: date, today: date) -> str:
+    return f"{day.day} {day:%b}" if day.year == today.year else f"{day.day} {day:%b %Y}"
+
+
+def summary_line(order: Order, today: date) -> str:
+    """'Amazon 113-1234567-1234567 · 2 items · $25.98 · ordered 27 Nov'."""
+    count = sum(item.quantity for item in order.items)
+    parts = [
+        f"{order.retailer} {order.order_number}",
+        f"{count} item{'s' if count != 1 else ''}",
+        format_money(order.total, order.currency),
+        f"ordered {short_day(order.ordered_on, today)}",
+    ]
+    return " · ".join(parts)
+
+
+def default_currency(orders: list[Order]) -> str:
+    """The currency most of the book's orders are in (USD for an empty book)."""
+    counts = Counter(order.currency for order in orders)
+    return counts.most_common(1)[0][0] if counts else "USD"
+
+
+def known_retailers(policies: PolicyBook, orders: list[Order]) -> list[str]:
+    """Retailer names to suggest: the policy list and those already in the book."""
+    names = [p.name for key, p in policies.retailers.items() if key != "other"]
+    seen = {name.lower() for name in names}
+    for order in orders:
+        if order.retailer.lower() not in seen:
+            seen.add(order.retailer.lower())
+            names.append(order.retailer)
+    return names
+
+
+def known_categories(policies: PolicyBook) -> list[str]:
+    names = {"general", *policies.category_aliases.values()}
+    for policy in policies.retailers.values():
+        names.update(policy.categories)
+    return sorted(names)
+
+
+def known_carriers(policies: PolicyBook) -> list[str]:
+    return [carrier.name for carrier in policies.carriers.values()]
+
+
+__all__ = [
+    "Checked",
+    "ItemFields",
+    "OrderFields",
+    "ParseError",
+    "check_order",
+]

@@ -1,0 +1,184 @@
+"""Quick add: one line in, an order out, after a look at how it will be stored.
+
+    QuickAdd(book)   ModalScreen[Order | None]
+
+The line (`amazon 113-1234567-1234567 "USB-C cable" 12.99 yesterday`) is read as it is typed
+(`parse_quick`) and shown as the order it would store. Enter saves; ctrl+f opens the full form
+pre-filled with it (what that form dismisses with comes back from here: see order_form);
+ctrl+o opens an order already in the book with the same number (`opened_existing` is then
+True); Escape cancels. It dismisses with the saved (or existing) Order, or None.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Static
+from unship.store.model import ModelError, Order
+from unship.store.order_input import (
+    Checked,
+    OrderFields,
+    check_order,
+    default_currency,
+    fields_from_quick,
+    quick_problems,
+    summary_line,
+)
+from unship.store.parsing import parse_quick
+from unship.store.repository import DuplicateOrderError
+from unship.store.storage import StoreError
+from unship.tui.messages import OrdersChanged
+from unship.tui.screens.order_form import FIELD_NAMES, OrderForm
+
+EXAMPLE = 'amazon 113-1234567-1234567 "USB-C cable" 12.99 yesterday'
+
+
+class QuickAdd(ModalScreen[Order | None]):
+    CSS_PATH = "../form.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+f", "full_form", "Full form", priority=True),
+        Binding("ctrl+o", "open_existing", "Open existing", priority=True),
+    ]
+
+    def __init__(self, book, line: str = "") -> None:
+        super().__init__()
+        self.book = book
+        self.line = line
+        self.opened_existing = False
+        self._currency = default_currency(book.orders())
+        self._fields: OrderFields | None = None
+        self._checked: Checked | None = None
+        self._problem = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="quick-dialog") as dialog:
+            dialog.border_title = "Quick add"
+            yield Static(
+                'RETAILER ORDER-NUMBER "TITLE" PRICE DATE [TRACKING]',
+                id="quick-help",
+                markup=False,
+            )
+            yield Input(
+                self.line, placeholder=EXAMPLE, id="quick-line", compact=True, max_length=500
+            )
+            yield Static("", id="quick-result", markup=False)
+            yield Static("", id="quick-warnings", markup=False)
+            yield Static(
+                "Enter saves · ctrl+f edits it in the full form · Esc cancels",
+                id="quick-keys",
+                markup=False,
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._read()
+        self.query_one("#quick-line", Input).focus()
+
+    # -- reading the line -------------------------------------------------------------------
+    def _read(self) -> None:
+        line = self.query_one("#quick-line", Input).value
+        self._fields, self._checked, self._problem = None, None, ""
+        result = self.query_one("#quick-result", Static)
+        warnings = self.query_one("#quick-warnings", Static)
+        if not line.strip():
+            result.update(Content("Type the line; it is read as you type."))
+            result.set_class(False, "-error")
+            warnings.update("")
+            self.refresh_bindings()
+            return
+        try:
+            quick = parse_quick(line, self.book.today)
+        except ModelError as error:
+            self._problem = str(error)
+        else:
+            self._fields = fields_from_quick(quick, self._currency)
+            self._checked = check_order(self._fields, self.book)
+            if problems := quick_problems(quick, self.book.today):
+                self._problem = "; ".join(problems)
+            elif not self._checked.ok:
+                self._problem = self._problems(self._checked)
+        if self._problem:
+            result.update(Content(f"✗ {self._problem}"))
+        else:
+            assert self._checked is not None and self._checked.order is not None
+            order = self._checked.order
+            result.update(Content("✓ " + summary_line(order, self.book.today)))
+        result.set_class(bool(self._problem), "-error")
+        notes = list(self._checked.warnings.values()) if self._checked else []
+        if self._checked is not None and self._checked.tracking_link:
+            notes.append(self._checked.tracking_link)
+        warnings.update(Content("\n".join(f"! {n}" if "://" not in n else n for n in notes)))
+        self.refresh_bindings()
+
+    def _problems(self, checked: Checked) -> str:
+        out = []
+        for key, message in checked.errors.items():
+            if key.startswith("item-"):
+                _, position, part = key.split("-")
+                out.append(f"{FIELD_NAMES[part]} of item {int(position) + 1}: {message}")
+            elif key == "order_number" and checked.duplicate is not None:
+                out.append(f"{message}: ctrl+o opens it")
+            else:
+                out.append(message)
+        return "; ".join(out)
+
+    @on(Input.Changed, "#quick-line")
+    def _changed(self) -> None:
+        self._read()
+
+    @on(Input.Submitted, "#quick-line")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    # -- actions ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_existing":
+            return self._checked is not None and self._checked.duplicate is not None
+        return True
+
+    def action_save(self) -> None:
+        self._read()
+        checked = self._checked
+        if checked is None or not checked.ok or checked.order is None:
+            self.notify(
+                "Not saved: fix the line, or ctrl+f to finish it in the full form.",
+                severity="warning",
+            )
+            return
+        try:
+            saved = self.book.add(checked.order)
+        except DuplicateOrderError:
+            self._read()
+            return
+        except (ModelError, StoreError) as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return
+        self.app.post_message(OrdersChanged(saved.id, f"add {saved.retailer} order"))
+        self.dismiss(saved)
+
+    def action_full_form(self) -> None:
+        def done(order: Order | None) -> None:
+            if order is not None:
+                self.opened_existing = form.opened_existing
+                self.dismiss(order)
+
+        form = OrderForm(self.book, fields=self._fields or OrderFields(currency=self._currency))
+        self.app.push_screen(form, done)
+
+    def action_open_existing(self) -> None:
+        if self._checked is None or self._checked.duplicate is None:
+            return
+        self.opened_existing = True
+        self.dismiss(self._checked.duplicate)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+__all__ = ["QuickAdd"]
