@@ -406,3 +406,29 @@ def test_run_reports_a_corrupt_file(tmp_path, capsys):
     assert run(path, TODAY, False) == 1
     err = capsys.readouterr().err
     assert err.startswith("unship: ") and "Traceback" not in err
+
+
+@sync
+async def test_add_quick_add_and_edit_from_the_main_screen(empty_book):
+    from unship.tui.screens.order_form import OrderForm
+    from unship.tui.screens.quick_add import QuickAdd
+
+    app = UnshipApp(empty_book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("A")
+        assert isinstance(app.screen, QuickAdd)
+        await pilot.press(*'amazon 113-1234567-1234567 "USB-C cable" 12.99 yesterday', "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, QuickAdd)
+        assert [o.order_number for o in empty_book.orders()] == ["113-1234567-1234567"]
+        assert listed(app).current.order.order_number == "113-1234567-1234567"
+        await pilot.press("e")
+        assert isinstance(app.screen, OrderForm)
+        await pilot.press("escape")
+        await pilot.pause()
+        while not app.screen.query(OrderList):  # an untouched form closes without asking
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("a")
+        assert isinstance(app.screen, OrderForm)

@@ -109,6 +109,33 @@ class UnshipApp(App[int]):
         self.notify(f"Undone: {what}", markup=False)
         self.post_message(OrdersChanged(0, f"undo {what}"))
 
+    def _order_saved(self, order) -> None:
+        """After the form or quick add: show the order it saved (or the existing one)."""
+        if order is None:
+            return
+        self.refresh_orders()
+        self.main_screen.select(order.id)
+
+    def action_add_order(self) -> None:
+        from unship.tui.screens.order_form import OrderForm
+
+        self.push_screen(OrderForm(self.book), self._order_saved)
+
+    def action_quick_add(self) -> None:
+        from unship.tui.screens.quick_add import QuickAdd
+
+        self.push_screen(QuickAdd(self.book), self._order_saved)
+
+    def edit_order(self, order_id: int) -> None:
+        from unship.tui.screens.order_form import OrderForm
+
+        try:
+            order = self.book.get(order_id)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.push_screen(OrderForm(self.book, order), self._order_saved)
+
     def action_import_file(self) -> None:
         from unship.tui.screens.import_file import ImportScreen
 

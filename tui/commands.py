@@ -19,7 +19,17 @@ class UnshipCommands(Provider):
             for n, (key, label) in enumerate(R.VIEWS, start=1):
                 yield (f"Show {label}", partial(main.set_view, key), f"quick view (key {n})")
             yield ("Filter orders", main.action_filter, "type words to narrow the list (/)")
-        yield ("Import orders from a file", app.action_import_file, "Amazon exports, unship JSON or CSV (i)")
+        yield ("Add an order", app.action_add_order, "the full form (a)")
+        yield (
+            "Quick add an order in one line",
+            app.action_quick_add,
+            "retailer, number, title, price, date (A)",
+        )
+        yield (
+            "Import orders from a file",
+            app.action_import_file,
+            "Amazon exports, unship JSON or CSV (i)",
+        )
         yield ("Undo the last change", app.action_undo, "u or ctrl+z")
         yield ("Help: list the keys", app.action_help, "?")
         yield ("Toggle light/dark theme", app.action_toggle_dark, "switch the colour theme")

@@ -72,6 +72,9 @@ class MainScreen(Screen):
         Binding("3", "view(2)", "in transit", show=False, tooltip="view: in transit"),
         Binding("4", "view(3)", "returns open", show=False, tooltip="view: returns open"),
         Binding("5", "view(4)", "done", show=False, tooltip="view: done"),
+        Binding("a", "app.add_order", "add", tooltip="log a new order with the form"),
+        Binding("A", "app.quick_add", "quick add", show=False, tooltip="log an order in one line"),
+        Binding("e", "edit_order", "edit", show=False, tooltip="edit the highlighted order"),
         Binding("i", "app.import_file", "import", tooltip="import orders from a file"),
         Binding("c", "copy_number", "copy number", show=False),
         Binding("C", "copy_tracking", "copy tracking", show=False),
@@ -285,6 +288,19 @@ class MainScreen(Screen):
             return
         self.app.copy_to_clipboard(value)
         self.notify(f"Copied {what} {value}", markup=False)
+
+    def select(self, order_id: int) -> None:
+        """Put the cursor on an order when the current view lists it."""
+        order_list = self.order_list
+        for n, row in enumerate(order_list.rows):
+            if row.order.id == order_id:
+                order_list.cursor = n
+                return
+
+    def action_edit_order(self) -> None:
+        row = self.order_list.current
+        if row is not None:
+            self.app.edit_order(row.order.id)
 
     def action_copy_number(self) -> None:
         row = self.order_list.current
