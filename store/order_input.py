@@ -265,6 +265,8 @@ def check_order(
     guess = detect_carrier(tracking) if tracking else None
     carrier = _carrier_key(fields.carrier, policies)
     carrier_guess = ""
+    if editing is not None and carrier == _carrier_key(editing.carrier, policies):
+        carrier = editing.carrier  # the same carrier, however it was stored
     if not carrier and guess is not None:
         carrier = carrier_guess = guess.carrier
     if fields.carrier.strip() and policies.carrier(fields.carrier) is None:

@@ -559,3 +559,25 @@ async def test_quick_add_offers_the_existing_order(book):
         await pilot.press("enter", "ctrl+o")
         await pilot.pause()
     assert app.result == existing and app.form.opened_existing and len(stored(book)) == 1
+
+
+@sync
+async def test_opening_an_edit_and_saving_untouched_changes_nothing(book):
+    order = book.add(
+        new_order(
+            "Amazon",
+            "113-0000000-0000009",
+            date(2026, 11, 20),
+            [new_item("Kettle", 3999)],
+            carrier="UPS",
+            tracking="1Z999AA10123456784",
+            today=TODAY,
+        )
+    )
+    app = FormApp(book, lambda b: OrderForm(b, order))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "Nothing changed" in str(app.screen.query_one("#form-status").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.result == order and book.get(order.id) == order
+    assert len(book.undo_entries()) == 1  # only the add: nothing was written

@@ -49,6 +49,7 @@ from unship.store.text import FIELD_MAX, clean_line
 from unship.tui.messages import OrdersChanged
 from unship.tui.screens.confirm_dialog import ConfirmDialog
 from unship.tui.widgets.item_rows import ItemRow, ItemRows
+from unship.tui.widgets.message_line import MessageLine
 
 # The single-line fields, in the order Tab visits them: (key, label, placeholder, max length).
 TOP_FIELDS = [
@@ -104,6 +105,7 @@ class OrderForm(ModalScreen[Order | None]):
         self._show_all = False  # after a save attempt: every error shows
         self._checked: Checked | None = None
         self._saving = False
+        self._had_duplicate = False
 
     # -- building ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -139,11 +141,9 @@ class OrderForm(ModalScreen[Order | None]):
                     )
                 for key, label, placeholder, limit in DELIVERY_FIELDS:
                     yield from self._field(key, label, placeholder, limit)
-                link = Static("", id="tracking-link", markup=False)
-                link.display = False
-                yield link
-            yield Static("", id="form-summary", markup=False)
-            yield Static("", id="form-status", markup=False)
+                yield MessageLine(id="tracking-link")
+            yield MessageLine(id="form-summary", hide_empty=False)
+            yield MessageLine(id="form-status", hide_empty=False)
         yield Footer()
 
     def _field(self, key: str, label: str, placeholder: str, limit: int) -> ComposeResult:
@@ -158,13 +158,11 @@ class OrderForm(ModalScreen[Order | None]):
                 suggester=self._suggester(key),
             )
             if key in ("ordered_on", "carrier"):
-                yield Static("", id=f"{key}-hint", classes="field-hint", markup=False)
+                yield MessageLine(id=f"{key}-hint", classes="field-hint")
         yield self._message(key)
 
-    def _message(self, key: str) -> Static:
-        message = Static("", id=f"{key}-msg", classes="field-message", markup=False)
-        message.display = False
-        return message
+    def _message(self, key: str) -> MessageLine:
+        return MessageLine(id=f"{key}-msg", classes="field-message")
 
     def _suggester(self, key: str) -> SuggestFromList | None:
         if key == "retailer":
@@ -263,32 +261,30 @@ class OrderForm(ModalScreen[Order | None]):
                     parts.append(error if part == "title" else f"{part}: {error}")
             row.show_message("✗ " + "; ".join(parts) if parts else "", error=True)
 
-        hint = self.query_one("#ordered_on-hint", Static)
-        hint.update(
+        self.query_one("#ordered_on-hint", MessageLine).show(
             checked.ordered_on.strftime("%a %-d %b %Y") if checked.ordered_on is not None else ""
         )
-        carrier_hint = self.query_one("#carrier-hint", Static)
         guess = self.book.policies.carrier(checked.carrier_guess)
-        carrier_hint.update(f"{guess.name}, from the tracking number" if guess else "")
-        carrier_hint.display = guess is not None
-        link = self.query_one("#tracking-link", Static)
-        link.update(checked.tracking_link)
-        link.display = bool(checked.tracking_link)
+        self.query_one("#carrier-hint", MessageLine).show(
+            f"{guess.name}, from the tracking number" if guess else ""
+        )
+        self.query_one("#tracking-link", MessageLine).show(checked.tracking_link)
 
-        summary = self.query_one("#form-summary", Static)
-        status = self.query_one("#form-status", Static)
+        summary = self.query_one("#form-summary", MessageLine)
+        status = self.query_one("#form-status", MessageLine)
         if checked.ok and checked.order is not None:
-            summary.update(Content("Will save: " + self._summary(checked.order)))
+            summary.show("Will save: " + self._summary(checked.order))
             if self.order is not None and not checked.changes:
-                status.update(Content("Nothing changed yet · Esc closes"))
+                status.show("Nothing changed yet · Esc closes")
             else:
-                status.update(Content("Ready: ctrl+s saves (or Enter on the tracking field)"))
-            summary.set_class(False, "-blocked")
+                status.show("Ready: ctrl+s saves (or Enter on the tracking field)")
         else:
-            summary.update(Content("Not ready to save yet"))
-            status.update(Content("Still needed: " + self._missing(checked)))
-            summary.set_class(True, "-blocked")
-        self.refresh_bindings()
+            summary.show("Not ready to save yet", "blocked")
+            status.show("Still needed: " + self._missing(checked))
+        duplicate = checked.duplicate is not None
+        if duplicate != self._had_duplicate:  # ctrl+o comes and goes in the footer
+            self._had_duplicate = duplicate
+            self.refresh_bindings()
 
     def _summary(self, order: Order) -> str:
         return summary_line(order, self.book.today)
@@ -314,12 +310,10 @@ class OrderForm(ModalScreen[Order | None]):
         return widget.has_class("-has-error")
 
     def _show(self, key: str, error: str, warning: str) -> None:
-        message = self.query_one(f"#{key}-msg", Static)
-        text = f"✗ {error}" if error else f"! {warning}" if warning else ""
-        message.update(Content(text))
-        message.display = bool(text)
-        message.set_class(bool(error), "-error")
-        message.set_class(not error and bool(warning), "-warning")
+        kind = "error" if error else "warning" if warning else ""
+        self.query_one(f"#{key}-msg", MessageLine).show(
+            f"✗ {error}" if error else f"! {warning}" if warning else "", kind
+        )
         if key != "items":
             self.query_one(f"#{key}").set_class(bool(error), "-has-error")
 
@@ -368,9 +362,6 @@ class OrderForm(ModalScreen[Order | None]):
         if action == "open_existing":
             return self._checked is not None and self._checked.duplicate is not None
         return True
-
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
 
     def action_save(self) -> None:
         if self._saving:

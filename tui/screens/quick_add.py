@@ -15,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 from unship.store.model import ModelError, Order
@@ -33,6 +32,7 @@ from unship.store.repository import DuplicateOrderError
 from unship.store.storage import StoreError
 from unship.tui.messages import OrdersChanged
 from unship.tui.screens.order_form import FIELD_NAMES, OrderForm
+from unship.tui.widgets.message_line import MessageLine
 
 EXAMPLE = 'amazon 113-1234567-1234567 "USB-C cable" 12.99 yesterday'
 
@@ -54,6 +54,7 @@ class QuickAdd(ModalScreen[Order | None]):
         self._fields: OrderFields | None = None
         self._checked: Checked | None = None
         self._problem = ""
+        self._had_duplicate = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="quick-dialog") as dialog:
@@ -66,8 +67,8 @@ class QuickAdd(ModalScreen[Order | None]):
             yield Input(
                 self.line, placeholder=EXAMPLE, id="quick-line", compact=True, max_length=500
             )
-            yield Static("", id="quick-result", markup=False)
-            yield Static("", id="quick-warnings", markup=False)
+            yield MessageLine(id="quick-result", hide_empty=False)
+            yield MessageLine(id="quick-warnings")
             yield Static(
                 "Enter saves · ctrl+f edits it in the full form · Esc cancels",
                 id="quick-keys",
@@ -83,13 +84,12 @@ class QuickAdd(ModalScreen[Order | None]):
     def _read(self) -> None:
         line = self.query_one("#quick-line", Input).value
         self._fields, self._checked, self._problem = None, None, ""
-        result = self.query_one("#quick-result", Static)
-        warnings = self.query_one("#quick-warnings", Static)
+        result = self.query_one("#quick-result", MessageLine)
+        warnings = self.query_one("#quick-warnings", MessageLine)
         if not line.strip():
-            result.update(Content("Type the line; it is read as you type."))
-            result.set_class(False, "-error")
-            warnings.update("")
-            self.refresh_bindings()
+            result.show("Type the line; it is read as you type.")
+            warnings.show("")
+            self._bindings_may_change()
             return
         try:
             quick = parse_quick(line, self.book.today)
@@ -103,17 +103,22 @@ class QuickAdd(ModalScreen[Order | None]):
             elif not self._checked.ok:
                 self._problem = self._problems(self._checked)
         if self._problem:
-            result.update(Content(f"✗ {self._problem}"))
+            result.show(f"✗ {self._problem}", "error")
         else:
             assert self._checked is not None and self._checked.order is not None
             order = self._checked.order
-            result.update(Content("✓ " + summary_line(order, self.book.today)))
-        result.set_class(bool(self._problem), "-error")
+            result.show("✓ " + summary_line(order, self.book.today))
         notes = list(self._checked.warnings.values()) if self._checked else []
         if self._checked is not None and self._checked.tracking_link:
             notes.append(self._checked.tracking_link)
-        warnings.update(Content("\n".join(f"! {n}" if "://" not in n else n for n in notes)))
-        self.refresh_bindings()
+        warnings.show("\n".join(f"! {n}" if "://" not in n else n for n in notes), "warning")
+        self._bindings_may_change()
+
+    def _bindings_may_change(self) -> None:
+        duplicate = self._checked is not None and self._checked.duplicate is not None
+        if duplicate != self._had_duplicate:  # ctrl+o comes and goes in the footer
+            self._had_duplicate = duplicate
+            self.refresh_bindings()
 
     def _problems(self, checked: Checked) -> str:
         out = []

@@ -15,6 +15,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 from unship.store.order_input import ITEM_PARTS, ItemFields
 from unship.store.text import TITLE_MAX
+from unship.tui.widgets.message_line import MessageLine
 
 _serials = count(1)
 
@@ -63,7 +64,7 @@ class ItemRow(Vertical):
         note = Static(Content(self.state_note), classes="item-state")
         note.display = bool(self.state_note)
         yield note
-        yield Static("", classes="field-message item-message", markup=False)
+        yield MessageLine(classes="field-message item-message")
 
     def _number_text(self) -> str:
         return f"{self.position + 1}."
@@ -84,11 +85,7 @@ class ItemRow(Vertical):
         return ItemFields(**{part: self.input(part).value for part in ITEM_PARTS}, index=self.index)
 
     def show_message(self, text: str, *, error: bool) -> None:
-        message = self.query_one(".item-message", Static)
-        message.update(Content(text))
-        message.display = bool(text)
-        message.set_class(error, "-error")
-        message.set_class(not error, "-warning")
+        self.query_one(".item-message", MessageLine).show(text, "error" if error else "warning")
 
 
 class ItemRows(Vertical):
