@@ -23,6 +23,9 @@ SHOTS = [
     ("main-80x24.svg", (80, 24), [], True),
     ("filter.svg", (100, 30), ["slash", *"amazon", "enter"], True),
     ("returns-open.svg", (100, 30), ["4"], True),
+    ("order-actions.svg", (120, 36), ["slash", *"sony", "enter", "enter"], True),
+    ("order-80x24.svg", (80, 24), ["slash", *"monitor", "enter", "enter"], True),
+    ("add-form.svg", (100, 30), ["a", *"Amazon", "tab", *"113-1234567-1234567"], True),
     ("help.svg", (100, 30), ["question_mark"], True),
     ("empty.svg", (100, 30), [], False),
 ]
