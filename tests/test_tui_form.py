@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from datetime import date
 
 import pytest
 from textual.app import App
 from textual.widgets import Input, Static, TextArea
+from tui_support import sync
 from unship.store.model import State, new_item, new_order
 from unship.tui.screens.confirm_dialog import ConfirmDialog
 from unship.tui.screens.order_form import OrderForm
@@ -16,16 +15,6 @@ from unship.tui.screens.quick_add import QuickAdd
 
 PENDING = object()
 TODAY = date(2026, 11, 28)  # the `book` fixture's today (conftest.py)
-
-
-def sync(test):
-    """Run an async test without an async pytest plugin (the project has none)."""
-
-    @functools.wraps(test)
-    def run_it(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run_it
 
 
 class FormApp(App):

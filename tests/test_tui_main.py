@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import io
 from dataclasses import replace
 from datetime import date
@@ -12,6 +10,7 @@ import pytest
 from rich.console import Console
 from textual.binding import Binding
 from textual.screen import ModalScreen
+from tui_support import sync
 from unship.store import demo
 from unship.store.model import new_item, new_order
 from unship.store.repository import OrderBook
@@ -37,16 +36,6 @@ def book(tmp_path):
 def empty_book(tmp_path):
     with OrderBook(tmp_path / "orders.json", today=TODAY) as b:
         yield b
-
-
-def sync(test):
-    """Run an async test without an async pytest plugin (the project has none)."""
-
-    @functools.wraps(test)
-    def run_it(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run_it
 
 
 def listed(app) -> OrderList:
