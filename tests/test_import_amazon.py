@@ -159,6 +159,7 @@ def test_newer_export_moves_orders_on_without_losing_hand_records(book):
     assert book.find("702-0000002-0000002").items[0].state is State.ORDERED
 
 
+@needs_samples
 def test_import_is_one_undoable_change(book):
     imported(book, AMAZON / "ca-us-mixed.Retail.OrderHistory.1.csv")
     assert book.undo() == "import ca-us-mixed.Retail.OrderHistory.1.csv: 246 new, 0 updated"
@@ -209,6 +210,7 @@ def test_format_detection_and_errors(book, tmp_path):
         plan(book, empty, format="amazon")
 
 
+@needs_samples
 def test_progress_is_reported(book):
     seen = []
     plan(
