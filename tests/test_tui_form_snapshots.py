@@ -38,7 +38,11 @@ async def typing(pilot, *steps: str) -> None:
             await pilot.press(step[1:-1])
         else:
             await pilot.press(*step)
-    await pilot.pause()
+    # Let every message, blur check and deferred refresh settle before the picture is taken,
+    # however busy the machine is.
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
 
 
 class TestOrderForm:
