@@ -24,6 +24,14 @@ class FormSnapApp(App):
     def on_mount(self) -> None:
         self.push_screen(self.make_screen(self.book))
 
+    async def on_event(self, event) -> None:
+        # A blinking cursor is caught on or off depending on timing: keep it steadily on.
+        await super().on_event(event)
+        if not self.screen_stack:
+            return
+        for widget in self.screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+
 
 @pytest.fixture
 def snap_book(tmp_path):
