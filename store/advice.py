@@ -392,11 +392,15 @@ class Deadline:
         return (self.day - today).days
 
 
-def deadlines(order: Order, book: PolicyBook, today: date) -> list[Deadline]:
-    """The order's dated, still-actionable deadlines, soonest first."""
+def deadlines(
+    order: Order, book: PolicyBook, today: date, actions: list[Action] | None = None
+) -> list[Deadline]:
+    """The order's dated, still-actionable deadlines, soonest first (from `actions` if given)."""
+    if actions is None:
+        actions = order_actions(order, book, today)
     out = [
         Deadline(order.id, a.deadline, a.action, a.label, a.reason, a.items, a.overdue)
-        for a in order_actions(order, book, today)
+        for a in actions
         if a.available and a.deadline is not None
     ]
     return sorted(out, key=lambda d: d.day)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .advice import day_text, days_left_text
+from .advice import Deadline, day_text, days_left_text, deadlines
 from .lifecycle import summary_state
 from .model import Order
 from .money import format_money
@@ -16,17 +16,20 @@ DEADLINE_WORDS = {
 }
 
 
-def deadline_text(book, order: Order) -> str:
+def deadline_text(d: Deadline | None, today) -> str:
     """'return by 23 Dec · 25 days left', or '' when nothing is dated."""
-    d = book.next_deadline(order)
     if d is None:
         return ""
     words = DEADLINE_WORDS.get(d.action, f"{d.label.lower()} by")
-    return f"{words} {day_text(d.day, book.today)} · {days_left_text(d.day, book.today)}"
+    return f"{words} {day_text(d.day, today)} · {days_left_text(d.day, today)}"
 
 
-def order_row(book, order: Order) -> dict[str, Any]:
-    d = book.next_deadline(order)
+def order_row(book, order: Order, actions=None) -> dict[str, Any]:
+    """The order's list row; `actions` (book.actions(order)) when the caller has them."""
+    if actions is None:
+        actions = book.actions(order)
+    found = deadlines(order, book.policies, book.today, actions)
+    d = found[0] if found else None
     return {
         "id": order.id,
         "retailer": order.retailer,
@@ -40,14 +43,15 @@ def order_row(book, order: Order) -> dict[str, Any]:
         "item_states": [item.state.value for item in order.items],
         "next_deadline": d.day.isoformat() if d else None,
         "next_action": d.action if d else None,
-        "next_deadline_text": deadline_text(book, order),
+        "next_deadline_text": deadline_text(d, book.today),
     }
 
 
 def order_detail(book, order: Order) -> dict[str, Any]:
     policy = book.policies.retailer(order.retailer)
     carrier = book.policies.carrier(order.carrier)
-    data = order_row(book, order)
+    actions = book.actions(order)
+    data = order_row(book, order, actions)
     data.update(
         {
             "items": [
@@ -73,7 +77,7 @@ def order_detail(book, order: Order) -> dict[str, Any]:
             "notes": order.notes,
             "source": order.source,
             "extra": dict(order.extra),
-            "actions": [a.to_json(order) for a in book.actions(order)],
+            "actions": [a.to_json(order) for a in actions],
         }
     )
     for entry in data["history"]:
