@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from tally import summary_lines
 from unship.store.repository import OrderBook
 
 TODAY = date(2026, 11, 28)
@@ -19,3 +20,12 @@ def _isolated(tmp_path, monkeypatch):
 def book(tmp_path):
     with OrderBook(tmp_path / "orders.json", today=TODAY) as b:
         yield b
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The hostile-input and fault tally (tests/tally.py): inputs tried, faults injected, losses."""
+    lines = summary_lines()
+    if lines:
+        terminalreporter.section("hostile inputs and faults")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -6,16 +6,15 @@ Each door has a table of inputs; what comes out is either a clean record or a cl
 from __future__ import annotations
 
 import json
-from collections import Counter
 from datetime import date
 
 import pytest
+from tally import count
 from unship.store.model import ModelError, new_item, new_order
 from unship.store.money import MoneyError, to_minor
 from unship.store.parsing import ParseError, parse_date, parse_price, parse_quick
 
 TODAY = date(2026, 11, 28)
-TALLY: Counter[str] = Counter()
 
 HOSTILE_TEXT = [
     "[bold]x[/]",
@@ -57,7 +56,7 @@ def _clean(text: str, newline_ok: bool = False) -> bool:
 
 @pytest.mark.parametrize("text", HOSTILE_TEXT, ids=range(len(HOSTILE_TEXT)))
 def test_text_through_the_model(text):
-    TALLY["text inputs"] += 1
+    count("inputs: text inputs")
     try:
         item = new_item(text, 100)
     except ModelError as error:
@@ -100,7 +99,7 @@ def _clean_visible(text: str) -> str:
 )
 @pytest.mark.parametrize("currency", ["USD", "JPY", "KWD"])
 def test_numbers(amount, currency):
-    TALLY["number inputs"] += 1
+    count("inputs: number inputs")
     try:
         minor = to_minor(amount, currency)
     except MoneyError as error:
@@ -126,7 +125,7 @@ def test_numbers(amount, currency):
     ],
 )
 def test_dates(text):
-    TALLY["date inputs"] += 1
+    count("inputs: date inputs")
     try:
         day = parse_date(text, TODAY)
     except ParseError as error:
@@ -144,7 +143,7 @@ def test_order_dates_out_of_range_are_refused():
 
 @pytest.mark.parametrize("line", [*HOSTILE_TEXT, 'a b "' + "x" * 5000 + '" 1', "a b c " * 2000])
 def test_quick_add_lines(line):
-    TALLY["quick-add lines"] += 1
+    count("inputs: quick-add lines")
     try:
         quick = parse_quick(line, TODAY)
     except ParseError:
@@ -159,12 +158,6 @@ def test_quick_add_lines(line):
 
 @pytest.mark.parametrize("text", HOSTILE_TEXT[:12])
 def test_prices_with_garbage(text):
-    TALLY["price inputs"] += 1
+    count("inputs: price inputs")
     with pytest.raises(ParseError):
         parse_price(text)
-
-
-def test_zz_report_counts(capsys):
-    """Prints how many hostile inputs each door saw (shown with -s or -rA)."""
-    with capsys.disabled():
-        print("\nhostile inputs tried: " + ", ".join(f"{k} {v}" for k, v in sorted(TALLY.items())))
