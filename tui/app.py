@@ -12,6 +12,8 @@ from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.theme import Theme
+from unship.store import settings
 from unship.store.model import ModelError
 from unship.store.repository import NothingToUndoError, OrderBook
 from unship.store.storage import StoreError
@@ -19,6 +21,7 @@ from unship.tui.commands import UnshipCommands
 from unship.tui.messages import OrdersChanged
 from unship.tui.screens.help import HelpScreen
 from unship.tui.screens.main import MainScreen
+from unship.tui.themes import OUR_THEMES
 
 ORDER_MODULE = "unship.tui.screens.order"
 
@@ -36,22 +39,60 @@ class UnshipApp(App[int]):
         Binding("ctrl+z", "undo", "undo", show=False),
     ]
 
-    def __init__(self, book: OrderBook, *, demo: bool = False) -> None:
+    def __init__(
+        self,
+        book: OrderBook,
+        *,
+        demo: bool = False,
+        theme: str | None = None,
+        remember_theme: bool = False,
+    ) -> None:
+        """`theme` is the one to open with (None: the default); with `remember_theme`, the
+        person's last choice is read from settings.json when `theme` is None, and every
+        change of theme (--theme, or ctrl+p "Theme") is saved there."""
         super().__init__()
         self.book = book
         self.demo = demo
         self.main_screen = MainScreen()
         self._disk_error = ""
+        self._remember_theme = remember_theme
+        for extra in OUR_THEMES:
+            self.register_theme(extra)
+        self._start_theme = theme or (self._saved_theme() if remember_theme else None)
+
+    def _saved_theme(self) -> str | None:
+        try:
+            name = settings.get_theme()
+        except settings.SettingsError as error:
+            self._settings_error = str(error)
+            return None
+        return name if name in self.available_themes else None
+
+    _settings_error = ""
 
     def on_mount(self) -> None:
         if self.demo:
             self.sub_title = "demo: a throwaway copy"
+        if self._start_theme:
+            self.theme = self._start_theme
+            if self._remember_theme:
+                self._save_theme(self.current_theme)
+        if self._remember_theme:
+            self.theme_changed_signal.subscribe(self, self._save_theme)
+        if self._settings_error:
+            self.notify(self._settings_error, title="Settings", severity="warning", markup=False)
         self.push_screen(self.main_screen)
         self.set_interval(1.0, self._check_disk)
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             # An SSH connection dropping sends SIGHUP: leave the terminal tidy. Every change
             # is already on disk when it is confirmed, so nothing is lost.
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hangup)
+
+    def _save_theme(self, theme: Theme) -> None:
+        try:
+            settings.remember_theme(theme.name)
+        except settings.SettingsError as error:
+            self.notify(str(error), title="Settings", severity="warning", markup=False)
 
     def _hangup(self) -> None:
         self.exit(129)
@@ -152,7 +193,12 @@ class UnshipApp(App[int]):
         self.push_screen(HelpScreen.for_screen(self, self.screen))
 
 
-def run(db: Path | None = None, today: date | None = None, demo: bool = False) -> int:
+def run(
+    db: Path | None = None,
+    today: date | None = None,
+    demo: bool = False,
+    theme: str | None = None,
+) -> int:
     """Open the book at `db` (default: the person's data file) and run the app; the exit code."""
     gc.disable()  # loading many orders is mostly object creation: collect once, after
     try:
@@ -168,6 +214,6 @@ def run(db: Path | None = None, today: date | None = None, demo: bool = False) -
         gc.enable()
     gc.freeze()  # the loaded orders live as long as the app: keep them out of collections
     with book:
-        app = UnshipApp(book, demo=demo)
+        app = UnshipApp(book, demo=demo, theme=theme, remember_theme=True)
         code = app.run()
     return int(code or 0)

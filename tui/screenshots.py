@@ -17,7 +17,7 @@ from unship.tui.app import UnshipApp
 
 TODAY = date(2026, 11, 28)
 
-# (file name, terminal size, keys to press, demo data?)
+# (file name, terminal size, keys to press, demo data?[, theme])
 SHOTS = [
     ("main.svg", (100, 30), [], True),
     ("main-80x24.svg", (80, 24), [], True),
@@ -28,17 +28,31 @@ SHOTS = [
     ("add-form.svg", (100, 30), ["a", *"Amazon", "tab", *"113-1234567-1234567"], True),
     ("help.svg", (100, 30), ["question_mark"], True),
     ("empty.svg", (100, 30), [], False),
+    ("main-high-contrast.svg", (80, 24), [], True, "high-contrast"),
 ]
 
 
-async def shoot(out: Path, name: str, size, keys, with_demo: bool, today: date) -> Path:
+class ShotApp(UnshipApp):
+    """The app as a person sees it, with the text cursor held on (a blink would make two
+    runs of this command differ)."""
+
+    async def on_event(self, event) -> None:
+        await super().on_event(event)
+        if self.screen_stack:
+            for widget in self.screen.query("Input, TextArea"):
+                widget.cursor_blink = False
+
+
+async def shoot(
+    out: Path, name: str, size, keys, with_demo: bool, today: date, theme: str | None = None
+) -> Path:
     with (
         tempfile.TemporaryDirectory(prefix="unship-shots-") as folder,
         OrderBook(Path(folder) / "orders.json", today=today) as book,
     ):
         if with_demo:
             demo.fill(book, today)
-        app = UnshipApp(book, demo=with_demo)
+        app = ShotApp(book, demo=with_demo, theme=theme)
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             for key in keys:
@@ -54,8 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", type=date.fromisoformat, default=TODAY)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, size, keys, with_demo in SHOTS:
-        path = asyncio.run(shoot(args.out, name, size, keys, with_demo, args.today))
+    for name, size, keys, with_demo, *theme in SHOTS:
+        path = asyncio.run(shoot(args.out, name, size, keys, with_demo, args.today, *theme))
         print(path)
     return 0
 

@@ -14,7 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from unship import __version__, cli_backup
+from unship import __version__, cli_backup, cli_serve
 
 EXIT_OK, EXIT_NONE_DUE, EXIT_ERROR = 0, 1, 2
 
@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo",
         action="store_true",
         help="use a throwaway database of example orders (never your real one)",
+    )
+    parser.add_argument(
+        "--theme",
+        metavar="NAME",
+        help="the app's colours, remembered for next time: high-contrast, ansi-dark (your "
+        "terminal's own colours), textual-dark, nord... (a wrong name lists them all)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -138,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("undo", help="undo the last change")
     _add_io_parsers(sub)
     cli_backup.add_parser(sub)
+    cli_serve.add_parser(sub)
     return parser
 
 
@@ -175,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
 
             path = _db_path(args) or default_db_path()
             return cli_backup.run(path, args, _print_json, _print_table)
+        if args.command == "serve":
+            return cli_serve.run(args, _app_command(args))
         from unship.store.repository import OrderBook
 
         with OrderBook(_db_path(args), today=args.today) as book:
@@ -210,7 +219,35 @@ def _db_path(args: argparse.Namespace) -> Path | None:
 def _open_app(args: argparse.Namespace) -> int:
     from unship.tui.app import run
 
-    return run(db=_db_path(args), today=args.today, demo=args.demo)
+    return run(db=_db_path(args), today=args.today, demo=args.demo, theme=_theme(args))
+
+
+def _theme(args: argparse.Namespace) -> str | None:
+    if args.theme is None:
+        return None
+    from unship.tui.themes import check_theme
+
+    try:
+        return check_theme(args.theme)
+    except ValueError as error:
+        raise CliError(str(error)) from None
+
+
+def _app_command(args: argparse.Namespace) -> list[str]:
+    """The command that opens the app on the same book, for `serve` to run per browser tab."""
+    command = [sys.executable, "-m", "unship"]
+    if args.demo:
+        command.append("--demo")  # each browser tab gets its own throwaway copy
+    else:
+        from unship.store.paths import default_db_path
+
+        command += ["--db", str(Path(args.db or default_db_path()).expanduser().resolve())]
+    if args.today:
+        command += ["--today", args.today.isoformat()]
+    theme = _theme(args)
+    if theme:
+        command += ["--theme", theme]
+    return command
 
 
 # -- commands ----------------------------------------------------------------------------
