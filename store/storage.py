@@ -41,6 +41,7 @@ from .errors import (
     StaleDataError,
     StoreError,
     StoreWriteError,
+    read_error,
     write_error,
 )
 from .schema import (
@@ -99,7 +100,8 @@ class DurableStorage(Storage):
         migrations: dict[int, Callable[[dict], dict]] | None = None,
     ) -> None:
         super().__init__()
-        self.path: Path = backups.resolve(path)
+        self.path: Path = backups.resolve(path)  # a symbolic link is followed: saves go there
+        self._given = Path(os.path.abspath(Path(path).expanduser()))
         self.lock_timeout = lock_timeout
         self.keep_backups = keep_backups
         self._migrations = dict(migrations or {})
@@ -264,7 +266,9 @@ class DurableStorage(Storage):
             return False
         if key is None:
             # Missing: a new database, or deleted while we run (then keep what we have; the
-            # next write recreates the file with it).
+            # next write recreates the file with it). Not through a link to nowhere, though:
+            # that is a drive not mounted or a dotfiles folder moved, not a new order book.
+            fileio.check_links(self._given)
             if not self._loaded:
                 self._data = None
                 self._generation = 0
@@ -275,13 +279,11 @@ class DurableStorage(Storage):
 
     def _load(self) -> bool:
         try:
-            with open(self.path, "rb") as file:
-                key = fileio.stat_key(os.fstat(file.fileno()))
-                raw = file.read()
+            key, raw = fileio.read_file(self.path)
         except FileNotFoundError:
             return self._refresh()  # vanished between stat and open
         except OSError as err:
-            raise StoreError(f"cannot read {self.path}: {err.strerror or err}") from None
+            raise read_error(self.path, err) from None
         try:
             tables, meta = decode(raw)
         except Invalid as why:
@@ -314,7 +316,10 @@ class DurableStorage(Storage):
     def _corrupt_message(self, why: object) -> str:
         newest = backups.newest_backup(self.path)
         if newest is None:
-            hint = f"no backup was found in {backups.backup_dir(self.path)}"
+            hint = (
+                f"no backup was found in {backups.backup_dir(self.path)}: repair the file, or "
+                "move it aside to start a new order book"
+            )
         else:
             hint = f"to recover the last backup run: unship backup restore {newest}"
         return f"{self.path} cannot be read: {why}. The file was left untouched; {hint}"
