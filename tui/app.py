@@ -21,6 +21,7 @@ from unship.tui.screens.help import HelpScreen
 from unship.tui.screens.main import MainScreen
 
 ORDER_MODULE = "unship.tui.screens.order"
+EXIT_ERROR = 2  # as the command line: the file cannot be opened, nothing was changed
 
 
 class UnshipApp(App[int]):
@@ -159,11 +160,11 @@ def run(db: Path | None = None, today: date | None = None, demo: bool = False) -
         book = OrderBook(db, today=today)
     except (StoreError, ModelError, OSError) as error:
         print(f"unship: {error}", file=sys.stderr)
-        return 1
+        return EXIT_ERROR
     except (KeyError, ValueError, TypeError) as error:
         path = db if db is not None else "the order file"
         print(f"unship: {path} holds a record unship cannot read ({error!r})", file=sys.stderr)
-        return 1
+        return EXIT_ERROR
     finally:
         gc.enable()
     gc.freeze()  # the loaded orders live as long as the app: keep them out of collections
