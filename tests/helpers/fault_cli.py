@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: faults.p
 
 import faults  # noqa: E402
 import unship.store  # noqa: E402
+
 from unship.cli import main  # noqa: E402
 
 
