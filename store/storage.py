@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -321,7 +322,8 @@ class DurableStorage(Storage):
                 "move it aside to start a new order book"
             )
         else:
-            hint = f"to recover the last backup run: unship backup restore {newest}"
+            command = f"unship --db {shlex.quote(str(self.path))} backup restore"
+            hint = f"to go back to the last backup, run: {command} {shlex.quote(str(newest))}"
         return f"{self.path} cannot be read: {why}. The file was left untouched; {hint}"
 
     def _migrate(self, tables: Data, schema: int) -> None:

@@ -189,7 +189,7 @@ def test_corrupt_message_names_newest_backup(path: Path) -> None:
     with pytest.raises(CorruptStoreError) as info:
         open_db(path).table("orders").all()
     newest = path.parent / "backups" / "orders.3.json"
-    assert f"unship backup restore {newest}" in str(info.value)
+    assert f"unship --db {path} backup restore {newest}" in str(info.value)
 
 
 def test_empty_tinydb_files_are_adopted(path: Path) -> None:
