@@ -121,7 +121,7 @@ class FileFault:
     needs_other_user: bool = False  # root reads anything: run unship as another user
 
 
-RESTORE = "unship backup restore"
+RESTORE = "backup restore"
 FILE_FAULTS = [
     FileFault("corrupt JSON", _rewrite(_corrupt), ("cannot be read", "left untouched", RESTORE)),
     FileFault("truncated", _rewrite(lambda g: g[: len(g) // 2]), ("cut off", RESTORE)),

@@ -10,6 +10,7 @@ counted in the tally (`faults: <name>`), each loss too (`losses: <name>`, which 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -189,6 +190,13 @@ def test_cli_refuses_a_bad_file_and_changes_nothing(fault, good):
         assert proc.stderr.startswith("unship: ") and proc.stderr.count("\n") == 1
         told(proc.stderr, good, fault.says)
         kept(fault.name, before, good)
+    if "backup restore" in proc.stderr:  # the way out it names works, as printed
+        command = shlex.split(proc.stderr.split("run: ", 1)[1])
+        assert command[0] == "unship"
+        restored = subprocess.run([UNSHIP, *command[1:]], capture_output=True, text=True)
+        assert restored.returncode == 0, restored.stderr
+        holds(fault.name, good, NUMBERS[:2])  # the last backup: the version before the last save
+        assert unship(good, *ADD).returncode == 0
 
 
 @pytest.mark.parametrize("fault", WRITE_FAULTS, ids=names(WRITE_FAULTS))

@@ -103,6 +103,9 @@ def test_another_users_file(fault, shared):
     else:
         assert listed.returncode == 2
         told(listed.stderr, path, fault.says)
+        opened = as_nobody(path)  # the app: it does not start, it says why
+        assert opened.returncode == 2 and opened.stderr.count("\n") == 1
+        told(opened.stderr, path, fault.says)
     added = as_nobody(path, *ADD)
     assert added.returncode == 2 and added.stderr.startswith("unship: "), added.stderr
     told(added.stderr, path, fault.says)
