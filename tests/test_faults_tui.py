@@ -210,3 +210,24 @@ async def test_the_app_when_the_file_changes_under_it(fault, good):
             assert app.screen is app.main_screen and not errors(app)
     expected = [OTHER_NUMBER] if "another" in fault.name else NUMBERS
     holds(fault.name, good, [*expected, NEW_NUMBER])
+
+
+@sync
+async def test_the_app_saves_through_a_symbolic_link_and_keeps_it(tmp_path):
+    from faults import fill
+
+    target = tmp_path / "dotfiles" / "orders.json"
+    target.parent.mkdir()
+    fill(target)
+    link = tmp_path / "orders.json"
+    link.symlink_to(target)
+    count("faults: a link to a file elsewhere")
+    with OrderBook(link, today=TODAY) as book:
+        app = UnshipApp(book)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("A", *LINE, "enter")
+            await pilot.pause()
+            assert app.screen is app.main_screen and not errors(app)
+    assert link.is_symlink() and link.resolve() == target
+    holds("a link to a file elsewhere", target, [*NUMBERS, NEW_NUMBER])
