@@ -60,6 +60,10 @@ def errors(app) -> list[str]:
     return [f"{n.title}: {n.message}" for n in app._notifications if n.severity == "error"]
 
 
+def warnings(app) -> list[str]:
+    return [str(n.message) for n in app._notifications if n.severity == "warning"]
+
+
 async def wait_for(pilot, condition, seconds: float = 10.0) -> None:
     """The app checks the file once a second: wait (a busy machine may take longer)."""
     for _ in range(int(seconds / 0.1)):
@@ -205,6 +209,10 @@ async def test_the_app_when_the_file_changes_under_it(fault, good):
                 return
             if "another" in fault.name:
                 await wait_for(pilot, lambda: shown(app) == [OTHER_NUMBER])
+            else:  # deleted: the person is told, and the orders stay on screen
+                await wait_for(pilot, lambda: warnings(app))
+                told(warnings(app)[0], good, ("was deleted", "saves them all"))
+                assert shown(app) == NUMBERS
             await pilot.press("A", *LINE, "enter")
             await pilot.pause()
             assert app.screen is app.main_screen and not errors(app)

@@ -67,6 +67,16 @@ class UnshipApp(App[int]):
             self._report_disk_error(str(error))
         if changed:
             self.refresh_orders()
+            path = self.book.storage.path
+            if not path.exists() and self.book.orders():
+                self.notify(
+                    f"{path} was deleted or moved. The orders shown are still here, and the "
+                    "next change you make saves them all to it again.",
+                    title="Order file",
+                    severity="warning",
+                    timeout=30,
+                    markup=False,
+                )
 
     def _report_disk_error(self, message: str) -> None:
         if message != self._disk_error:  # once, not every second
