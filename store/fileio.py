@@ -38,14 +38,15 @@ def current_key(path: Path) -> StatKey | None:
         return None
 
 
-def read_file(path: Path) -> tuple[StatKey, bytes]:
+def read_file(path: Path, name: str = "") -> tuple[StatKey, bytes]:
     """The stat key and bytes of path. A folder, pipe or device there is refused (StoreError)
-    without blocking: opening a pipe for reading would wait for a writer forever."""
+    without blocking: opening a pipe for reading would wait for a writer forever. name: the
+    file as the person named it, for the message."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise not_a_file_error(path, _kind(st.st_mode))
+            raise not_a_file_error(name or path, _kind(st.st_mode))
     except BaseException:
         os.close(fd)
         raise

@@ -280,11 +280,11 @@ class DurableStorage(Storage):
 
     def _load(self) -> bool:
         try:
-            key, raw = fileio.read_file(self.path)
+            key, raw = fileio.read_file(self.path, self._shown())
         except FileNotFoundError:
             return self._refresh()  # vanished between stat and open
         except OSError as err:
-            raise read_error(self.path, err) from None
+            raise read_error(self._shown(), err) from None
         try:
             tables, meta = decode(raw)
         except Invalid as why:
@@ -313,6 +313,12 @@ class DurableStorage(Storage):
         if schema < SCHEMA_VERSION:
             self._migrate(tables, schema)
         return True
+
+    def _shown(self) -> str:
+        """The file as the person named it: a link says where it leads."""
+        if self._given == self.path:
+            return str(self.path)
+        return f"{self._given} (a link to {self.path})"
 
     def _corrupt_message(self, why: object) -> str:
         newest = backups.newest_backup(self.path)

@@ -109,6 +109,11 @@ def _dangling_link(path: Path) -> None:
     path.symlink_to(path.parent / "unmounted" / "orders.json")
 
 
+def _link_to_device(path: Path) -> None:
+    path.unlink()
+    path.symlink_to("/dev/null")
+
+
 def _unreadable(path: Path) -> None:
     path.chmod(0)
 
@@ -136,6 +141,7 @@ FILE_FAULTS = [
     FileFault("future schema version", _rewrite(_future), ("newer unship", "upgrade unship")),
     FileFault("a folder at the path", _folder, ("is a folder", "Move it away")),
     FileFault("a named pipe at the path", _pipe, ("is a named pipe", "Move it away")),
+    FileFault("a link to a device", _link_to_device, ("a link to /dev/null", "is a device")),
     FileFault("a link to nowhere", _dangling_link, ("is a link to", "does not exist", "Fix")),
     FileFault(
         "unreadable (chmod 000)",
