@@ -222,7 +222,7 @@ WRITE_FAULTS = [
     WriteFault("read-only file system at create", READ_ONLY, "create", errno.EROFS),
     WriteFault("read-only file system at rename", READ_ONLY, "rename", errno.EROFS),
     WriteFault("I/O error at fsync", ("could not save", "previous version"), "fsync", errno.EIO),
-    WriteFault("lock held by a stuck process", ("locked by another unship", "pid"), lock="held"),
+    WriteFault("lock held by a stuck process", ("locked by another unship",), lock="held"),
     WriteFault(
         "lock file is a folder", ("lock", "is a folder", "Remove that folder"), lock="folder"
     ),

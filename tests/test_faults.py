@@ -110,7 +110,8 @@ def lock_fault(kind: str, path: Path):
     lock = path.with_name(path.name + ".lock")
     if kind == "held":
         holder = Holder(path)
-        return holder.release, [f"pid {holder.pid}"]
+        named = [f"pid {holder.pid}"] if os.path.exists("/proc/locks") else []  # Linux
+        return holder.release, named
     lock.unlink(missing_ok=True)
     lock.mkdir()
     return lock.rmdir, [str(lock)]

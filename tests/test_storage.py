@@ -590,7 +590,8 @@ def test_lock_timeout_when_another_process_holds_the_lock(path: Path) -> None:
         assert len(db.table("orders").all()) == 1  # reading needs no lock
         with pytest.raises(LockTimeoutError, match="locked by another unship process") as info:
             db.table("orders").insert({"title": "x"})
-        assert f"pid {holder.pid}" in str(info.value)  # the holder, from /proc/locks
+        if os.path.exists("/proc/locks"):  # Linux: the holder is named
+            assert f"pid {holder.pid}" in str(info.value)
         with pytest.raises(LockTimeoutError), db.storage.transaction():
             pass
     finally:
