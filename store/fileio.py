@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import filelock
 
-from .errors import LockTimeoutError, write_error
+from .errors import (
+    LockTimeoutError,
+    dangling_link_error,
+    lock_error,
+    not_a_file_error,
+    write_error,
+)
 
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
@@ -29,6 +36,39 @@ def current_key(path: Path) -> StatKey | None:
         return stat_key(os.stat(path))
     except FileNotFoundError:
         return None
+
+
+def read_file(path: Path, name: str = "") -> tuple[StatKey, bytes]:
+    """The stat key and bytes of path. A folder, pipe or device there is refused (StoreError)
+    without blocking: opening a pipe for reading would wait for a writer forever. name: the
+    file as the person named it, for the message."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise not_a_file_error(name or path, _kind(st.st_mode))
+    except BaseException:
+        os.close(fd)
+        raise
+    with open(fd, "rb") as file:
+        return stat_key(st), file.read()
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
+def check_links(path: Path) -> None:
+    """Refuse (StoreError) a path that goes through a symbolic link to something missing."""
+    for part in (path, *path.parents):
+        if os.path.islink(part) and not os.path.exists(part):
+            raise dangling_link_error(part, os.readlink(part))
 
 
 def ensure_dir(folder: Path) -> None:
@@ -121,9 +161,38 @@ def acquire(lock: filelock.FileLock, path: Path, timeout: float) -> None:
     try:
         lock.acquire(timeout=timeout)
     except filelock.Timeout:
-        raise LockTimeoutError(f"{path} is locked by another unship process; try again") from None
+        raise LockTimeoutError(busy_message(path)) from None
     except OSError as err:
-        raise write_error(path, err) from err
+        raise lock_error(path, lock_path(path), err) from err
+
+
+def busy_message(path: Path) -> str:
+    """What to tell a person when another process holds the lock for too long."""
+    pid = lock_holder(lock_path(path))
+    if pid is None:
+        return f"{path} is locked by another unship process; try again in a moment"
+    return (
+        f"{path} is locked by another unship process (pid {pid}); try again when it is done, "
+        f"or stop it if it is stuck (kill {pid}). Nothing was changed."
+    )
+
+
+def lock_holder(lock_file: Path, proc_locks: str = "/proc/locks") -> int | None:
+    """The pid holding the flock on lock_file, from Linux's /proc/locks; None if unknown."""
+    try:
+        st = os.stat(lock_file)
+        with open(proc_locks, encoding="ascii", errors="replace") as file:
+            lines = file.read().splitlines()
+    except OSError:
+        return None
+    wanted = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    for line in lines:
+        # "1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF"; waiters have "->" after the number
+        fields = line.split()
+        if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == wanted:
+            with contextlib.suppress(ValueError):
+                return int(fields[4])
+    return None
 
 
 def ensure_folder_for_write(path: Path) -> None:

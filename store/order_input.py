@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from .errors import StoreError
 from .model import HistoryEntry, Item, ModelError, Order, State, new_item, new_order
 from .money import MoneyError, check_currency, format_money, to_decimal, to_minor
 from .parsing import ParseError, QuickOrder, TrackingGuess, detect_carrier, parse_date, parse_price
@@ -281,7 +282,10 @@ def check_order(
 
     duplicate = None
     if retailer and number:
-        duplicate = book.find_duplicate(retailer, number)
+        try:
+            duplicate = book.find_duplicate(retailer, number)
+        except StoreError:  # the file cannot be read now: saving checks again and says why
+            duplicate = None
         if duplicate is not None and editing is not None and duplicate.id == editing.id:
             duplicate = None
         if duplicate is not None:

@@ -95,6 +95,14 @@ class OrderBook:
             self._source = raw
         return list(self._orders.values())
 
+    def known_orders(self) -> list[Order]:
+        """The orders for suggestions and defaults on a screen that is open: the last ones read
+        when the file cannot be read now (saving reads it again and says what is wrong)."""
+        try:
+            return self.orders()
+        except StoreError:
+            return list(self._orders.values()) if self._orders is not None else []
+
     def changed_on_disk(self) -> bool:
         """Another process wrote the file since we last read it (cheap: one stat)."""
         return self.storage.changed_on_disk()

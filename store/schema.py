@@ -102,6 +102,10 @@ def decode(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as err:
+        if not raw.strip(b"\0"):
+            raise Invalid(
+                "it holds only zero bytes (a disk or file system lost what was written)"
+            ) from None
         first = str(err).splitlines()[0][:80]
         raise Invalid(f"it is not valid JSON, perhaps cut off ({first})") from None
     finally:

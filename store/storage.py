@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -41,6 +42,7 @@ from .errors import (
     StaleDataError,
     StoreError,
     StoreWriteError,
+    read_error,
     write_error,
 )
 from .schema import (
@@ -99,7 +101,8 @@ class DurableStorage(Storage):
         migrations: dict[int, Callable[[dict], dict]] | None = None,
     ) -> None:
         super().__init__()
-        self.path: Path = backups.resolve(path)
+        self.path: Path = backups.resolve(path)  # a symbolic link is followed: saves go there
+        self._given = Path(os.path.abspath(Path(path).expanduser()))
         self.lock_timeout = lock_timeout
         self.keep_backups = keep_backups
         self._migrations = dict(migrations or {})
@@ -264,7 +267,9 @@ class DurableStorage(Storage):
             return False
         if key is None:
             # Missing: a new database, or deleted while we run (then keep what we have; the
-            # next write recreates the file with it).
+            # next write recreates the file with it). Not through a link to nowhere, though:
+            # that is a drive not mounted or a dotfiles folder moved, not a new order book.
+            fileio.check_links(self._given)
             if not self._loaded:
                 self._data = None
                 self._generation = 0
@@ -275,13 +280,11 @@ class DurableStorage(Storage):
 
     def _load(self) -> bool:
         try:
-            with open(self.path, "rb") as file:
-                key = fileio.stat_key(os.fstat(file.fileno()))
-                raw = file.read()
+            key, raw = fileio.read_file(self.path, self._shown())
         except FileNotFoundError:
             return self._refresh()  # vanished between stat and open
         except OSError as err:
-            raise StoreError(f"cannot read {self.path}: {err.strerror or err}") from None
+            raise read_error(self._shown(), err) from None
         try:
             tables, meta = decode(raw)
         except Invalid as why:
@@ -311,12 +314,22 @@ class DurableStorage(Storage):
             self._migrate(tables, schema)
         return True
 
+    def _shown(self) -> str:
+        """The file as the person named it: a link says where it leads."""
+        if self._given == self.path:
+            return str(self.path)
+        return f"{self._given} (a link to {self.path})"
+
     def _corrupt_message(self, why: object) -> str:
         newest = backups.newest_backup(self.path)
         if newest is None:
-            hint = f"no backup was found in {backups.backup_dir(self.path)}"
+            hint = (
+                f"no backup was found in {backups.backup_dir(self.path)}: repair the file, or "
+                "move it aside to start a new order book"
+            )
         else:
-            hint = f"to recover the last backup run: unship backup restore {newest}"
+            command = f"unship --db {shlex.quote(str(self.path))} backup restore"
+            hint = f"to go back to the last backup, run: {command} {shlex.quote(str(newest))}"
         return f"{self.path} cannot be read: {why}. The file was left untouched; {hint}"
 
     def _migrate(self, tables: Data, schema: int) -> None:

@@ -228,7 +228,7 @@ def test_backup_list_and_restore_after_corruption(run):
     assert [b["generation"] for b in listed] == [2, 1] and listed[0]["orders"] == 1
     run.db.write_text("garbage")
     broken = run("list", check=False)
-    assert broken.returncode == 2 and "unship backup restore" in broken.stderr
+    assert broken.returncode == 2 and "backup restore" in broken.stderr
     assert run.db.read_text() == "garbage"  # never overwritten
     run("backup", "restore", "2")
     assert json.loads(run("show", "1", "--json").stdout)["state"] == "in transit"

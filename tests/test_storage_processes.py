@@ -17,6 +17,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+import tally
 from tinydb import TinyDB
 from unship.store.storage import DurableStorage
 
@@ -62,6 +63,8 @@ def crash_lane(path: Path, kills: int, seed: int, report: dict) -> None:
         acked.update(int(line.split()[1]) for line in out.splitlines())
         seqs = stored_seqs(path)
         missing = acked.difference(seqs)
+        if missing:
+            tally.count_loss("SIGKILL during a write", len(missing))
         assert not missing, f"kill {n}: acknowledged inserts lost: {sorted(missing)[:10]}"
         assert len(seqs) == len(set(seqs)), f"kill {n}: an insert was stored twice"
     report[path] = len(acked)
@@ -83,6 +86,7 @@ def test_sigkill_never_loses_an_acknowledged_insert(tmp_path: Path) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+    tally.count("faults: SIGKILL during a write", KILLS // LANES * LANES)
     if errors:
         raise errors[0]
     assert len(reports) == LANES
@@ -103,8 +107,11 @@ def test_two_processes_insert_concurrently(tmp_path: Path, modes: tuple[str, str
         out, err = writer.communicate(timeout=300)
         assert writer.returncode == 0, err
         assert out.strip() == "DONE"
+    tally.count("faults: concurrent writers (changes)", 2 * count)
     raw = orjson.loads(path.read_bytes())
     orders = raw["orders"]
+    if len(orders) < 2 * count:
+        tally.count_loss("concurrent writers", 2 * count - len(orders))
     assert len(orders) == 2 * count
     assert sorted(map(int, orders)) == list(range(1, 2 * count + 1))  # unique, no gaps
     pairs = sorted((doc["tag"], doc["i"]) for doc in orders.values())

@@ -392,7 +392,7 @@ async def test_store_errors_are_notified(book, monkeypatch):
 def test_run_reports_a_corrupt_file(tmp_path, capsys):
     path = tmp_path / "orders.json"
     path.write_text("{not json")
-    assert run(path, TODAY, False) == 1
+    assert run(path, TODAY, False) == 2
     err = capsys.readouterr().err
     assert err.startswith("unship: ") and "Traceback" not in err
 

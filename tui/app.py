@@ -24,6 +24,7 @@ from unship.tui.screens.main import MainScreen
 from unship.tui.themes import OUR_THEMES
 
 ORDER_MODULE = "unship.tui.screens.order"
+EXIT_ERROR = 2  # as the command line: the file cannot be opened, nothing was changed
 
 
 class UnshipApp(App[int]):
@@ -107,6 +108,16 @@ class UnshipApp(App[int]):
             self._report_disk_error(str(error))
         if changed:
             self.refresh_orders()
+            path = self.book.storage.path
+            if not path.exists() and self.book.orders():
+                self.notify(
+                    f"{path} was deleted or moved. The orders shown are still here, and the "
+                    "next change you make saves them all to it again.",
+                    title="Order file",
+                    severity="warning",
+                    timeout=30,
+                    markup=False,
+                )
 
     def _report_disk_error(self, message: str) -> None:
         if message != self._disk_error:  # once, not every second
@@ -205,11 +216,11 @@ def run(
         book = OrderBook(db, today=today)
     except (StoreError, ModelError, OSError) as error:
         print(f"unship: {error}", file=sys.stderr)
-        return 1
+        return EXIT_ERROR
     except (KeyError, ValueError, TypeError) as error:
         path = db if db is not None else "the order file"
         print(f"unship: {path} holds a record unship cannot read ({error!r})", file=sys.stderr)
-        return 1
+        return EXIT_ERROR
     finally:
         gc.enable()
     gc.freeze()  # the loaded orders live as long as the app: keep them out of collections

@@ -94,7 +94,7 @@ class OrderForm(ModalScreen[Order | None]):
         self.book = book
         self.order = order
         self.opened_existing = False
-        orders = book.orders()
+        orders = book.known_orders()
         if order is not None:
             self._start = OrderFields.from_order(order, book.policies)
         else:

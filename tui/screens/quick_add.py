@@ -50,7 +50,7 @@ class QuickAdd(ModalScreen[Order | None]):
         self.book = book
         self.line = line
         self.opened_existing = False
-        self._currency = default_currency(book.orders())
+        self._currency = default_currency(book.known_orders())
         self._fields: OrderFields | None = None
         self._checked: Checked | None = None
         self._problem = ""
