@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -165,6 +166,13 @@ def _add_io_parsers(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from unship.terminal import safe_output
+
+    with safe_output():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -208,7 +216,10 @@ def _db_path(args: argparse.Namespace) -> Path | None:
 
 
 def _open_app(args: argparse.Namespace) -> int:
+    from unship.terminal import unwrapped
     from unship.tui.app import run
+
+    unwrapped()
 
     return run(db=_db_path(args), today=args.today, demo=args.demo)
 
@@ -220,6 +231,7 @@ def cmd_add(book, args) -> int:
     from unship.store.model import new_item, new_order
     from unship.store.money import MoneyError, check_currency, to_minor
     from unship.store.parsing import detect_carrier, parse_date, parse_price, parse_quick
+    from unship.store.text import clean_line
 
     titles, prices = list(args.item or []), list(args.price or [])
     retailer, number, currency = args.retailer, args.order_number, args.currency
@@ -258,7 +270,10 @@ def cmd_add(book, args) -> int:
         amount, typed_currency = parse_price(price)
         if typed_currency and typed_currency != currency:
             if args.currency != "USD" or n:
-                raise CliError(f"price {price!r} is in {typed_currency}, the order in {currency}")
+                raise CliError(
+                    f"item {n + 1} ({clean_line(title, limit=40)!r}): price {price!r} is in "
+                    f"{typed_currency} but the order is in {currency}; an order has one currency"
+                )
             currency = check_currency(typed_currency)
         try:
             minor = to_minor(amount, currency)
@@ -467,6 +482,8 @@ def cmd_export(book, args) -> int:
     from unship.store.exporters import export
 
     text = export(book, args.format)
+    if args.format == "json":
+        text = json_text(text)
     if args.output is None:
         sys.stdout.write(text)
         return EXIT_OK
@@ -501,7 +518,16 @@ COMMANDS = {
 
 
 def _print_json(value) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(json.dumps(value, indent=2, ensure_ascii=False)) + "\n")
+
+
+# Characters a terminal may act on that json.dumps(ensure_ascii=False) leaves raw: written
+# as \uXXXX escapes instead (the same JSON value; they can only occur inside strings).
+_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def json_text(text: str) -> str:
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _cut(text: str, width: int) -> str:
