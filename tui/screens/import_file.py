@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState
 from unship.store import importers
 from unship.store.model import ModelError
 from unship.store.storage import StoreError
+from unship.store.text import terminal_safe
 
 FORMAT_CHOICES = [
     ("detect from the file", ""),
@@ -178,7 +179,7 @@ class ImportScreen(ModalScreen[str | None]):
             text = f"{text}\n\n{self._report}"
         else:
             self._report = text
-        self.query_one("#import-report", Static).update(Content(text))
+        self.query_one("#import-report", Static).update(Content(terminal_safe(text)))
 
 
 def _problem(error: BaseException | None) -> str:
