@@ -240,6 +240,8 @@ def parse_quick(line: str, today: date) -> QuickOrder:
     quoted = {i - 2 for i, (_, q) in enumerate(found) if q}
     if len(tokens) < 3:
         raise ParseError('quick add needs at least: RETAILER ORDER-NUMBER "TITLE" [PRICE] [DATE]')
+    if not tokens[0].strip() or not tokens[1].strip():
+        raise ParseError("quick add: the retailer and the order number come first, not empty")
     quick = QuickOrder(retailer=tokens[0], order_number=tokens[1])
     rest = tokens[2:]
     words: list[str] = []
