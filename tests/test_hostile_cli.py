@@ -139,11 +139,30 @@ def test_order_dates(tmp_path, capsys, day):
         assert code == 2 and out.err.startswith("unship: ")
 
 
-@pytest.mark.parametrize("today", ["2026-02-30", "0000-01-01", "99999-01-01", "\x1b[2J"])
-def test_a_bad_today_is_refused_by_argparse(tmp_path, today):
+@pytest.mark.parametrize(
+    ("today", "says"),
+    [
+        ("2026-02-30", "is not a date"),
+        ("0000-01-01", "is not a date"),
+        ("99999-01-01", "is not a date"),
+        ("\x1b[2J", "is not a date"),
+        ("9999-12-31", "out of range"),  # regression: `due` added 7 days and overflowed
+        ("0001-01-01", "out of range"),
+    ],
+)
+def test_a_bad_today_is_refused(tmp_path, today, says):
     count("inputs: cli")
-    result = run_unship(tmp_path / "o.json", "--today", today, "list", today=None)
-    assert result.returncode == 2 and "is not a date" in result.stderr
+    result = run_unship(tmp_path / "o.json", "--today", today, "due", today=None)
+    assert result.returncode == 2 and says in result.stderr
+    assert "Traceback" not in result.stderr and not unsafe(result.stderr)
+
+
+@pytest.mark.parametrize("days", ["99999999999", "-1", "1e3", "\x1b[2J"])
+def test_bad_due_days_are_refused(tmp_path, days):
+    """Regression: --days 99999999999 overflowed the date arithmetic (a traceback)."""
+    count("inputs: cli")
+    result = run_unship(tmp_path / "o.json", "due", f"--days={days}")
+    assert result.returncode == 2 and "--days" in result.stderr
     assert "Traceback" not in result.stderr and not unsafe(result.stderr)
 
 

@@ -31,6 +31,31 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
 
 
+# --today and --days are bounded so that deadlines (today + days, return windows) stay far
+# inside what a date can hold: --today 9999-12-31 and --days 10**11 overflowed.
+TODAY_RANGE = (date(1990, 1, 1), date(2999, 12, 31))
+MAX_DAYS = 3650
+
+
+def _today(text: str) -> date:
+    day = _date(text)
+    if not TODAY_RANGE[0] <= day <= TODAY_RANGE[1]:
+        raise argparse.ArgumentTypeError(
+            f"{day.isoformat()} is out of range: from {TODAY_RANGE[0].year} to {TODAY_RANGE[1].year}"
+        )
+    return day
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if not 0 <= days <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"{days} days: give 0 to {MAX_DAYS}")
+    return days
+
+
 def build_parser() -> argparse.ArgumentParser:
     from unship.store.model import Event, State
 
@@ -47,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--today",
-        type=_date,
+        type=_today,
         metavar="YYYY-MM-DD",
         help="judge deadlines as if today were this date",
     )
@@ -133,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     act.add_argument("--json", action="store_true")
 
     due = sub.add_parser("due", help="deadlines in the next N days; exit 0 if any, 1 if none")
-    due.add_argument("--days", type=int, default=7)
+    due.add_argument("--days", type=_days, default=7, help=f"0 to {MAX_DAYS} (default 7)")
     due.add_argument("--json", action="store_true")
 
     sub.add_parser("undo", help="undo the last change")
@@ -406,8 +431,6 @@ def cmd_actions(book, args) -> int:
 def cmd_due(book, args) -> int:
     from unship.store.advice import day_text, days_left_text
 
-    if args.days < 0:
-        raise CliError("--days must be zero or more")
     due = book.due(args.days)
     rows = [
         {
