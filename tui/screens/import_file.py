@@ -16,6 +16,7 @@ from unship.store import importers
 from unship.store.model import ModelError
 from unship.store.storage import StoreError
 from unship.store.text import terminal_safe
+from unship.tui.widgets.text_fields import TextInput
 
 FORMAT_CHOICES = [
     ("detect from the file", ""),
@@ -46,7 +47,7 @@ class ImportScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="import-dialog"):
             yield Label("Import orders", id="import-title")
-            yield Input(
+            yield TextInput(
                 self.initial_path,
                 placeholder="path to the file, e.g. ~/Downloads/Retail.OrderHistory.1.csv",
                 id="import-path",
