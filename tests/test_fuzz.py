@@ -16,8 +16,7 @@ import pytest
 from hostile_inputs import DATES, NUMBERS, TEXT, unsafe, values
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from tally import count
-from test_hostile_import import (
+from import_support import (
     AMAZON_HEADER,
     REPORT_HEADER,
     UNSHIP_HEADER,
@@ -27,6 +26,7 @@ from test_hostile_import import (
     report_row,
     unship_row,
 )
+from tally import count
 from unship.store import importers
 from unship.store.importers import ImportFileError
 from unship.store.money import MoneyError, to_minor

@@ -13,8 +13,8 @@ from datetime import date
 
 import pytest
 from hostile_inputs import TEXT, unsafe, values
+from import_support import AMAZON_HEADER, amazon_row, assert_valid, csv_text
 from tally import count
-from test_hostile_import import AMAZON_HEADER, amazon_row, assert_valid, csv_text
 from textual import events
 from textual.app import App
 from textual.widgets import Input, Static, TextArea
