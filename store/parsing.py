@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from .model import ModelError
+from .text import clean_line
 
 
 class ParseError(ModelError):
@@ -85,7 +86,7 @@ def _make(year: int, month: int, day: int, text: str, leap_ok: bool = False) -> 
     except ValueError:
         if leap_ok and month == 2 and day == 29:
             return date(year, 2, 28)
-        raise ParseError(f"{text.strip()} is not a date") from None
+        raise ParseError(f"{clean_line(text)} is not a date") from None
 
 
 _SYMBOLS = [
@@ -118,7 +119,7 @@ def parse_price(text: str) -> tuple[Decimal, str | None]:
     if not raw:
         raise ParseError(f"{text.strip()!r} is not a price")
     if raw.startswith("-"):
-        raise ParseError(f"{text.strip()} is negative: a price can't be below zero")
+        raise ParseError(f"{clean_line(text)} is negative: a price can't be below zero")
     if not re.fullmatch(r"[0-9.,]+", raw) or not re.search(r"\d", raw):
         raise ParseError(f"{text.strip()!r} is not a price (try 12.99, $12.99 or 12,99 €)")
     if "," in raw and "." in raw:
@@ -239,6 +240,8 @@ def parse_quick(line: str, today: date) -> QuickOrder:
     quoted = {i - 2 for i, (_, q) in enumerate(found) if q}
     if len(tokens) < 3:
         raise ParseError('quick add needs at least: RETAILER ORDER-NUMBER "TITLE" [PRICE] [DATE]')
+    if not tokens[0].strip() or not tokens[1].strip():
+        raise ParseError("quick add: the retailer and the order number come first, not empty")
     quick = QuickOrder(retailer=tokens[0], order_number=tokens[1])
     rest = tokens[2:]
     words: list[str] = []

@@ -42,5 +42,16 @@ def clean_text(value: object, *, limit: int = NOTE_MAX) -> str:
     return _cap(text, limit)
 
 
+def terminal_safe(value: object) -> str:
+    """Text as it may be written to a terminal: every escape sequence, control character
+    (but newline, tab and a CR that ends a line), bidi override and lone surrogate removed.
+
+    For messages and output that may quote data (a file name, a typed value), so that
+    nothing read from data can move the cursor, write the clipboard or retitle the window.
+    """
+    text = _ESC_SEQUENCE.sub("", str(value))
+    return "\r\n".join(_UNSAFE.sub("", part) for part in text.split("\r\n"))
+
+
 def _cap(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"

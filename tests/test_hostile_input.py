@@ -9,41 +9,17 @@ import json
 from datetime import date
 
 import pytest
+from hostile_inputs import CURRENCIES, DATES, NUMBERS, TEXT, ids, unsafe, values
 from tally import count
 from unship.store.model import ModelError, new_item, new_order
 from unship.store.money import MoneyError, to_minor
+from unship.store.order_input import check_date
 from unship.store.parsing import ParseError, parse_date, parse_price, parse_quick
+from unship.store.text import terminal_safe
 
 TODAY = date(2026, 11, 28)
 
-HOSTILE_TEXT = [
-    "[bold]x[/]",
-    "[/]",
-    "[/",
-    "[@click=app.quit]x[/]",
-    "[link=file:///etc/passwd]x[/]",
-    "\x1b[31mred\x1b[0m",
-    "\x1b[2J\x1b[H",
-    "\x1b]52;c;aGVsbG8=\x07",
-    "\x1b]8;;http://evil\x1b\\x\x1b]8;;\x1b\\",
-    "\x1b]0;pwned\x07",
-    "bell\x07",
-    "nul\x00",
-    "back\x08space",
-    "carriage\rreturn",
-    "\ud800lone",
-    "\u202eevil\u202c",
-    "e\u0301\u0301\u0301",
-    "👩🏽‍💻👨‍👩‍👧",
-    "中文字符テスト",
-    "x" * 10_000,
-    "",
-    "   ",
-    "\t\n",
-    "\x9b31m",
-    "\x9d0;t\x9c",
-    "\x7f",
-]
+HOSTILE_TEXT = values(TEXT)
 CONTROL = {chr(c) for c in [*range(0, 9), *range(11, 32), *range(0x7F, 0xA0)]} | set(
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
@@ -54,7 +30,7 @@ def _clean(text: str, newline_ok: bool = False) -> bool:
     return not (set(text) & bad) and "\x1b" not in text
 
 
-@pytest.mark.parametrize("text", HOSTILE_TEXT, ids=range(len(HOSTILE_TEXT)))
+@pytest.mark.parametrize("text", HOSTILE_TEXT, ids=ids(TEXT))
 def test_text_through_the_model(text):
     count("inputs: text inputs")
     try:
@@ -78,60 +54,28 @@ def _clean_visible(text: str) -> str:
     return clean_line(text)
 
 
-@pytest.mark.parametrize(
-    "amount",
-    [
-        "-1",
-        "0",
-        "1e30",
-        "NaN",
-        "inf",
-        "-inf",
-        "1.001",
-        "12.",
-        ".5",
-        "1_000",
-        "0x10",
-        "١٢٣",
-        "  ",
-        "9" * 400,
-    ],
-)
-@pytest.mark.parametrize("currency", ["USD", "JPY", "KWD"])
+@pytest.mark.parametrize("amount", values(NUMBERS), ids=ids(NUMBERS))
+@pytest.mark.parametrize("currency", CURRENCIES)
 def test_numbers(amount, currency):
     count("inputs: number inputs")
     try:
         minor = to_minor(amount, currency)
     except MoneyError as error:
-        assert str(error)
+        assert str(error) and not unsafe(str(error))
         return
     assert isinstance(minor, int) and 0 <= minor <= 100_000_000 * 1000
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "2026-02-30",
-        "0000-01-01",
-        "99999-01-01",
-        "2026-13-01",
-        "-1 days ago",
-        "999999 days ago",
-        "32 Jan",
-        "Feb 29",
-        "\x00",
-        "mon\x1b[2J",
-        "2026-11-21T23:59:59-10:00",
-    ],
-)
+@pytest.mark.parametrize("text", values(DATES), ids=ids(DATES))
 def test_dates(text):
+    """Any date may parse; an order date must be from 1990 to today; messages are clean."""
     count("inputs: date inputs")
     try:
-        day = parse_date(text, TODAY)
-    except ParseError as error:
-        assert str(error)
+        day = check_date(text, TODAY)
+    except ModelError as error:
+        assert str(error) and not unsafe(str(error))
         return
-    assert date(1, 1, 1) <= day <= TODAY
+    assert date(1990, 1, 1) <= day <= TODAY
 
 
 def test_order_dates_out_of_range_are_refused():
@@ -161,3 +105,36 @@ def test_prices_with_garbage(text):
     count("inputs: price inputs")
     with pytest.raises(ParseError):
         parse_price(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["-\x1b]52;c;aGk=\x075", "-\x1b[2J5", "-5\x07"], ids=["osc52", "csi", "bel"]
+)
+def test_a_negative_price_message_carries_no_escape(text):
+    """Regression: 'X is negative' quoted the typed text raw, escape sequences included."""
+    with pytest.raises(ParseError, match="is negative") as caught:
+        parse_price(text)
+    assert not unsafe(str(caught.value))
+
+
+def test_a_bad_date_message_carries_no_control():
+    """Regression: '30\\x1cfeb 2026' (\\x1c splits like a space) was quoted raw."""
+    with pytest.raises(ParseError, match="is not a date") as caught:
+        parse_date("30\x1cfeb 2026", TODAY)
+    assert not unsafe(str(caught.value))
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT, ids=ids(TEXT))
+def test_terminal_safe_leaves_nothing_a_terminal_acts_on(text):
+    count("inputs: terminal filter")
+    out = terminal_safe(text)
+    assert not unsafe(out) and "\x1b" not in out
+    assert terminal_safe(out) == out
+
+
+def test_terminal_safe_keeps_line_ends_and_text():
+    assert terminal_safe("a,b\r\nc\td\n") == "a,b\r\nc\td\n"
+    assert terminal_safe("good\rEVIL") == "goodEVIL"
+    assert (
+        terminal_safe("\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ 中文 👩🏽‍💻") == "link 中文 👩🏽‍💻"
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -30,6 +31,31 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
 
 
+# --today and --days are bounded so that deadlines (today + days, return windows) stay far
+# inside what a date can hold: --today 9999-12-31 and --days 10**11 overflowed.
+TODAY_RANGE = (date(1990, 1, 1), date(2999, 12, 31))
+MAX_DAYS = 3650
+
+
+def _today(text: str) -> date:
+    day = _date(text)
+    if not TODAY_RANGE[0] <= day <= TODAY_RANGE[1]:
+        raise argparse.ArgumentTypeError(
+            f"{day.isoformat()} is out of range: from {TODAY_RANGE[0].year} to {TODAY_RANGE[1].year}"
+        )
+    return day
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if not 0 <= days <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"{days} days: give 0 to {MAX_DAYS}")
+    return days
+
+
 def build_parser() -> argparse.ArgumentParser:
     from unship.store.model import Event, State
 
@@ -46,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--today",
-        type=_date,
+        type=_today,
         metavar="YYYY-MM-DD",
         help="judge deadlines as if today were this date",
     )
@@ -138,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     act.add_argument("--json", action="store_true")
 
     due = sub.add_parser("due", help="deadlines in the next N days; exit 0 if any, 1 if none")
-    due.add_argument("--days", type=int, default=7)
+    due.add_argument("--days", type=_days, default=7, help=f"0 to {MAX_DAYS} (default 7)")
     due.add_argument("--json", action="store_true")
 
     sub.add_parser("undo", help="undo the last change")
@@ -172,6 +198,13 @@ def _add_io_parsers(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from unship.terminal import safe_output
+
+    with safe_output():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -217,9 +250,13 @@ def _db_path(args: argparse.Namespace) -> Path | None:
 
 
 def _open_app(args: argparse.Namespace) -> int:
+    from unship.terminal import unwrapped
     from unship.tui.app import run
 
-    return run(db=_db_path(args), today=args.today, demo=args.demo, theme=_theme(args))
+    theme = _theme(args)
+    unwrapped()
+
+    return run(db=_db_path(args), today=args.today, demo=args.demo, theme=theme)
 
 
 def _theme(args: argparse.Namespace) -> str | None:
@@ -257,6 +294,7 @@ def cmd_add(book, args) -> int:
     from unship.store.model import new_item, new_order
     from unship.store.money import MoneyError, check_currency, to_minor
     from unship.store.parsing import detect_carrier, parse_date, parse_price, parse_quick
+    from unship.store.text import clean_line
 
     titles, prices = list(args.item or []), list(args.price or [])
     retailer, number, currency = args.retailer, args.order_number, args.currency
@@ -295,7 +333,10 @@ def cmd_add(book, args) -> int:
         amount, typed_currency = parse_price(price)
         if typed_currency and typed_currency != currency:
             if args.currency != "USD" or n:
-                raise CliError(f"price {price!r} is in {typed_currency}, the order in {currency}")
+                raise CliError(
+                    f"item {n + 1} ({clean_line(title, limit=40)!r}): price {price!r} is in "
+                    f"{typed_currency} but the order is in {currency}; an order has one currency"
+                )
             currency = check_currency(typed_currency)
         try:
             minor = to_minor(amount, currency)
@@ -428,8 +469,6 @@ def cmd_actions(book, args) -> int:
 def cmd_due(book, args) -> int:
     from unship.store.advice import day_text, days_left_text
 
-    if args.days < 0:
-        raise CliError("--days must be zero or more")
     due = book.due(args.days)
     rows = [
         {
@@ -504,6 +543,8 @@ def cmd_export(book, args) -> int:
     from unship.store.exporters import export
 
     text = export(book, args.format)
+    if args.format == "json":
+        text = json_text(text)
     if args.output is None:
         sys.stdout.write(text)
         return EXIT_OK
@@ -538,7 +579,16 @@ COMMANDS = {
 
 
 def _print_json(value) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(json.dumps(value, indent=2, ensure_ascii=False)) + "\n")
+
+
+# Characters a terminal may act on that json.dumps(ensure_ascii=False) leaves raw: written
+# as \uXXXX escapes instead (the same JSON value; they can only occur inside strings).
+_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def json_text(text: str) -> str:
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _cut(text: str, width: int) -> str:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .. import lifecycle
 from ..model import Event, Item, Order
+from ..text import terminal_safe
 from . import amazon, amazon_report, unship_csv, unship_json
 from .common import (
     ImportFileError,
@@ -105,6 +106,8 @@ class ImportPlan:
 
 def detect_format(text: str) -> str:
     """The format of a file's text, from its first line."""
+    if not text.strip():
+        raise ImportFileError("the file is empty")
     if unship_json.looks_like(text):
         return "json"
     first = next((line for line in text.splitlines() if line.strip()), "")
@@ -134,12 +137,13 @@ def plan(
     file can't be read; bad rows are in `.rejected`."""
     path = Path(path)
     text = read_text(path)
+    shown, name = terminal_safe(path), terminal_safe(path.name)
     try:
-        return plan_text(book, text, name=path.name, format=format, progress=progress, tz=tz)
+        return plan_text(book, text, name=name, format=format, progress=progress, tz=tz)
     except ImportFileError as error:
-        if str(path) in str(error) or path.name in str(error):
+        if shown in str(error) or name in str(error):
             raise
-        raise ImportFileError(f"{path}: {error}") from None
+        raise ImportFileError(f"{shown}: {error}") from None
 
 
 def plan_text(

@@ -116,7 +116,7 @@ def parse(
         parsed.rows += 1
         if progress and parsed.rows % 500 == 0:
             progress(parsed.rows, 0)
-        order_id = table.get(fields, "order_id")
+        order_id = clean_line(table.get(fields, "order_id"))
         try:
             if len(fields) > len(table.header) and any(
                 f.strip() for f in fields[len(table.header) :]

@@ -14,6 +14,7 @@ from datetime import date, tzinfo
 from ..model import ModelError, new_item, new_order
 from ..money import MoneyError, check_currency
 from ..policies import PolicyBook
+from ..text import clean_line
 from .amazon import _carrier_cache, _retailer_cache
 from .common import (
     Incoming,
@@ -98,7 +99,7 @@ def parse(
         parsed.rows += 1
         if progress and parsed.rows % 500 == 0:
             progress(parsed.rows, 0)
-        order_id = get(fields, "order_id")
+        order_id = clean_line(get(fields, "order_id"))
         try:
             if not order_id:
                 raise RowError("no Order ID")

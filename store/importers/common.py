@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
@@ -13,12 +15,15 @@ from pathlib import Path
 
 from ..model import ModelError, Order
 from ..money import MoneyError, to_minor
+from ..text import clean_line, terminal_safe
 
 Progress = Callable[[int, int], None]
 
 # How exports write "no value".
 MISSING = frozenset({"", "not available", "not applicable", "n/a", "na", "none", "null", "-"})
-MAX_FILE_BYTES = 200 * 1024 * 1024
+_MB = 1024 * 1024
+MAX_FILE_BYTES = 200 * _MB
+MAX_UNKNOWN_SHOWN = 20  # unknown columns named one by one; the rest are counted
 csv.field_size_limit(10 * 1024 * 1024)
 
 
@@ -36,6 +41,10 @@ class Rejected:
     reason: str
     order_number: str = ""
     unit: str = "line"
+
+    def __post_init__(self) -> None:  # the reason may quote the file: shown on a terminal
+        object.__setattr__(self, "reason", terminal_safe(self.reason))
+        object.__setattr__(self, "order_number", clean_line(self.order_number))
 
     def __str__(self) -> str:
         return f"{self.unit} {self.line}: {self.reason}"
@@ -61,22 +70,73 @@ class Parsed:
 
 
 def read_text(path: Path) -> str:
-    """The file's text: UTF-8 (with or without a BOM), else Windows-1252."""
+    """The file's text: UTF-8 (with or without a BOM), UTF-16 (with a BOM, or plain text
+    without one), else Windows-1252. Refused before reading: anything but a regular file
+    (a folder, a pipe, a device: opened without blocking, so a FIFO never hangs), a file
+    over MAX_FILE_BYTES, and binary data."""
+    shown = terminal_safe(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ImportFileError(f"{path} is {size // 1_000_000} MB: too large to import")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except IsADirectoryError:
+        raise ImportFileError(f"{shown} is a folder, not a file") from None
     except OSError as error:
-        raise ImportFileError(f"can't read {path}: {error.strerror or error}") from None
-    return decode(data)
+        raise ImportFileError(f"can't read {shown}: {error.strerror or error}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ImportFileError(f"{shown} is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise ImportFileError(f"{shown} is not a regular file (a pipe or a device?)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ImportFileError(
+                f"{shown} is {info.st_size // _MB} MB: too large to import "
+                f"(the limit is {MAX_FILE_BYTES // _MB} MB)"
+            )
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as file:
+            fd = -1
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise ImportFileError(f"can't read {shown}: {error.strerror or error}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > MAX_FILE_BYTES:  # it grew while being read
+        raise ImportFileError(f"{shown} is too large to import")
+    try:
+        return decode(data)
+    except ImportFileError as error:
+        raise ImportFileError(f"{shown}: {error}") from None
 
 
 def decode(data: bytes) -> str:
+    """Bytes to text (see read_text); ImportFileError for binary data."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and not data.startswith(b"\xff\xfe\x00\x00"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportFileError("not valid UTF-16 text despite its byte order mark") from None
+    if b"\x00" in data:
+        return _utf16_without_bom(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+def _utf16_without_bom(data: bytes) -> str:
+    """Text with NUL bytes: UTF-16 without a byte order mark when every other byte is NUL
+    (ASCII-range text), otherwise binary."""
+    sample = data[:4096]
+    for zeros, encoding in ((sample[1::2], "utf-16-le"), (sample[0::2], "utf-16-be")):
+        if len(data) % 2 == 0 and zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    raise ImportFileError(
+        "this is not a text file (it holds binary data); export the orders as CSV or JSON"
+    )
 
 
 def header_key(name: str) -> str:
@@ -124,6 +184,7 @@ def open_table(
     known = {header_key(k) for k in known_extra}
     columns: dict[str, int] = {}
     unknown: list[str] = []
+    more = 0  # unknown columns in all
     for index, cell in enumerate(header):
         key = header_key(cell)
         if not key:
@@ -131,7 +192,11 @@ def open_table(
         if key in lookup and lookup[key] not in columns:
             columns[lookup[key]] = index
         elif key not in known and key not in lookup:
-            unknown.append(" ".join(cell.replace("\ufeff", "").split()))
+            if len(unknown) < MAX_UNKNOWN_SHOWN:
+                unknown.append(clean_line(cell.replace("\ufeff", ""), limit=60))
+            more += 1
+    if more > len(unknown):
+        unknown.append(f"… and {more - len(unknown)} more")
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         last = header_line
@@ -267,3 +332,13 @@ def with_events(
         except TransitionError as error:
             problems.append(str(error))
     return order, problems
+
+
+def check_day(day: date, what: str, ordered_on: date, today: date | None) -> None:
+    """An event's date must be from the order date to today (RowError otherwise)."""
+    if day < ordered_on:
+        raise RowError(
+            f"{what} {day.isoformat()} is before the order date {ordered_on.isoformat()}"
+        )
+    if today is not None and day > today:
+        raise RowError(f"{what} {day.isoformat()} is in the future")

@@ -36,6 +36,7 @@ from .common import (
     Progress,
     Rejected,
     RowError,
+    check_day,
     open_table,
     parse_amount,
     parse_quantity,
@@ -120,6 +121,10 @@ def _build(parsed: Parsed, table, rows: list[tuple[int, list[str]]], today) -> N
             extra=_json_extra(get("order_extra"), "order_extra"),
             today=today,
         )
+        for (line, _), (_, _, dates) in zip(rows, read, strict=True):  # noqa: B007
+            for event, day in dates.items():
+                check_day(day, f"{event.replace('-', '_')}_on", ordered_on, today)
+        line = first_line
     except (RowError, ModelError, MoneyError) as error:
         parsed.rejected.append(Rejected(line, str(error), number))
         return

@@ -16,7 +16,7 @@ from typing import Any
 from ..model import Event, HistoryEntry, Item, ModelError, Order, State, new_item, new_order
 from ..policies import PolicyBook
 from ..text import NOTE_MAX, clean_line, clean_text
-from .common import ImportFileError, Incoming, Parsed, Progress, Rejected
+from .common import ImportFileError, Incoming, Parsed, Progress, Rejected, RowError, check_day
 
 FORMAT = "json"
 VERSION = 1
@@ -106,6 +106,14 @@ def order_from_json(raw: Any, today: date | None) -> Order:
         today=today,
     )
     history = tuple(_entry(entry, len(items)) for entry in read.history)
+    try:
+        for n, item in enumerate(items, 1):
+            for event, day in item.dates.items():
+                check_day(day, f"item {n}: {event}", order.ordered_on, today)
+        for entry in history:
+            check_day(entry.on, f"history: {entry.event}", order.ordered_on, today)
+    except RowError as error:
+        raise ModelError(str(error)) from None
     return replace(order, items=items, history=history or order.history)
 
 

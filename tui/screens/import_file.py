@@ -15,6 +15,8 @@ from textual.worker import Worker, WorkerState
 from unship.store import importers
 from unship.store.model import ModelError
 from unship.store.storage import StoreError
+from unship.store.text import terminal_safe
+from unship.tui.widgets.text_fields import TextInput
 
 FORMAT_CHOICES = [
     ("detect from the file", ""),
@@ -45,7 +47,7 @@ class ImportScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="import-dialog"):
             yield Label("Import orders", id="import-title")
-            yield Input(
+            yield TextInput(
                 self.initial_path,
                 placeholder="path to the file, e.g. ~/Downloads/Retail.OrderHistory.1.csv",
                 id="import-path",
@@ -178,7 +180,7 @@ class ImportScreen(ModalScreen[str | None]):
             text = f"{text}\n\n{self._report}"
         else:
             self._report = text
-        self.query_one("#import-report", Static).update(Content(text))
+        self.query_one("#import-report", Static).update(Content(terminal_safe(text)))
 
 
 def _problem(error: BaseException | None) -> str:

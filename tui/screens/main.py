@@ -17,6 +17,7 @@ from unship.store.text import clean_line
 from unship.tui import rows as R
 from unship.tui.widgets.header import SummaryBar
 from unship.tui.widgets.order_list import OrderList
+from unship.tui.widgets.text_fields import TextInput
 
 # Books up to this many orders needing advice are worked out before the first frame;
 # bigger ones in a thread, so the list shows at once and the deadlines follow.
@@ -98,7 +99,7 @@ class MainScreen(Screen):
     def compose(self) -> ComposeResult:
         yield SummaryBar(demo=getattr(self.app, "demo", False), id="summary")
         yield ViewTabs(id="views", markup=False)
-        yield Input(
+        yield TextInput(
             placeholder="filter: words in title, retailer, order number, tracking, notes",
             id="filter",
         )

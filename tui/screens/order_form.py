@@ -50,6 +50,7 @@ from unship.tui.messages import OrdersChanged
 from unship.tui.screens.confirm_dialog import ConfirmDialog
 from unship.tui.widgets.item_rows import ItemRow, ItemRows
 from unship.tui.widgets.message_line import MessageLine
+from unship.tui.widgets.text_fields import NotesArea, TextInput
 
 # The single-line fields, in the order Tab visits them: (key, label, placeholder, max length).
 TOP_FIELDS = [
@@ -131,7 +132,7 @@ class OrderForm(ModalScreen[Order | None]):
                 yield self._message("items")
                 with Horizontal(classes="field", id="notes-field"):
                     yield Static("Notes", classes="field-label")
-                    yield TextArea(
+                    yield NotesArea(
                         self._start.notes,
                         id="notes",
                         compact=True,
@@ -149,7 +150,7 @@ class OrderForm(ModalScreen[Order | None]):
     def _field(self, key: str, label: str, placeholder: str, limit: int) -> ComposeResult:
         with Horizontal(classes="field", id=f"{key}-field"):
             yield Static(label, classes="field-label")
-            yield Input(
+            yield TextInput(
                 getattr(self._start, key),
                 placeholder=placeholder,
                 id=key,

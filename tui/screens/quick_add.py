@@ -33,6 +33,7 @@ from unship.store.storage import StoreError
 from unship.tui.messages import OrdersChanged
 from unship.tui.screens.order_form import FIELD_NAMES, OrderForm
 from unship.tui.widgets.message_line import MessageLine
+from unship.tui.widgets.text_fields import TextInput
 
 EXAMPLE = 'amazon 113-1234567-1234567 "USB-C cable" 12.99 yesterday'
 
@@ -64,7 +65,7 @@ class QuickAdd(ModalScreen[Order | None]):
                 id="quick-help",
                 markup=False,
             )
-            yield Input(
+            yield TextInput(
                 self.line, placeholder=EXAMPLE, id="quick-line", compact=True, max_length=500
             )
             yield MessageLine(id="quick-result", hide_empty=False)

@@ -25,6 +25,7 @@ from unship.store.model import Event, ModelError, Order
 from unship.store.money import MoneyError, format_money, to_decimal, to_minor
 from unship.store.storage import StoreError
 from unship.store.text import NOTE_MAX, clean_line, clean_text
+from unship.tui.widgets.text_fields import TextInput
 
 from ..widgets.timeline import EVENT_WORDS
 
@@ -112,7 +113,7 @@ class RecordDialog(ModalScreen[Recorded | None]):
             yield Static(Text(action.reason), markup=False, id="dialog-reason")
             with Field(id="field-date"):
                 yield Static("Date", markup=False, classes="field-label")
-                yield Input(
+                yield TextInput(
                     value=self.app.book.today.isoformat(),
                     placeholder="YYYY-MM-DD, today, yesterday",
                     id="date",
@@ -159,7 +160,7 @@ class RecordDialog(ModalScreen[Recorded | None]):
     def _field(self, label: str, input_id: str, placeholder: str) -> ComposeResult:
         with Field(id=f"field-{input_id}"):
             yield Static(label, markup=False, classes="field-label")
-            yield Input(placeholder=placeholder, id=input_id, compact=True, max_length=NOTE_MAX)
+            yield TextInput(placeholder=placeholder, id=input_id, compact=True, max_length=NOTE_MAX)
         yield Static("", markup=False, id=f"{input_id}-error", classes="field-error")
 
     def _fields(self) -> ComposeResult:

@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 from unship.store.order_input import ITEM_PARTS, ItemFields
 from unship.store.text import TITLE_MAX
 from unship.tui.widgets.message_line import MessageLine
+from unship.tui.widgets.text_fields import TextInput
 
 _serials = count(1)
 
@@ -48,7 +49,7 @@ class ItemRow(Vertical):
         with Horizontal(classes="item-line"):
             yield Static(self._number_text(), classes="item-number", markup=False)
             for part in ITEM_PARTS:
-                yield Input(
+                yield TextInput(
                     getattr(self.initial, part),
                     placeholder=PLACEHOLDERS[part],
                     id=f"item{self.serial}-{part}",

@@ -1,13 +1,15 @@
 """A line of plain text under a field (an error, a warning, a hint) that is cheap to re-set.
 
 The form re-checks itself on every keystroke; `show` touches the widget (and so the layout)
-only when the text or its kind changed. Text is shown as Content, never as markup.
+only when the text or its kind changed. Text is shown as Content, never as markup, and without control characters (an error
+message may quote what was typed or read).
 """
 
 from __future__ import annotations
 
 from textual.content import Content
 from textual.widgets import Static
+from unship.store.text import terminal_safe
 
 KINDS = ("error", "warning", "blocked")
 
@@ -27,7 +29,7 @@ class MessageLine(Static):
             return
         if text != self.text:
             self.text = text
-            self.update(Content(text))
+            self.update(Content(terminal_safe(text)))
             if self.hide_empty:
                 self.display = bool(text)
         if kind != self.kind:
