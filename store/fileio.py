@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import filelock
@@ -66,8 +66,9 @@ def temp_prefix(path: Path) -> str:
 TEMP_SUFFIX = ".tmp"
 
 
-def atomic_write(path: Path, payload: bytes) -> os.stat_result:
-    """Replace path with payload: temp file (0600) in the same folder, fsync, rename, fsync folder.
+def atomic_write(path: Path, payload: bytes | Sequence[bytes]) -> os.stat_result:
+    """Replace path with payload (bytes, or chunks written one after the other): temp file
+    (0600) in the same folder, fsync, rename, fsync folder.
 
     Returns the stat of the new file. On OSError the temp file is removed and path is
     untouched (unless the error came from the final folder fsync, after the rename).
@@ -77,10 +78,11 @@ def atomic_write(path: Path, payload: bytes) -> os.stat_result:
     try:
         try:
             os.fchmod(fd, FILE_MODE)
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            for chunk in [payload] if isinstance(payload, bytes) else payload:
+                view = memoryview(chunk)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
             os.fsync(fd)
             st = os.fstat(fd)
         finally:

@@ -34,6 +34,7 @@ from tinydb.storages import Storage
 
 from . import backups, fileio
 from .backups import BackupInfo, list_backups, restore_backup
+from .encoder import Encoder
 from .errors import (
     CorruptStoreError,
     FutureVersionError,
@@ -49,12 +50,11 @@ from .schema import (
     Invalid,
     check_tables,
     decode,
-    encode,
     has_non_finite,
     load_tables,
-    tracked_doc_class,
     untracked_docs,
 )
+from .tracking import adopt_doc, tracked_kinds
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -116,8 +116,9 @@ class DurableStorage(Storage):
         self._pending = False  # a write inside a transaction not yet on disk
         self._failed = False  # a write inside the transaction was refused
         self._caches_stale = False  # memory was dropped after TinyDB had seen it
-        self._doc_class = tracked_doc_class()
-        self._changed_docs = self._doc_class._sink
+        self._kinds = tracked_kinds()  # stored documents record their changes (tracking.py)
+        self._doc_class = self._kinds.doc
+        self._encoder = Encoder(self._kinds)  # re-serialises only changed documents
         self._swept = False
         self._closed = False
         self._pruner = backups.Pruner()
@@ -254,7 +255,8 @@ class DurableStorage(Storage):
         self._pending = self._failed = False
         self._data = None
         self._loaded = False
-        self._changed_docs.clear()
+        self._kinds.clear()
+        self._encoder.forget()
         self._caches_stale = True
 
     def _refresh(self) -> bool:
@@ -306,7 +308,8 @@ class DurableStorage(Storage):
         self._key = key
         self._generation = meta["generation"]
         self._loaded = True
-        self._changed_docs.clear()
+        self._kinds.clear()
+        self._encoder.forget()
         if schema < SCHEMA_VERSION:
             self._migrate(tables, schema)
         return True
@@ -365,7 +368,7 @@ class DurableStorage(Storage):
             raise StoreError(f"cannot save {type(data).__name__} as the order book")
         if META_TABLE in data:
             raise StoreError(f"the table name {META_TABLE!r} is reserved by unship")
-        doc_class = self._doc_class
+        doc_class, kinds = self._doc_class, self._kinds
         for name, table in data.items():
             if not isinstance(name, str) or not isinstance(table, dict):
                 raise StoreError(f"cannot save table {name!r}: it is not a table of documents")
@@ -375,11 +378,19 @@ class DurableStorage(Storage):
                     raise StoreError(f"cannot save {name!r} document {key}: it is not a dict")
                 if has_non_finite(doc):
                     raise StoreError(self._nan_message(f"{name!r} document {key}"))
-                table[key] = doc_class(doc)
-        for doc in self._changed_docs:
-            if has_non_finite(doc):
-                raise StoreError(self._nan_message("a changed document"))
-        self._changed_docs.clear()
+                table[key] = adopt_doc(doc, kinds)
+        self._collect_changes()
+
+    def _collect_changes(self) -> None:
+        """Check the documents and nested lists/dicts changed in place since the last call
+        for NaN/Infinity and hand them to the encoder (which re-serialises them)."""
+        kinds = self._kinds
+        for changed in (kinds.changed_docs, kinds.changed_nested):
+            for obj in changed:
+                if has_non_finite(obj):
+                    raise StoreError(self._nan_message("a changed document"))
+        self._encoder.note_changes(kinds.changed_docs, kinds.changed_nested)
+        kinds.clear()
 
     def _nan_message(self, where: str) -> str:
         return f"refusing to save {self.path}: {where} holds NaN or Infinity, which JSON cannot"
@@ -391,7 +402,8 @@ class DurableStorage(Storage):
         if self._key is None:  # creating: never reuse generations of an earlier life
             generation = max(generation, backups.newest_generation(path) + 1)
         try:
-            payload = encode(data, generation)
+            self._collect_changes()  # changed in place after the last write()
+            payload = self._encoder.encode(data, generation)
         except TypeError as err:
             raise StoreError(f"cannot save {path}: {err}") from None
         try:
