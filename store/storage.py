@@ -113,6 +113,7 @@ class DurableStorage(Storage):
         # transaction is refused if the file is no longer that version.
         self._basis: fileio.StatKey | None | object = _NEVER_READ
         self._generation = 0
+        self._version = 0  # bumped whenever memory may have changed (see `version`)
         self._pending = False  # a write inside a transaction not yet on disk
         self._failed = False  # a write inside the transaction was refused
         self._caches_stale = False  # memory was dropped after TinyDB had seen it
@@ -133,6 +134,12 @@ class DurableStorage(Storage):
         """The generation counter of the file as last read or written (0 for a new file)."""
         return self._generation
 
+    @property
+    def version(self) -> int:
+        """A counter that changes on every write() and every (re)load or drop of memory:
+        derived data (database.FastTable's indexes) is valid while it stays the same."""
+        return self._version
+
     def read(self) -> Data | None:
         with self._guard():
             if self._depth == 0 or not self._loaded:
@@ -142,6 +149,7 @@ class DurableStorage(Storage):
 
     def write(self, data: Data) -> None:
         with self._guard():
+            self._version += 1
             if self._depth > 0:
                 self._pending = True
                 try:
@@ -252,6 +260,7 @@ class DurableStorage(Storage):
 
     def _invalidate(self) -> None:
         """Forget memory (it may hold changes that are not on disk); reload on next use."""
+        self._version += 1
         self._pending = self._failed = False
         self._data = None
         self._loaded = False
@@ -305,6 +314,7 @@ class DurableStorage(Storage):
             except Invalid as why:
                 raise CorruptStoreError(self._corrupt_message(why)) from None
         self._data = tables
+        self._version += 1
         self._key = key
         self._generation = meta["generation"]
         self._loaded = True
