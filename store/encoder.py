@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import compress, islice
-from operator import eq, is_not
+from operator import is_not
 from typing import Any
 
 import orjson
 
 from . import schema
+from .fileio import Buffer
 from .tracking import Kinds, adopt_children
 
 BUILD_ON_SAVE = 2  # build the cache on this save after a (re)load; earlier ones are full dumps
@@ -32,8 +33,9 @@ class Encoder:
     def __init__(self, kinds: Kinds) -> None:
         self._kinds = kinds
         self._saves = 0
-        # table name -> (the table's documents at the last save, their bytes in the same order)
-        self._tables: dict[str, tuple[dict[str, Any], dict[str, bytes]]] | None = None
+        # table name -> (the table's documents at the last save, their keys in order, and
+        # their bytes in the same order, each as `,"key":{...}`)
+        self._tables: dict[str, tuple[dict[str, Any], list[str], dict[str, bytes]]] | None = None
         self._dirty: dict[int, Any] = {}  # id -> document changed in place since the last save
         self._everything = False  # a nested container changed: its document is not known
 
@@ -59,9 +61,10 @@ class Encoder:
             self._everything = True
             adopt_children(container, kinds)
 
-    def encode(self, tables: dict[str, dict[str, Any]], generation: int) -> list[bytes]:
+    def encode(self, tables: dict[str, dict[str, Any]], generation: int) -> list[Buffer]:
         """The file's bytes for tables (see schema.encode), as chunks to write one after the
-        other (joining them would copy the whole file once more). Raises TypeError like it."""
+        other (fileio.write_chunks; joining them would copy the whole file once more).
+        Raises TypeError like schema.encode."""
         if self._tables is None:
             self._saves += 1
             if self._saves < BUILD_ON_SAVE:
@@ -73,11 +76,16 @@ class Encoder:
                     adopt_children(doc, self._kinds)
             self._tables = {}
             self._everything = True
-        chunks = [b'{"' + schema.META_TABLE.encode() + b'":' + schema.encode_meta(generation)]
+        chunks: list[Buffer] = [
+            b'{"' + schema.META_TABLE.encode() + b'":' + schema.encode_meta(generation)
+        ]
         try:
             for name, table in tables.items():
                 chunks.append(b"," + _key(name) + b":{")
-                chunks.append(self._table_bytes(name, table))
+                pieces = self._table_pieces(name, table)
+                if pieces:
+                    chunks.append(memoryview(pieces[0])[1:])  # no comma before the first
+                    chunks += islice(pieces, 1, None)
                 chunks.append(b"}")
         except BaseException:
             self.forget()
@@ -89,22 +97,23 @@ class Encoder:
         self._everything = False
         return chunks
 
-    def _table_bytes(self, name: str, table: dict[str, Any]) -> bytes:
+    def _table_pieces(self, name: str, table: dict[str, Any]) -> list[bytes]:
         assert self._tables is not None
+        keys = list(table)
         cached = None if self._everything else self._tables.get(name)
         if cached is None:
             pieces = {key: _piece(key, doc) for key, doc in table.items()}
         else:
-            before, pieces = cached
+            before, before_keys, pieces = cached
             dirty = self._dirty
-            if len(table) >= len(before) and all(map(eq, table, before)):
+            if keys[: len(before_keys)] == before_keys:
                 # The same keys in the same order, perhaps more at the end (inserts): redo the
                 # documents that were replaced, added or changed in place.
                 docs = table.values()
-                redo = list(compress(table, map(is_not, docs, before.values())))
-                redo += islice(table, len(before), None)
+                redo = list(compress(keys, map(is_not, docs, before.values())))
+                redo += keys[len(before_keys) :]
                 if dirty:
-                    redo += compress(table, map(dirty.__contains__, map(id, docs)))
+                    redo += compress(keys, map(dirty.__contains__, map(id, docs)))
                 for key in redo:
                     pieces[key] = _piece(key, table[key])
             else:  # removed or reordered documents: keep the bytes of the unchanged ones
@@ -114,8 +123,8 @@ class Encoder:
                     key: old[key] if same(key) is doc and id(doc) not in dirty else _piece(key, doc)
                     for key, doc in table.items()
                 }
-        self._tables[name] = (dict(table), pieces)
-        return b",".join(pieces.values())
+        self._tables[name] = (dict(table), keys, pieces)
+        return list(pieces.values())
 
 
 def _key(key: object) -> bytes:
@@ -125,4 +134,4 @@ def _key(key: object) -> bytes:
 
 
 def _piece(key: str, doc: Any) -> bytes:
-    return _key(key) + b":" + schema.encode_doc(doc)
+    return b"," + _key(key) + b":" + schema.encode_doc(doc)

@@ -12,6 +12,8 @@ import filelock
 
 from .errors import LockTimeoutError, write_error
 
+Buffer = bytes | memoryview
+
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
 
@@ -64,9 +66,10 @@ def temp_prefix(path: Path) -> str:
 
 
 TEMP_SUFFIX = ".tmp"
+_IOV_MAX = min(os.sysconf("SC_IOV_MAX"), 1024) if hasattr(os, "sysconf") else 16
 
 
-def atomic_write(path: Path, payload: bytes | Sequence[bytes]) -> os.stat_result:
+def atomic_write(path: Path, payload: Buffer | Sequence[Buffer]) -> os.stat_result:
     """Replace path with payload (bytes, or chunks written one after the other): temp file
     (0600) in the same folder, fsync, rename, fsync folder.
 
@@ -78,11 +81,7 @@ def atomic_write(path: Path, payload: bytes | Sequence[bytes]) -> os.stat_result
     try:
         try:
             os.fchmod(fd, FILE_MODE)
-            for chunk in [payload] if isinstance(payload, bytes) else payload:
-                view = memoryview(chunk)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
+            write_chunks(fd, [payload] if isinstance(payload, bytes) else payload)
             os.fsync(fd)
             st = os.fstat(fd)
         finally:
@@ -94,6 +93,24 @@ def atomic_write(path: Path, payload: bytes | Sequence[bytes]) -> os.stat_result
         raise
     fsync_dir(folder)
     return st
+
+
+def write_chunks(fd: int, chunks: Sequence[Buffer]) -> None:
+    """Write chunks (bytes or byte memoryviews) one after the other, without joining them:
+    os.writev, up to IOV_MAX at a time, finishing any short write chunk by chunk."""
+    for start in range(0, len(chunks), _IOV_MAX):
+        batch = chunks[start : start + _IOV_MAX]
+        written = os.writev(fd, batch)
+        if written == sum(map(len, batch)):
+            continue
+        for chunk in batch:  # a short write: skip what was written, then write the rest
+            view = memoryview(chunk)
+            if written >= len(view):
+                written -= len(view)
+                continue
+            view, written = view[written:], 0
+            while view:
+                view = view[os.write(fd, view) :]
 
 
 def sweep_temp_files(path: Path) -> None:

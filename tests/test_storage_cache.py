@@ -301,3 +301,19 @@ TestCacheNeverStale.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+
+
+def test_short_writes_are_finished(db: TinyDB, monkeypatch: pytest.MonkeyPatch) -> None:
+    """os.writev may write less than asked (signals, quotas): the rest follows in order."""
+    import os
+
+    real = os.writev
+
+    def short(fd, buffers):
+        buffers = list(buffers)
+        return real(fd, buffers[: len(buffers) // 2] + [memoryview(buffers[len(buffers) // 2])[:3]])
+
+    monkeypatch.setattr(os, "writev", short)
+    db.table("orders").update({"status": "written in pieces"}, doc_ids=[2])
+    db.table("orders").insert(order(6))
+    assert_file_is_memory(db, path_of(db))
