@@ -8,7 +8,8 @@ work itself. `FastTable.search` returns the same documents, in the same order, b
   field, built by the first such search and dropped whenever the table changes (with another
   storage than DurableStorage: from one C-level pass of `dict.get` and `==`);
 - calls any other condition (a combined Query, a plain function) through `map` and
-  `itertools.compress` instead of a Python loop.
+  `itertools.compress` instead of a Python loop;
+- converts the table's keys for a write (TinyDB hands updaters int ids) with `map`.
 
 With DurableStorage it also drops its cached results when the data changed by any route (a
 write through the storage or another table object, a reload after another process saved),
@@ -18,6 +19,7 @@ handed out as copies, the query cache's size) is TinyDB's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import compress, repeat
 from operator import eq
 from typing import Any
@@ -99,6 +101,19 @@ class FastTable(Table):
             self._indexes[field] = index
         # A dict finds hash-equal keys (1, 1.0 and True share one), as == matches them.
         return index.get(value, [])
+
+    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
+        """TinyDB's, with the two key conversions of the whole table (str -> id -> str) done
+        by map() at C speed instead of Python loops: about half of an update's own time."""
+        tables = self._storage.read()
+        if tables is None:
+            tables = {}
+        raw = tables.get(self.name, {})
+        table = dict(zip(map(self.document_id_class, raw), raw.values(), strict=True))
+        updater(table)
+        tables[self.name] = dict(zip(map(str, table), table.values(), strict=True))
+        self._storage.write(tables)
+        self.clear_cache()
 
 
 class Database(TinyDB):

@@ -108,3 +108,26 @@ def test_index_is_not_used_with_other_storages() -> None:
     db.storage.read()["t"]["2"]["shop"] = "A"  # MemoryStorage: changed in place, no write
     db.table("t").clear_cache()  # TinyDB's results cache does not see such changes; no index
     assert len(db.table("t").search(Query().shop == "A")) == 2
+
+
+def test_writes_do_what_tinydb_does(tmp_path: Path) -> None:
+    results = []
+    for db in (TinyDB(tmp_path / "a.json", storage=DurableStorage), Database(tmp_path / "b.json")):
+        t = db.table("t")
+        steps = [
+            t.insert({"shop": "A"}),
+            t.insert_multiple([{"shop": "B"}, {"shop": "C", "n": 1}]),
+            t.update({"n": 2}, Query().shop == "B"),
+            t.update(lambda doc: doc.update(n=3), doc_ids=[1, 99]),
+            t.upsert({"shop": "D", "n": 4}, Query().shop == "D"),
+            t.upsert({"shop": "D", "n": 5}, Query().shop == "D"),
+            t.remove(Query().shop == "C"),
+            t.insert({"shop": "E"}),
+            t.update_multiple([({"n": 6}, Query().shop == "E")]),
+        ]
+        results.append((steps, [(doc.doc_id, dict(doc)) for doc in t.all()]))
+        with pytest.raises(ValueError):
+            t.insert(type(t.get(doc_id=1))({"x": 1}, doc_id=1))  # an id that exists
+        t.truncate()
+        results.append(t.all())
+    assert results[0] == results[2] and results[1] == results[3]
