@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import math
 from collections.abc import Callable
-from itertools import repeat
+from itertools import compress, repeat
 from operator import is_not
 from typing import Any
 
@@ -149,10 +149,7 @@ def has_non_finite(obj: Any) -> bool:
 
 def untracked_docs(table: dict[str, Any], doc_class: type) -> list[str]:
     """Keys of the documents in table that are not doc_class instances (new or replaced)."""
-    values = table.values()
-    if not any(map(is_not, map(type, values), repeat(doc_class))):
-        return []
-    return [key for key, doc in table.items() if type(doc) is not doc_class]
+    return list(compress(table, map(is_not, map(type, table.values()), repeat(doc_class))))
 
 
 Migration = Callable[[dict], dict]

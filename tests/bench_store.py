@@ -19,6 +19,8 @@ DurableStorage and FastTable); the default side is TinyDB(path) with its JSONSto
   opening is a full dump and the second also builds the per-document cache (tracked documents,
   see store/encoder.py); 1st/2nd upd are their times, included in the median
 - store.w: DurableStorage.write() alone (serialise, back up, durable replace) without TinyDB
+- app at 10k (last lines): OrderBook.update of one order (the app's write path: the order
+  replaced, an undo entry, one durable save) on tests/bench_tui.py's 10k demo-order file
 - peak MB: peak RSS growth of the process over open+load+queries+updates
 - floor: orjson.loads of the file's bytes (decode alone; dec-nogc: with the collector paused,
   the stricter floor); write+fsync of the same bytes
@@ -117,6 +119,9 @@ def child(kind: str, path: Path, reps: int) -> dict:
             os.unlink(target)
         return {"write": statistics.median(times)}
 
+    if kind == "book":
+        return book_edits(path, reps)
+
     from tinydb import Query, TinyDB
     from unship.store.database import Database
 
@@ -171,6 +176,25 @@ def child(kind: str, path: Path, reps: int) -> dict:
         "peak_mb": peak - base,
         "n": n,
     }
+
+
+def book_edits(path: Path, reps: int) -> dict:
+    """The app's write path: OrderBook.update (one order replaced, an undo entry, one save)."""
+    from dataclasses import replace
+
+    from bench_tui import TODAY
+    from unship.store.repository import OrderBook
+
+    book = OrderBook(path, today=TODAY)
+    orders = book.orders()
+    times = []
+    for i in range(reps):
+        order = orders[(i * 37) % len(orders)]
+        start = time.perf_counter()
+        book.update(replace(order, notes=f"edit {i}"), "bench edit")
+        times.append(time.perf_counter() - start)
+    book.close()
+    return {"edit": statistics.median(times), "edit1": times[0], "edit2": times[1]}
 
 
 def run_child(kind: str, path: Path, reps: int) -> dict:
@@ -250,6 +274,14 @@ def main() -> None:
             )
             print(line, flush=True)
             if n == 10_000:
+                from bench_tui import orders_file
+
+                book = measure("book", orders_file(n), reps, runs)
+                verdicts.append(
+                    f"app at 10k: OrderBook.update {book['edit'] * 1000:.1f} ms median "
+                    f"({book['edit'] / write:.1f}x the floor); first and second edit after "
+                    f"opening {book['edit1'] * 1000:.0f} and {book['edit2'] * 1000:.0f} ms"
+                )
                 verdicts.append(
                     f"query at 10k: {theirs['query'] / ours['query']:.0f}x faster than default "
                     f"with Query(), {theirs['query'] / ours['predicate']:.0f}x with a plain "
