@@ -15,6 +15,7 @@ cache exists is serialised in full, which sees every change.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from itertools import compress, islice
 from operator import is_not
@@ -74,6 +75,7 @@ class Encoder:
             for table in tables.values():
                 for doc in table.values():
                     adopt_children(doc, self._kinds)
+            gc.freeze()  # long-lived, like the loaded documents (schema.load_tables)
             self._tables = {}
             self._everything = True
         chunks: list[Buffer] = [

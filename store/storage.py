@@ -5,11 +5,13 @@
   unreadable file is an error, never an empty database.
 - Writes: atomic and durable (temp file 0600 in the same folder, fsync, os.replace, fsync the
   folder), after hard-linking the previous version into `backups/`. NaN/Infinity are refused.
+  Stored documents record their own changes, at any depth (tracking.py), so a save checks and
+  re-serialises only what changed (encoder.py) instead of the whole file.
 - Processes: `transaction()` holds an flock on `<path>.lock`, reloads if another process saved
   meanwhile, and saves once when the block ends. A write outside a transaction takes the lock
   for itself and refuses to overwrite a file that changed since it was read.
 
-Typical use::
+Typical use (database.Database is TinyDB with this storage and faster searches)::
 
     db = TinyDB(path, storage=DurableStorage)
     with db.storage.transaction() as reloaded:
@@ -395,11 +397,15 @@ class DurableStorage(Storage):
         """Check the documents and nested lists/dicts changed in place since the last call
         for NaN/Infinity and hand them to the encoder (which re-serialises them)."""
         kinds = self._kinds
-        for changed in (kinds.changed_docs, kinds.changed_nested):
-            for obj in changed:
-                if has_non_finite(obj):
-                    raise StoreError(self._nan_message("a changed document"))
-        self._encoder.note_changes(kinds.changed_docs, kinds.changed_nested)
+        if not (kinds.changed_docs or kinds.changed_nested):
+            return
+        # Each mutating call records its object: keep one of each.
+        docs = list({id(doc): doc for doc in kinds.changed_docs}.values())
+        nested = list({id(obj): obj for obj in kinds.changed_nested}.values())
+        for obj in (*docs, *nested):
+            if has_non_finite(obj):
+                raise StoreError(self._nan_message("a changed document"))
+        self._encoder.note_changes(docs, nested)
         kinds.clear()
 
     def _nan_message(self, where: str) -> str:
