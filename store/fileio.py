@@ -6,7 +6,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import filelock
@@ -18,6 +18,8 @@ from .errors import (
     not_a_file_error,
     write_error,
 )
+
+Buffer = bytes | memoryview
 
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
@@ -104,10 +106,12 @@ def temp_prefix(path: Path) -> str:
 
 
 TEMP_SUFFIX = ".tmp"
+_IOV_MAX = min(os.sysconf("SC_IOV_MAX"), 1024) if hasattr(os, "sysconf") else 16
 
 
-def atomic_write(path: Path, payload: bytes) -> os.stat_result:
-    """Replace path with payload: temp file (0600) in the same folder, fsync, rename, fsync folder.
+def atomic_write(path: Path, payload: Buffer | Sequence[Buffer]) -> os.stat_result:
+    """Replace path with payload (bytes, or chunks written one after the other): temp file
+    (0600) in the same folder, fsync, rename, fsync folder.
 
     Returns the stat of the new file. On OSError the temp file is removed and path is
     untouched (unless the error came from the final folder fsync, after the rename).
@@ -117,10 +121,7 @@ def atomic_write(path: Path, payload: bytes) -> os.stat_result:
     try:
         try:
             os.fchmod(fd, FILE_MODE)
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            write_chunks(fd, [payload] if isinstance(payload, bytes) else payload)
             os.fsync(fd)
             st = os.fstat(fd)
         finally:
@@ -132,6 +133,24 @@ def atomic_write(path: Path, payload: bytes) -> os.stat_result:
         raise
     fsync_dir(folder)
     return st
+
+
+def write_chunks(fd: int, chunks: Sequence[Buffer]) -> None:
+    """Write chunks (bytes or byte memoryviews) one after the other, without joining them:
+    os.writev, up to IOV_MAX at a time, finishing any short write chunk by chunk."""
+    for start in range(0, len(chunks), _IOV_MAX):
+        batch = chunks[start : start + _IOV_MAX]
+        written = os.writev(fd, batch)
+        if written == sum(map(len, batch)):
+            continue
+        for chunk in batch:  # a short write: skip what was written, then write the rest
+            view = memoryview(chunk)
+            if written >= len(view):
+                written -= len(view)
+                continue
+            view, written = view[written:], 0
+            while view:
+                view = view[os.write(fd, view) :]
 
 
 def sweep_temp_files(path: Path) -> None:

@@ -13,10 +13,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
 from tinydb.table import Document
 
 from . import advice, lifecycle
+from .database import Database
 from .model import Event, ModelError, Order, State
 from .money import format_money
 from .paths import default_db_path
@@ -72,7 +72,7 @@ class OrderBook:
         self.path = Path(path) if path is not None else default_db_path()
         self.policies = policies if policies is not None else default_book()
         self._today = today
-        self._db = TinyDB(self.path, storage=DurableStorage, lock_timeout=lock_timeout)
+        self._db = Database(self.path, storage=DurableStorage, lock_timeout=lock_timeout)
         self.storage: DurableStorage = self._db.storage  # type: ignore[assignment]
         self._orders: dict[int, Order] | None = None
         self._source: object = None

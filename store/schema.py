@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import math
 from collections.abc import Callable
-from itertools import repeat
+from itertools import compress, repeat
 from operator import is_not
 from typing import Any
 
@@ -33,56 +33,6 @@ _DUMP_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLA
 
 class Invalid(Exception):
     """Internal: why a file's bytes are not a usable unship file (a lower-case phrase)."""
-
-
-class TrackedDoc(dict):
-    """A stored document that records its own top-level mutations.
-
-    Loaded documents are instances of a per-storage subclass whose class attribute `_sink`
-    is a list: every mutating call appends the document to it, so a save only has to check
-    the documents that changed (for NaN/Infinity) instead of walking the whole database.
-    Mutations of nested lists/dicts in place are not seen; replace the top-level field.
-    """
-
-    __slots__ = ()
-    _sink: list[dict] = []
-
-    def __setitem__(self, key, value):
-        self._sink.append(self)
-        dict.__setitem__(self, key, value)
-
-    def __delitem__(self, key):
-        self._sink.append(self)
-        dict.__delitem__(self, key)
-
-    def update(self, *args, **kwargs):
-        self._sink.append(self)
-        dict.update(self, *args, **kwargs)
-
-    def setdefault(self, key, default=None):
-        self._sink.append(self)
-        return dict.setdefault(self, key, default)
-
-    def pop(self, *args):
-        self._sink.append(self)
-        return dict.pop(self, *args)
-
-    def popitem(self):
-        self._sink.append(self)
-        return dict.popitem(self)
-
-    def clear(self):
-        self._sink.append(self)
-        dict.clear(self)
-
-    def __ior__(self, other):
-        self._sink.append(self)
-        return dict.__ior__(self, other)
-
-
-def tracked_doc_class() -> type[TrackedDoc]:
-    """A fresh TrackedDoc subclass with its own (empty) sink list."""
-    return type("Doc", (TrackedDoc,), {"__slots__": (), "_sink": []})
 
 
 def _is_int(value: object) -> bool:
@@ -132,7 +82,8 @@ def decode(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def check_tables(tables: dict[str, Any], doc_class: type[dict] | None = None) -> None:
-    """Check the TinyDB shape {name: {id: {...}}}; with doc_class, convert documents to it."""
+    """Check the TinyDB shape {name: {id: {...}}}; with doc_class, convert documents to it
+    (a shallow copy: see store/tracking.py for when nested containers are converted)."""
     for name, table in tables.items():
         if type(table) is not dict:
             raise Invalid(f"table {name!r} is not a JSON object")
@@ -156,11 +107,26 @@ def load_tables(tables: dict[str, Any], doc_class: type[dict]) -> None:
 
 
 def encode(tables: dict[str, Any], generation: int, schema: int = SCHEMA_VERSION) -> bytes:
-    """Serialise tables plus a fresh meta table. Raises TypeError for unsupported values."""
-    meta = {"app": APP, "schema": schema, "generation": generation}
+    """Serialise tables plus a fresh meta table. Raises TypeError for unsupported values.
+
+    store/encoder.py produces the same bytes from per-document pieces."""
     document = {META_TABLE: None, **tables}
-    document[META_TABLE] = {"1": meta}  # ours, whatever tables held
+    document[META_TABLE] = _meta_table(generation, schema)  # ours, whatever tables held
     return orjson.dumps(document, default=_refuse, option=_DUMP_OPTIONS)
+
+
+def _meta_table(generation: int, schema: int) -> dict[str, Any]:
+    return {"1": {"app": APP, "schema": schema, "generation": generation}}
+
+
+def encode_meta(generation: int, schema: int = SCHEMA_VERSION) -> bytes:
+    """The meta table's value as encode() writes it."""
+    return orjson.dumps(_meta_table(generation, schema))
+
+
+def encode_doc(doc: Any) -> bytes:
+    """One document as encode() writes it. Raises TypeError for unsupported values."""
+    return orjson.dumps(doc, default=_refuse, option=_DUMP_OPTIONS)
 
 
 def _refuse(value: object) -> Any:
@@ -187,10 +153,7 @@ def has_non_finite(obj: Any) -> bool:
 
 def untracked_docs(table: dict[str, Any], doc_class: type) -> list[str]:
     """Keys of the documents in table that are not doc_class instances (new or replaced)."""
-    values = table.values()
-    if not any(map(is_not, map(type, values), repeat(doc_class))):
-        return []
-    return [key for key, doc in table.items() if type(doc) is not doc_class]
+    return list(compress(table, map(is_not, map(type, table.values()), repeat(doc_class))))
 
 
 Migration = Callable[[dict], dict]

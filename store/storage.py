@@ -5,11 +5,13 @@
   unreadable file is an error, never an empty database.
 - Writes: atomic and durable (temp file 0600 in the same folder, fsync, os.replace, fsync the
   folder), after hard-linking the previous version into `backups/`. NaN/Infinity are refused.
+  Stored documents record their own changes, at any depth (tracking.py), so a save checks and
+  re-serialises only what changed (encoder.py) instead of the whole file.
 - Processes: `transaction()` holds an flock on `<path>.lock`, reloads if another process saved
   meanwhile, and saves once when the block ends. A write outside a transaction takes the lock
   for itself and refuses to overwrite a file that changed since it was read.
 
-Typical use::
+Typical use (database.Database is TinyDB with this storage and faster searches)::
 
     db = TinyDB(path, storage=DurableStorage)
     with db.storage.transaction() as reloaded:
@@ -35,6 +37,7 @@ from tinydb.storages import Storage
 
 from . import backups, fileio
 from .backups import BackupInfo, list_backups, restore_backup
+from .encoder import Encoder
 from .errors import (
     CorruptStoreError,
     FutureVersionError,
@@ -51,12 +54,11 @@ from .schema import (
     Invalid,
     check_tables,
     decode,
-    encode,
     has_non_finite,
     load_tables,
-    tracked_doc_class,
     untracked_docs,
 )
+from .tracking import adopt_doc, tracked_kinds
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -116,11 +118,13 @@ class DurableStorage(Storage):
         # transaction is refused if the file is no longer that version.
         self._basis: fileio.StatKey | None | object = _NEVER_READ
         self._generation = 0
+        self._version = 0  # bumped whenever memory may have changed (see `version`)
         self._pending = False  # a write inside a transaction not yet on disk
         self._failed = False  # a write inside the transaction was refused
         self._caches_stale = False  # memory was dropped after TinyDB had seen it
-        self._doc_class = tracked_doc_class()
-        self._changed_docs = self._doc_class._sink
+        self._kinds = tracked_kinds()  # stored documents record their changes (tracking.py)
+        self._doc_class = self._kinds.doc
+        self._encoder = Encoder(self._kinds)  # re-serialises only changed documents
         self._swept = False
         self._closed = False
         self._pruner = backups.Pruner()
@@ -135,6 +139,12 @@ class DurableStorage(Storage):
         """The generation counter of the file as last read or written (0 for a new file)."""
         return self._generation
 
+    @property
+    def version(self) -> int:
+        """A counter that changes on every write() and every (re)load or drop of memory:
+        derived data (database.FastTable's indexes) is valid while it stays the same."""
+        return self._version
+
     def read(self) -> Data | None:
         with self._guard():
             if self._depth == 0 or not self._loaded:
@@ -144,6 +154,7 @@ class DurableStorage(Storage):
 
     def write(self, data: Data) -> None:
         with self._guard():
+            self._version += 1
             if self._depth > 0:
                 self._pending = True
                 try:
@@ -254,10 +265,12 @@ class DurableStorage(Storage):
 
     def _invalidate(self) -> None:
         """Forget memory (it may hold changes that are not on disk); reload on next use."""
+        self._version += 1
         self._pending = self._failed = False
         self._data = None
         self._loaded = False
-        self._changed_docs.clear()
+        self._kinds.clear()
+        self._encoder.forget()
         self._caches_stale = True
 
     def _refresh(self) -> bool:
@@ -306,10 +319,12 @@ class DurableStorage(Storage):
             except Invalid as why:
                 raise CorruptStoreError(self._corrupt_message(why)) from None
         self._data = tables
+        self._version += 1
         self._key = key
         self._generation = meta["generation"]
         self._loaded = True
-        self._changed_docs.clear()
+        self._kinds.clear()
+        self._encoder.forget()
         if schema < SCHEMA_VERSION:
             self._migrate(tables, schema)
         return True
@@ -378,7 +393,7 @@ class DurableStorage(Storage):
             raise StoreError(f"cannot save {type(data).__name__} as the order book")
         if META_TABLE in data:
             raise StoreError(f"the table name {META_TABLE!r} is reserved by unship")
-        doc_class = self._doc_class
+        doc_class, kinds = self._doc_class, self._kinds
         for name, table in data.items():
             if not isinstance(name, str) or not isinstance(table, dict):
                 raise StoreError(f"cannot save table {name!r}: it is not a table of documents")
@@ -388,11 +403,23 @@ class DurableStorage(Storage):
                     raise StoreError(f"cannot save {name!r} document {key}: it is not a dict")
                 if has_non_finite(doc):
                     raise StoreError(self._nan_message(f"{name!r} document {key}"))
-                table[key] = doc_class(doc)
-        for doc in self._changed_docs:
-            if has_non_finite(doc):
+                table[key] = adopt_doc(doc, kinds)
+        self._collect_changes()
+
+    def _collect_changes(self) -> None:
+        """Check the documents and nested lists/dicts changed in place since the last call
+        for NaN/Infinity and hand them to the encoder (which re-serialises them)."""
+        kinds = self._kinds
+        if not (kinds.changed_docs or kinds.changed_nested):
+            return
+        # Each mutating call records its object: keep one of each.
+        docs = list({id(doc): doc for doc in kinds.changed_docs}.values())
+        nested = list({id(obj): obj for obj in kinds.changed_nested}.values())
+        for obj in (*docs, *nested):
+            if has_non_finite(obj):
                 raise StoreError(self._nan_message("a changed document"))
-        self._changed_docs.clear()
+        self._encoder.note_changes(docs, nested)
+        kinds.clear()
 
     def _nan_message(self, where: str) -> str:
         return f"refusing to save {self.path}: {where} holds NaN or Infinity, which JSON cannot"
@@ -404,7 +431,8 @@ class DurableStorage(Storage):
         if self._key is None:  # creating: never reuse generations of an earlier life
             generation = max(generation, backups.newest_generation(path) + 1)
         try:
-            payload = encode(data, generation)
+            self._collect_changes()  # changed in place after the last write()
+            payload = self._encoder.encode(data, generation)
         except TypeError as err:
             raise StoreError(f"cannot save {path}: {err}") from None
         try:

@@ -320,7 +320,7 @@ def _fail(err: int):
     return fail
 
 
-@pytest.mark.parametrize("where", ["write", "fsync", "replace", "mkstemp"])
+@pytest.mark.parametrize("where", ["writev", "fsync", "replace", "mkstemp"])
 def test_full_disk_keeps_old_file(path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
     db = fill(path, 3)
     before = path.read_bytes()
