@@ -169,7 +169,8 @@ def _is_our_temp(target: object) -> bool:
 @contextlib.contextmanager
 def simulated(where: str, err: int) -> Iterator[None]:
     """Make the kernel call `where` fail with errno err for unship's temp file, in this process."""
-    real_write, real_fsync, real_replace = os.write, os.fsync, os.replace
+    real_write, real_writev = os.write, os.writev
+    real_fsync, real_replace = os.fsync, os.replace
     real_mkstemp = tempfile.mkstemp
 
     def fail():
@@ -177,6 +178,9 @@ def simulated(where: str, err: int) -> Iterator[None]:
 
     def write(fd, data):
         return fail() if _is_our_temp(fd) else real_write(fd, data)
+
+    def writev(fd, buffers):
+        return fail() if _is_our_temp(fd) else real_writev(fd, buffers)
 
     def fsync(fd):
         return fail() if _is_our_temp(fd) else real_fsync(fd)
@@ -187,16 +191,20 @@ def simulated(where: str, err: int) -> Iterator[None]:
     def mkstemp(*args, **kw):
         return fail() if str(kw.get("suffix", "")) == ".tmp" else real_mkstemp(*args, **kw)
 
-    patches = {"write": (os, write), "fsync": (os, fsync), "rename": (os, replace)}
-    patches["create"] = (tempfile, mkstemp)
-    owner, fake = patches[where]
-    name = {"rename": "replace", "create": "mkstemp"}.get(where, where)
-    real = getattr(owner, name)
-    setattr(owner, name, fake)
+    patches = {  # the data is written with os.writev, and os.write finishes a short write
+        "write": [(os, "write", write), (os, "writev", writev)],
+        "fsync": [(os, "fsync", fsync)],
+        "rename": [(os, "replace", replace)],
+        "create": [(tempfile, "mkstemp", mkstemp)],
+    }[where]
+    reals = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
+    for owner, name, fake in patches:
+        setattr(owner, name, fake)
     try:
         yield
     finally:
-        setattr(owner, name, real)
+        for owner, name, real in reals:
+            setattr(owner, name, real)
 
 
 @dataclass(frozen=True)
