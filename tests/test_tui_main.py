@@ -482,3 +482,23 @@ def test_sorts_break_ties_newest_first_whatever_the_input_order(book):
     assert by_retailer == sorted(
         rows, key=lambda r: (r.order.retailer.lower(), -r.order.ordered_on.toordinal(), -r.id)
     )
+
+
+def test_mixed_state_fits_the_column_without_being_cut():
+    from unship.store.model import State
+
+    def order(*states):
+        items = [new_item(f"thing {n}", 100) for n in range(len(states))]
+        o = new_order("Amazon", "1", TODAY, items)
+        return replace(
+            o, items=tuple(replace(i, state=s) for i, s in zip(o.items, states, strict=True))
+        )
+
+    two = order(State.ORDERED, State.SHIPPED)
+    assert R.state_cell(two, 24) == "1 ordered, 1 in transit"
+    assert R.state_cell(two, 16) == "1 ord·1 ship"
+    many = order(State.ORDERED, State.SHIPPED, State.SHIPPED, State.DELIVERED, State.PROBLEM)
+    for width in (16, 12, 8):
+        assert len(R.state_cell(many, width)) <= max(width, len("mixed (4 states)"))
+    assert R.state_cell(many, 16) == "1 ord·2 ship +2"
+    assert R.state_cell(order(State.OUT_FOR_DELIVERY), 16) == "out for delivery"

@@ -12,6 +12,7 @@ first frame is cheap whatever the book's size:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -103,6 +104,49 @@ def deadline_cell(d: Deadline | None, today: date, width: int = 99) -> str:
         if len(text) <= width:
             return text
     return f"{words} · {short}"
+
+
+# Short words for a mixed order's state in a narrow column ("1 ordered, 1 in transit" does
+# not fit 16 cells); "problem" stays whole, it colours the cell.
+SHORT_STATES = {
+    State.ORDERED: "ord",
+    State.CANCEL_REQUESTED: "cxl req",
+    State.CANCELLED: "cxl",
+    State.SHIPPED: "ship",
+    State.OUT_FOR_DELIVERY: "out",
+    State.DELIVERED: "dlvd",
+    State.REFUSED: "refused",
+    State.RETURN_REQUESTED: "ret",
+    State.RETURN_SHIPPED: "ret sent",
+    State.REFUNDED: "refunded",
+    State.KEPT: "kept",
+    State.PROBLEM: "problem",
+}
+
+
+def state_cell(order: Order, width: int) -> str:
+    """The order's state in at most `width` cells: '1 ordered, 1 in transit' when it fits,
+    else '1 ord·1 ship', else as many states as fit and how many more ('1 ord·1 ship +2')."""
+    full = lifecycle.summary_state(order)
+    if len(full) <= width:
+        return full
+    counts = Counter(item.state for item in order.items)
+    if len(counts) == 1:
+        return full  # one long label: the column cuts it
+    parts = [f"{n} {SHORT_STATES[state]}" for state, n in _in_state_order(counts)]
+    text = "·".join(parts)
+    if len(text) <= width:
+        return text
+    for shown in range(len(parts) - 1, 0, -1):
+        text = f"{'·'.join(parts[:shown])} +{len(parts) - shown}"
+        if len(text) <= width:
+            return text
+    return f"mixed ({len(parts)} states)"
+
+
+def _in_state_order(counts: Counter) -> list[tuple[State, int]]:
+    order = list(State)
+    return sorted(counts.items(), key=lambda kv: order.index(kv[0]))
 
 
 class Row:

@@ -82,10 +82,12 @@ class ViewTabs(Static):
 
 class MainScreen(Screen):
     HELP_TITLE = "Order list"
+    HELP_MERGE = {"view": "views: all, action, transit, returns, done"}
     BINDINGS = [
         Binding("slash", "filter", "filter", tooltip="filter: type words to narrow the list"),
         Binding("s", "cycle_sort", "sort", tooltip="sort by urgency, date, retailer, total"),
-        Binding("1", "view(0)", "views", key_display="1-5", tooltip="view all orders"),
+        # The tab line names the views with their digits: the footer leaves them out.
+        Binding("1", "view(0)", "all", show=False, tooltip="view: all orders"),
         Binding("2", "view(1)", "needs action", show=False, tooltip="view: needs action"),
         Binding("3", "view(2)", "in transit", show=False, tooltip="view: in transit"),
         Binding("4", "view(3)", "returns open", show=False, tooltip="view: returns open"),
@@ -122,7 +124,7 @@ class MainScreen(Screen):
         )
         yield OrderList(id="orders")
         yield Static(Content(EMPTY_TEXT), id="empty")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False

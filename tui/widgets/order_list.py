@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from unship.tui.rows import Row, deadline_cell
+from unship.tui.rows import Row, deadline_cell, state_cell
 
 _ORDER_ID = attrgetter("order.id")
 
@@ -255,6 +255,9 @@ class OrderList(ScrollView, can_focus=True):
                 deadline_style = self._style("overdue")
             elif left <= 7:
                 deadline_style = self._style("soon")
+        state_width = next(c.width for c in cols if c.name == "state")
+        if len(state) > state_width:  # a mixed order: the short form, never cut
+            state = state_cell(row.order, state_width)
         values = {
             "": "›" if selected else " ",
             "retailer": retailer,
