@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .lifecycle import FINAL_STATES
 from .model import Event, Item, Order, State
@@ -15,8 +16,14 @@ CHECK = "check with the retailer"
 
 def day_text(day: date, today: date) -> str:
     """'21 Nov', or '21 Nov 2025' outside today's year."""
+    return _day_text(day, day.year == today.year)
+
+
+@lru_cache(maxsize=4096)
+def _day_text(day: date, this_year: bool) -> str:
+    # strftime costs ~10 us and the advice engine asks for the same few days again and again
     text = f"{day.day} {day:%b}"
-    return text if day.year == today.year else f"{text} {day.year}"
+    return text if this_year else f"{text} {day.year}"
 
 
 def days_left_text(day: date, today: date) -> str:
@@ -349,9 +356,12 @@ def item_actions(order: Order, index: int, book: PolicyBook, today: date) -> lis
 
 
 def _with_items(action: Action, items: tuple[int, ...]) -> Action:
-    from dataclasses import replace
-
-    return replace(action, items=items)
+    """`dataclasses.replace(action, items=items)` without its per-call introspection (it
+    was a quarter of the engine's time); Action has no __post_init__ to run."""
+    new = object.__new__(Action)
+    new.__dict__.update(action.__dict__)
+    new.__dict__["items"] = items
+    return new
 
 
 def order_actions(order: Order, book: PolicyBook, today: date) -> list[Action]:

@@ -92,3 +92,18 @@ def test_failed_change_writes_nothing(book):
         book.record(1, "refunded")
     assert book.path.read_bytes() == before
     assert book.undo_entries()[0]["description"].startswith("add")
+
+
+def test_loading_shares_equal_dates_and_history_entries():
+    from unship.store.model import Order
+
+    data = {
+        "retailer": "Amazon",
+        "order_number": "1",
+        "ordered_on": "2026-11-02",
+        "items": [{"title": "x", "price": 1, "dates": {"shipped": "2026-11-02"}}],
+        "history": [{"on": "2026-11-02", "event": "placed"}],
+    }
+    a, b = Order.from_json(data, id=1), Order.from_json(dict(data, order_number="2"), id=2)
+    assert a.history[0] is b.history[0] and a.ordered_on is b.items[0].dates["shipped"]
+    assert a.to_json()["history"] == data["history"]

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from textual.app import App
+from tui_support import SteadyCursor
 from unship.store.model import new_item, new_order
 from unship.store.repository import OrderBook
 from unship.tui.screens.order_form import OrderForm
@@ -15,7 +16,7 @@ TODAY = date(2026, 11, 28)
 SIZE = (80, 24)
 
 
-class FormSnapApp(App):
+class FormSnapApp(SteadyCursor, App):
     def __init__(self, book, make_screen):
         super().__init__()
         self.book = book
@@ -23,14 +24,6 @@ class FormSnapApp(App):
 
     def on_mount(self) -> None:
         self.push_screen(self.make_screen(self.book))
-
-    async def on_event(self, event) -> None:
-        # A blinking cursor is caught on or off depending on timing: keep it steadily on.
-        await super().on_event(event)
-        if not self.screen_stack:
-            return
-        for widget in self.screen.query("Input, TextArea"):
-            widget.cursor_blink = False
 
 
 @pytest.fixture

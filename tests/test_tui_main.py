@@ -190,6 +190,51 @@ async def test_filter_matches_tracking_and_notes(book):
 
 
 @sync
+async def test_filter_keys_give_what_a_fresh_filter_gives(book):
+    """Kept results (a refinement scans the last result, backspace finds an earlier one)
+    never differ from filtering the whole view again."""
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.main_screen
+        await pilot.press("slash")
+        typed = ""
+        for key in [*"amazon", "space", *"ca", "backspace", "backspace", "e", "backspace"]:
+            await pilot.press(key)
+            typed = typed[:-1] if key == "backspace" else typed + (" " if key == "space" else key)
+            expected = [r for r in screen._in_view if all(w in r.search for w in typed.split())]
+            assert listed(app).rows == expected, typed
+        await pilot.press("2")  # another view: earlier results are not reused
+        expected = [r for r in screen._in_view if "amazon" in r.search]
+        assert listed(app).rows == expected
+
+
+@sync
+async def test_big_book_works_out_deadlines_in_a_thread(book, monkeypatch):
+    """Above SYNC_LIMIT the list shows first, newest first, and the deadlines, figures and
+    urgency order follow from a thread: the same as a small book gets at once."""
+    from unship.tui.screens import main
+
+    small = UnshipApp(book)
+    async with small.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        expected_ids = ids(small)
+        expected_header = str(small.main_screen.query_one("#summary").render())
+
+    monkeypatch.setattr(main, "SYNC_LIMIT", 0)
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert all(row.facts is not None for row in app.main_screen.rows)
+        assert ids(app) == expected_ids
+        assert str(app.main_screen.query_one("#summary").render()) == expected_header
+        await pilot.press("s")  # by date
+        dates = [r.order.ordered_on for r in listed(app).rows]
+        assert dates == sorted(dates, reverse=True)
+
+
+@sync
 async def test_quick_views(book):
     app = UnshipApp(book)
     async with app.run_test(size=SIZE) as pilot:
@@ -421,3 +466,39 @@ async def test_add_quick_add_and_edit_from_the_main_screen(empty_book):
             await pilot.pause()
         await pilot.press("a")
         assert isinstance(app.screen, OrderForm)
+
+
+def test_sorts_break_ties_newest_first_whatever_the_input_order(book):
+    import random
+
+    orders = book.orders()
+    # ties on purpose: several orders a day, mixed case retailers
+    orders = [replace(o, ordered_on=TODAY.replace(day=1 + o.id % 3)) for o in orders]
+    rows = [R.Row(o) for o in orders]
+    random.Random(4).shuffle(rows)
+    by_date = R.sort_rows(rows, "date", TODAY)
+    assert by_date == sorted(rows, key=lambda r: (r.order.ordered_on, r.id), reverse=True)
+    by_retailer = R.sort_rows(rows, "retailer", TODAY)
+    assert by_retailer == sorted(
+        rows, key=lambda r: (r.order.retailer.lower(), -r.order.ordered_on.toordinal(), -r.id)
+    )
+
+
+def test_mixed_state_fits_the_column_without_being_cut():
+    from unship.store.model import State
+
+    def order(*states):
+        items = [new_item(f"thing {n}", 100) for n in range(len(states))]
+        o = new_order("Amazon", "1", TODAY, items)
+        return replace(
+            o, items=tuple(replace(i, state=s) for i, s in zip(o.items, states, strict=True))
+        )
+
+    two = order(State.ORDERED, State.SHIPPED)
+    assert R.state_cell(two, 24) == "1 ordered, 1 in transit"
+    assert R.state_cell(two, 16) == "1 ord·1 ship"
+    many = order(State.ORDERED, State.SHIPPED, State.SHIPPED, State.DELIVERED, State.PROBLEM)
+    for width in (16, 12, 8):
+        assert len(R.state_cell(many, width)) <= max(width, len("mixed (4 states)"))
+    assert R.state_cell(many, 16) == "1 ord·2 ship +2"
+    assert R.state_cell(order(State.OUT_FOR_DELIVERY), 16) == "out for delivery"

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from textual.app import App
-from textual.widgets import Input
+from tui_support import SteadyCursor
 from unship.store import demo
 from unship.store.repository import OrderBook
 from unship.tui.screens.order import OrderScreen
@@ -20,7 +20,7 @@ NARROW = (80, 24)
 WIDE = (160, 40)
 
 
-class OrderApp(App):
+class OrderApp(SteadyCursor, App):
     def __init__(self, book: OrderBook, order_id: int) -> None:
         super().__init__()
         self.book = book
@@ -41,9 +41,7 @@ def book(tmp_path):
     book.close()
 
 
-async def _still_cursor(pilot) -> None:
-    for widget in pilot.app.screen.query(Input):
-        widget.cursor_blink = False
+async def _settled(pilot) -> None:
     await pilot.pause()
 
 
@@ -75,27 +73,27 @@ class TestRecordDialog:
     def test_return_reason_and_note(self, snap_compare, book):
         async def before(pilot):
             await pilot.press("r")
-            await _still_cursor(pilot)
+            await _settled(pilot)
 
         assert snap_compare(OrderApp(book, 4), terminal_size=NARROW, run_before=before)
 
     def test_cancel_chooses_items(self, snap_compare, book):
         async def before(pilot):
             await pilot.press("x")
-            await _still_cursor(pilot)
+            await _settled(pilot)
 
         assert snap_compare(OrderApp(book, 1), terminal_size=NARROW, run_before=before)
 
     def test_refund_bad_amount(self, snap_compare, book):
         async def before(pilot):
             await pilot.press("enter", "tab", *"68.001")
-            await _still_cursor(pilot)
+            await _settled(pilot)
 
         assert snap_compare(OrderApp(book, 10), terminal_size=NARROW, run_before=before)
 
     def test_return_shipped_wide(self, snap_compare, book):
         async def before(pilot):
             await pilot.press("enter")
-            await _still_cursor(pilot)
+            await _settled(pilot)
 
         assert snap_compare(OrderApp(book, 9), terminal_size=WIDE, run_before=before)

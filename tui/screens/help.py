@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
@@ -15,11 +15,13 @@ def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str]]:
     """(keys, description) for each action of `nodes`, keys of one action joined.
 
     A key bound in an earlier node (closer to the focus) hides the same key further out,
-    as Textual's own dispatch does. Scroll bindings a list inherits are left out.
+    as Textual's own dispatch does. Scroll bindings a list inherits are left out. A node's
+    `HELP_MERGE` ({action name: description}) puts the variants of an action on one line.
     """
     seen_keys: set[str] = set()
     out: dict[tuple[int, str], tuple[list[str], str]] = {}
     for n, node in enumerate(nodes):
+        merged: dict[str, str] = getattr(node, "HELP_MERGE", {})
         own = node._bindings
         if getattr(node, "SHOW_IN_HELP", False):  # a widget: its own keys, not inherited ones
             own = BindingsMap(type(node).BINDINGS)
@@ -30,7 +32,11 @@ def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str]]:
                 if binding.system or binding.action in {"help_quit"}:
                     continue
                 description = binding.tooltip or binding.description or binding.action
-                slot = out.setdefault((n, binding.action), ([], description))
+                action = binding.action
+                name = action.partition("(")[0]
+                if name in merged:  # one line for an action's variants (view(0)..view(4))
+                    action, description = name, merged[name]
+                slot = out.setdefault((n, action), ([], description))
                 display = app.get_key_display(Binding(key, binding.action))
                 if display not in slot[0]:
                     slot[0].append(display)
@@ -70,15 +76,23 @@ class HelpScreen(ModalScreen[None]):
             lines.append(Content.styled(title, "bold $accent"))
             for keys, description in rows:
                 lines.append(Content.assemble((keys.rjust(width), "bold"), "  ", description))
-        with VerticalScroll(id="help-body"):
+        # The title and the hint stay in sight; the keys scroll when the terminal is short.
+        with Vertical(id="help-body"):
             yield Static(Content.styled("Keys", "bold"), id="help-title")
-            yield Static(Content("\n").join(lines), id="help-keys")
-            yield Static(
-                Content.styled(
-                    "escape, q or ? closes this · ctrl+p finds any command", "$text-muted"
-                ),
-                id="help-hint",
-            )
+            with VerticalScroll(id="help-scroll"):
+                yield Static(Content("\n").join(lines), id="help-keys")
+            yield Static(id="help-hint")
+
+    def on_resize(self) -> None:
+        """Fit the keys in the screen (less the box, title and hint); say when they scroll."""
+        scroll = self.query_one("#help-scroll", VerticalScroll)
+        room = max(3, self.size.height - 8)
+        scroll.styles.max_height = room
+        lines = sum(len(rows) + 2 for _title, rows in self.sections) - 1
+        hint = "escape, q or ? closes this · ctrl+p finds any command"
+        if lines > room:
+            hint = "↑ ↓ pgup pgdn scroll · escape, q or ? close · ^p any command"
+        self.query_one("#help-hint", Static).update(Content.styled(hint, "$text-muted"))
 
     def on_click(self, event) -> None:
         if event.widget is self:

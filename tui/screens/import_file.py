@@ -166,7 +166,14 @@ class ImportScreen(ModalScreen[str | None]):
         button.disabled = True
         self.write_plan(self.plan, self.query_one("#import-partial", Checkbox).value)
 
-    @work(thread=True, exclusive=True, group="import", name="write_plan", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="import",
+        name="write_plan",
+        description="writing the import",  # the default is a repr of the whole plan
+        exit_on_error=False,
+    )
     def write_plan(self, plan: importers.ImportPlan, partial: bool) -> str:
         return importers.apply(self.book, plan, partial=partial)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from datetime import date
 
 from textual import on, work
@@ -22,6 +25,10 @@ from unship.tui.widgets.text_fields import TextInput
 # Books up to this many orders needing advice are worked out before the first frame;
 # bigger ones in a thread, so the list shows at once and the deadlines follow.
 SYNC_LIMIT = 600
+# How many recent filter results are kept (each a list of up to all the rows).
+FILTER_MEMORY = 16
+
+Figures = tuple[R.Summary, dict[str, int | None]]
 
 EMPTY_TEXT = """\
 No orders yet.
@@ -36,6 +43,17 @@ Import an Amazon order-history export:
 Or look around with realistic orders in every state (a throwaway copy, your data is untouched):
     unship --demo
 """
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class ViewTabs(Static):
@@ -65,10 +83,12 @@ class ViewTabs(Static):
 
 class MainScreen(Screen):
     HELP_TITLE = "Order list"
+    HELP_MERGE = {"view": "views: all, action, transit, returns, done"}
     BINDINGS = [
         Binding("slash", "filter", "filter", tooltip="filter: type words to narrow the list"),
         Binding("s", "cycle_sort", "sort", tooltip="sort by urgency, date, retailer, total"),
-        Binding("1", "view(0)", "views", key_display="1-5", tooltip="view all orders"),
+        # The tab line names the views with their digits: the footer leaves them out.
+        Binding("1", "view(0)", "all", show=False, tooltip="view: all orders"),
         Binding("2", "view(1)", "needs action", show=False, tooltip="view: needs action"),
         Binding("3", "view(2)", "in transit", show=False, tooltip="view: in transit"),
         Binding("4", "view(3)", "returns open", show=False, tooltip="view: returns open"),
@@ -88,12 +108,12 @@ class MainScreen(Screen):
         self.view = "all"
         self.query_text = ""
         self.rows: list[R.Row] = []
-        self._by_id: dict[int, R.Row] = {}
         self._today: date | None = None
         self._orders: list[Order] | None = None
         self._sorted: list[R.Row] = []
         self._in_view: list[R.Row] = []
-        self._last_filter: tuple[str, list[R.Row]] | None = None
+        self._filtered: dict[tuple[str, ...], list[R.Row]] = {}
+        self._figures: Figures | None = None
         self._generation = 0
 
     def compose(self) -> ComposeResult:
@@ -105,7 +125,7 @@ class MainScreen(Screen):
         )
         yield OrderList(id="orders")
         yield Static(Content(EMPTY_TEXT), id="empty")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
@@ -136,11 +156,23 @@ class MainScreen(Screen):
             and all(a is b for a, b in zip(orders, self._orders, strict=True))
         ):
             return
-        if today != self._today:
-            self._by_id = {}
+        same_day = today == self._today
         self._today, self._orders = today, orders
-        if self._by_id:  # keep what is known about orders that did not change
-            old, rows = self._by_id, []
+        first = not self.rows
+        with _collector_paused():  # one object per order: the collector only slows this
+            self._rebuild(orders, same_day)
+            if first and len(self.rows) > SYNC_LIMIT:
+                # The rows live as long as the app, like the loaded orders (frozen by run()):
+                # keep the collector from scanning them again (a full pass cost 17 ms for 50k
+                # rows just before the first frame). They hold no cycles: replaced rows are
+                # still freed by their reference counts.
+                gc.freeze()
+
+    def _rebuild(self, orders: list[Order], same_day: bool) -> None:
+        book, today = self.app.book, self._today
+        assert today is not None
+        if same_day and self.rows:  # keep what is known about orders that did not change
+            old, rows = {row.order.id: row for row in self.rows}, []
             for order in orders:
                 row = old.get(order.id)
                 if row is not None and (row.order is order or row.order == order):
@@ -150,43 +182,75 @@ class MainScreen(Screen):
                 rows.append(row)
         else:
             rows = [R.Row(order) for order in orders]
-        by_id = {row.order.id: row for row in rows}
         missing = [row for row in rows if row.facts is None]
-        self.rows, self._by_id = rows, by_id
+        self.rows = rows
+        self._figures = None
         self._generation += 1
         if len(missing) <= SYNC_LIMIT:
             for row in missing:
                 row.facts = R.compute_facts(row.order, book, today)
         else:  # after the first frame, so the thread does not slow it down
             generation = self._generation
-            self.call_after_refresh(self._work_out_facts, missing, today, generation)
+            self.call_after_refresh(self._work_out_facts, rows, missing, today, generation)
         self._show_empty(not rows)
         self._resort()
 
-    @work(thread=True, exclusive=True, group="facts")
-    def _work_out_facts(self, rows: list[R.Row], today: date, generation: int) -> None:
-        """Facts for `rows` in a thread (pure functions over frozen orders); the search
-        strings too, so the first filter key does not build them. Widgets are only touched
-        back on the main thread."""
+    # A description of our own: the default one is the repr of every argument (50 ms for
+    # a list of 50k rows, before the first frame).
+    @work(thread=True, exclusive=True, group="facts", description="working out deadlines")
+    def _work_out_facts(
+        self, rows: list[R.Row], missing: list[R.Row], today: date, generation: int
+    ) -> None:
+        """In a thread (pure functions over frozen orders): first each row's view flags and
+        search text (a fraction of a second: the figures and the first filter key need
+        them), then the advice for `missing`, the figures and the urgency order. Rows'
+        facts and widgets are only changed back on the main thread."""
         worker = get_current_worker()
-        book = self.app.book
-        results = []
         for n, row in enumerate(rows):
+            if n % 1024 == 0 and worker.is_cancelled:
+                return
+            row.flags()
+            _ = row.search
+        self.app.call_from_thread(self._figures_ready, R.figures(rows), generation)
+        book = self.app.book
+        found: dict[int, R.Facts] = {}
+        for n, row in enumerate(missing):
             if n % 256 == 0 and worker.is_cancelled:
                 return
-            results.append((row.order, R.compute_facts(row.order, book, today)))
-            _ = row.search
+            found[id(row)] = R.compute_facts(row.order, book, today)
+        facts = [found.get(id(row), row.facts) for row in rows]
+        figures = R.figures(rows, facts)
+        t = today.toordinal()
+        keys = [R.urgency_key(row, t, f) for row, f in zip(rows, facts, strict=True)]
+        by_urgency = [rows[i] for i in sorted(range(len(rows)), key=keys.__getitem__)]
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._facts_ready, results, generation)
+            self.app.call_from_thread(
+                self._facts_ready, rows, facts, figures, by_urgency, generation
+            )
 
-    def _facts_ready(self, results: list[tuple[Order, R.Facts]], generation: int) -> None:
+    def _figures_ready(self, figures: Figures, generation: int) -> None:
+        if generation == self._generation and self._figures is None:
+            self._figures = figures
+            self._show_figures()
+
+    def _facts_ready(
+        self,
+        rows: list[R.Row],
+        facts: list[R.Facts | None],
+        figures: Figures,
+        by_urgency: list[R.Row],
+        generation: int,
+    ) -> None:
         if generation != self._generation:
             return
-        for order, facts in results:
-            row = self._by_id.get(order.id)
-            if row is not None and row.order is order:
-                row.facts = facts
-        self._resort()
+        for row, row_facts in zip(rows, facts, strict=True):
+            row.facts = row_facts
+        self._figures = figures
+        if self.sort == "urgency":
+            self._sorted = by_urgency
+            self._apply_view()
+        else:
+            self._resort()
 
     def _show_empty(self, empty: bool) -> None:
         self.query_one("#empty").display = empty
@@ -198,34 +262,56 @@ class MainScreen(Screen):
         self._apply_view()
 
     def _apply_view(self) -> None:
-        self._in_view = [r for r in self._sorted if r.in_view(self.view)]
-        self._last_filter = None
-        self._apply_filter()
-        if len(self.rows) > SYNC_LIMIT:
-            self.call_after_refresh(self._show_figures)
+        if self.view == "all":
+            self._in_view = self._sorted
         else:
-            self._show_figures()
+            self._in_view = [r for r in self._sorted if r.in_view(self.view)]
+        self._filtered = {}
+        self._apply_filter()
+        self._show_figures()
+
+    def _filter(self, words: tuple[str, ...]) -> list[R.Row]:
+        """The rows in view that match `words`. Results of recent queries are kept: a query
+        that refines one of them (a key typed) scans only that result, and one typed before
+        (backspace) is found again without a scan."""
+        if not words:
+            return self._in_view
+        kept = self._filtered
+        shown = kept.pop(words, None)
+        if shown is None:
+            base, known = self._in_view, ()
+            for old_words, old_rows in kept.items():
+                refines = all(any(o in w for w in words) for o in old_words)
+                if refines and len(old_rows) < len(base):
+                    base, known = old_rows, old_words
+            shown = R.filter_rows(base, " ".join(words), known)
+        kept[words] = shown  # the most recent last
+        while len(kept) > FILTER_MEMORY:
+            del kept[next(iter(kept))]
+        return shown
 
     def _apply_filter(self) -> None:
         query = self.query_text
-        base = self._in_view
-        last = self._last_filter
-        if last is not None and R.narrows(last[0], query):
-            base = last[1]
-        shown = R.filter_rows(base, query) if query.strip() else base
-        self._last_filter = (query, shown) if query.strip() else None
-        current = self.order_list.current
+        shown = self._filter(R.query_words(query))
         order_list = self.order_list
+        current = order_list.current
         if query.strip():
             order_list.empty_text = f"No orders match “{clean_line(query, limit=60)}”."
         elif self.view == "action" and any(r.facts is None for r in self.rows):
             order_list.empty_text = "Checking deadlines…"
         else:
             order_list.empty_text = "No orders in this view."
-        order_list.set_rows(shown, self._today or date.today(), current.id if current else None)
+        order_list.set_rows(shown, self._today or date.today(), current)
 
     def _show_figures(self) -> None:
-        summary, counts = R.figures(self.rows)
+        figures = self._figures
+        if figures is None:
+            if len(self.rows) > SYNC_LIMIT:  # a thread is counting: show what costs nothing
+                self.query_one(SummaryBar).show(None)
+                self.query_one(ViewTabs).show(self.view, {"all": len(self.rows)}, self.sort)
+                return
+            figures = self._figures = R.figures(self.rows)
+        summary, counts = figures
         self.query_one(SummaryBar).show(summary)
         self.query_one(ViewTabs).show(self.view, counts, self.sort)
 
@@ -254,7 +340,6 @@ class MainScreen(Screen):
         self.query_text = ""
         self.order_list.focus()
         if had_query:
-            self._last_filter = None
             self._apply_filter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

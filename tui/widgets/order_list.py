@@ -6,8 +6,10 @@ refilled on each filter key); this widget's cost per frame is the number of visi
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter, indexOf
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -19,7 +21,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from unship.tui.rows import Row, deadline_cell
+from unship.tui.rows import Row, deadline_cell, state_cell
+
+_ORDER_ID = attrgetter("order.id")
 
 
 @dataclass
@@ -130,16 +134,17 @@ class OrderList(ScrollView, can_focus=True):
         self.empty_text = "No orders."
 
     # -- data -------------------------------------------------------------------
-    def set_rows(self, rows: list[Row], today: date, keep_id: int | None = None) -> None:
-        """Show `rows`; the cursor stays on the order `keep_id` when it is still listed."""
+    def set_rows(self, rows: list[Row], today: date, keep: Row | None = None) -> None:
+        """Show `rows`; the cursor stays on `keep`'s order when it is still listed."""
         self.rows = rows
         self.today = today
         index = 0
-        if keep_id is not None:
-            for n, row in enumerate(rows):
-                if row.order.id == keep_id:
-                    index = n
-                    break
+        if keep is not None:  # C-level searches: this runs on every filter key
+            try:
+                index = rows.index(keep)
+            except ValueError:  # the order may be listed through a newer row
+                with contextlib.suppress(ValueError):
+                    index = indexOf(map(_ORDER_ID, rows), keep.order.id)
         self.virtual_size = Size(0, len(rows) + 1)
         self.cursor = index
         self.refresh()
@@ -250,6 +255,9 @@ class OrderList(ScrollView, can_focus=True):
                 deadline_style = self._style("overdue")
             elif left <= 7:
                 deadline_style = self._style("soon")
+        state_width = next(c.width for c in cols if c.name == "state")
+        if len(state) > state_width:  # a mixed order: the short form, never cut
+            state = state_cell(row.order, state_width)
         values = {
             "": "›" if selected else " ",
             "retailer": retailer,
