@@ -18,6 +18,7 @@ from itertools import compress, repeat
 from operator import is_not
 from typing import Any
 
+import msgspec
 import orjson
 
 SCHEMA_VERSION: int = 1
@@ -39,6 +40,9 @@ def _is_int(value: object) -> bool:
     return type(value) is int
 
 
+_decode = msgspec.json.Decoder().decode
+
+
 def decode(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
     """Parse a file's bytes into (tables without the meta table, meta).
 
@@ -50,8 +54,10 @@ def decode(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
     was_enabled = gc.isenabled()
     gc.disable()  # object creation dominates loading; collections only slow it down
     try:
-        obj = orjson.loads(raw)
-    except orjson.JSONDecodeError as err:
+        # msgspec builds the Python objects straight from the bytes; orjson first builds a
+        # whole parse tree beside them (+70 MB at 50k orders, measured), as fast either way.
+        obj = _decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as err:
         if not raw.strip(b"\0"):
             raise Invalid(
                 "it holds only zero bytes (a disk or file system lost what was written)"
