@@ -181,6 +181,11 @@ class Terminal:
         self.keys(key)
         self.wait_until(lambda: self.cursor() != before, f"{key} to move the focus")
 
+    def open_filter(self) -> None:
+        """Press / on the list and wait for the filter to take the keys (its footer shows)."""
+        self.keys("/")
+        self.wait_line(r"^ / filter\s+esc clear")
+
     def resize(self, width: int, height: int) -> None:
         self.tmux("resize-window", "-t", "0", "-x", str(width), "-y", str(height))
         self.width, self.height = width, height

@@ -8,6 +8,7 @@ run a shorter flow. After every exit the terminal must be as tidy as before the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -85,7 +86,7 @@ def add_order(term: Terminal) -> None:
 
 def filter_to(term: Terminal, words: str, gone: str) -> None:
     """Filter the list with `/` to the rows matching words (`gone` names a row that goes)."""
-    term.press_moving_cursor("/")
+    term.open_filter()
     term.type(words)
     term.wait(lambda s: RETAILER in s and gone not in s, f"the list filtered to {words!r}")
 
@@ -128,8 +129,16 @@ def the_order(db) -> dict:
     return order
 
 
-def full_flow(term: Terminal, db, tidy, resize_to: tuple[int, int] | None) -> None:
-    term.start_unship("--db", str(db))
+def full_flow(
+    term: Terminal,
+    db,
+    tidy,
+    resize_to: tuple[int, int] | None,
+    launch: Callable[[Terminal], None] | None = None,
+) -> None:
+    """The whole flow; launch starts unship on db in a terminal (default: right there)."""
+    launch = launch or (lambda t: t.start_unship("--db", str(db)))
+    launch(term)
     wait_for_list(term)
     add_order(term)
     order_id = the_order(db)["id"]
@@ -154,7 +163,7 @@ def full_flow(term: Terminal, db, tidy, resize_to: tuple[int, int] | None) -> No
 
     again = Terminal(term.tmp, term.width, term.height)
     try:
-        again.start_unship("--db", str(db))
+        launch(again)
         wait_for_list(again)
         row = row_of(again, rf"{RETAILER}.*return started")
         assert "send back" in row and "left" in row, row  # the state and the deadline show

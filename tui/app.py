@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
 import signal
 import sys
 from datetime import date
@@ -34,6 +35,19 @@ class UnshipApp(App[int]):
         Binding("question_mark", "help", "help"),
         Binding("u", "undo", "undo"),
         Binding("ctrl+z", "undo", "undo", show=False),
+        # In a terminal ctrl+c means stop: quit (a text field with a selection still copies it).
+        Binding("ctrl+c", "quit", "quit", show=False),
+        # Priority: the focus moves before the next key is delivered, so keys typed ahead
+        # (fast typing, a paste, keys arriving together over SSH) land in the next field.
+        Binding("tab", "app.focus_next", "next field", show=False, priority=True, system=True),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "previous field",
+            show=False,
+            priority=True,
+            system=True,
+        ),
     ]
 
     def __init__(self, book: OrderBook, *, demo: bool = False) -> None:
@@ -48,13 +62,16 @@ class UnshipApp(App[int]):
             self.sub_title = "demo: a throwaway copy"
         self.push_screen(self.main_screen)
         self.set_interval(1.0, self._check_disk)
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            # An SSH connection dropping sends SIGHUP: leave the terminal tidy. Every change
-            # is already on disk when it is confirmed, so nothing is lost.
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hangup)
+        # An SSH connection dropping sends SIGHUP, `kill` and a shutdown send SIGTERM: leave
+        # the terminal tidy and exit. Every change is on disk when it is confirmed, so nothing
+        # is lost, and the file lock is only held during a save.
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._end_on_signal, signum)
 
-    def _hangup(self) -> None:
-        self.exit(129)
+    def _end_on_signal(self, signum: int) -> None:
+        self.exit(128 + signum)
 
     # -- keeping the views current ------------------------------------------------------
     def _check_disk(self) -> None:
@@ -167,6 +184,11 @@ def run(db: Path | None = None, today: date | None = None, demo: bool = False) -
     finally:
         gc.enable()
     gc.freeze()  # the loaded orders live as long as the app: keep them out of collections
+    # Textual sizes the screen with shutil.get_terminal_size(), which believes COLUMNS and
+    # LINES when they are set: a stale pair (exported by a shell or a parent program) froze
+    # the layout at that size and every resize was ignored. The terminal knows its size.
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
     with book:
         app = UnshipApp(book, demo=demo)
         code = app.run()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -65,7 +66,15 @@ class ViewTabs(Static):
 class MainScreen(Screen):
     HELP_TITLE = "Order list"
     BINDINGS = [
-        Binding("slash", "filter", "filter", tooltip="filter: type words to narrow the list"),
+        # Priority: the filter has the focus before the next key arrives, so "/zappos" typed
+        # fast (or arriving in one packet over SSH) filters instead of running "a" and "s".
+        Binding(
+            "slash",
+            "filter",
+            "filter",
+            tooltip="filter: type words to narrow the list",
+            priority=True,
+        ),
         Binding("s", "cycle_sort", "sort", tooltip="sort by urgency, date, retailer, total"),
         Binding("1", "view(0)", "views", key_display="1-5", tooltip="view all orders"),
         Binding("2", "view(1)", "needs action", show=False, tooltip="view: needs action"),
@@ -231,8 +240,10 @@ class MainScreen(Screen):
     # -- filter ---------------------------------------------------------------------
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
+        if self.focused is field:  # a "/" typed in the filter (or typed ahead into it) is text
+            raise SkipAction()
         field.display = True
-        field.focus()
+        self.set_focus(field)  # now, not after the keys already queued (as focus() would)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
