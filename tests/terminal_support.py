@@ -65,10 +65,13 @@ class Terminal:
     # -- tmux ---------------------------------------------------------------------------
     def tmux(self, *args: str, check: bool = True) -> str:
         done = subprocess.run(
-            [TMUX, "-L", self.socket, "-f", os.devnull, *args],
+            # -u and a UTF-8 locale: without them tmux shows "·" and "›" as "_" on a machine
+            # whose environment names no UTF-8 locale (a CI runner's may not)
+            [TMUX, "-u", "-L", self.socket, "-f", os.devnull, *args],
             capture_output=True,
             text=True,
             timeout=30,
+            env={**os.environ, "LC_ALL": "C.UTF-8"},
         )
         if check and done.returncode != 0:
             raise RuntimeError(f"tmux {' '.join(args)}: {done.stderr.strip()}")
