@@ -148,8 +148,17 @@ def full_flow(
     record(term, db, order_id, "Mark shipped", "in transit")
     if resize_to:
         term.resize(*resize_to)  # the window changes size in the middle of the work
-        # re-laid out: at 80x24 the order's page scrolls to the highlighted action
-        term.wait_text(TITLE, "[in transit]", "Actions", "⏎ Do it")
+        # a person looks at the new layout before going on: wide, the actions are at the side
+        # (beside the header); narrow, they follow the items (at 80x24 the page scrolls to them)
+        if resize_to[0] >= 120:
+            term.wait_line(rf"order {NUMBER}\s+\[in transit\].*▔Actions▔")
+        else:
+            term.wait(
+                lambda s: f"order {NUMBER}" not in s or "▔Actions▔" not in s.splitlines()[0],
+                "the narrow layout",
+            )
+            term.wait_line(r"^ ▔Actions▔")
+        term.wait_text(TITLE, "[in transit]", "⏎ Do it")
     record(term, db, order_id, "Mark delivered", "delivered")
     choose_action(term, db, order_id, "Return", "Return")
     term.wait_text("Enter records it")
