@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 from filelock import FileLock
@@ -145,3 +147,30 @@ def test_terminal_variant_shows_state_and_deadline_through_resizes(term, db, tid
     term.keys("q")
     assert term.wait_exit() == 0
     assert term.modes() == tidy
+
+
+def test_the_terminal_going_away_ends_the_app(tmp_path, db):
+    """The terminal itself closes (its window, tmux, the SSH session's pty): the kernel sends
+    SIGHUP and then SIGCONT. The app once stopped half way, stuck for ever on its way out."""
+    count("faults: terminal closed (SIGHUP + SIGCONT)")
+    for _ in range(3):
+        term = Terminal(tmp_path)
+        term.start_unship("--db", str(db))
+        term.wait_text("open ·", "next deadline")
+        pid = term.pid()
+        term.keys("Enter")  # an order open and the window resized: drawing when it goes
+        term.wait_text("Actions")
+        term.resize(200, 50)
+        term.close()  # tmux goes, and the pty with it
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid):
+            assert time.monotonic() < deadline, "the app kept running after its terminal went"
+            time.sleep(0.1)
+    assert_not_locked(db)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0]
+    except (OSError, IndexError):
+        return "zombie"

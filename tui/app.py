@@ -8,6 +8,8 @@ import gc
 import os
 import signal
 import sys
+import threading
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -62,16 +64,6 @@ class UnshipApp(App[int]):
             self.sub_title = "demo: a throwaway copy"
         self.push_screen(self.main_screen)
         self.set_interval(1.0, self._check_disk)
-        # An SSH connection dropping sends SIGHUP, `kill` and a shutdown send SIGTERM: leave
-        # the terminal tidy and exit. Every change is on disk when it is confirmed, so nothing
-        # is lost, and the file lock is only held during a save.
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGHUP, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, self._end_on_signal, signum)
-
-    def _end_on_signal(self, signum: int) -> None:
-        self.exit(128 + signum)
 
     # -- keeping the views current ------------------------------------------------------
     def _check_disk(self) -> None:
@@ -191,5 +183,41 @@ def run(db: Path | None = None, today: date | None = None, demo: bool = False) -
         os.environ.pop(name, None)
     with book:
         app = UnshipApp(book, demo=demo)
-        code = app.run()
+        with _ending_signals(app):
+            code = app.run()
     return int(code or 0)
+
+
+SHUTDOWN_GRACE = 5.0  # seconds a signalled app has to finish before it is ended outright
+
+
+@contextlib.contextmanager
+def _ending_signals(app: UnshipApp) -> Iterator[None]:
+    """SIGHUP (the SSH connection or the terminal going) and SIGTERM (`kill`, a shutdown) end
+    the app cleanly: the terminal is left tidy where it is still there. Every change is on disk
+    when it is confirmed and the file lock is held only during a save, so nothing is lost.
+
+    A terminal that closes sends SIGHUP and then SIGCONT, and Textual's SIGCONT handler started
+    the terminal mode again half way through the exit: the app hung for ever. So the handler
+    switches suspend and resume off at once, and a watchdog ends a shutdown that still hangs.
+    """
+
+    def handler(signum: int, frame) -> None:
+        for resume in (signal.SIGCONT, signal.SIGTSTP):
+            signal.signal(resume, signal.SIG_DFL)
+        watchdog = threading.Timer(SHUTDOWN_GRACE, os._exit, args=(128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # before or after the app's loop: just stop
+            raise SystemExit(128 + signum) from None
+        loop.call_soon_threadsafe(app.exit, 128 + signum)
+
+    signums = (signal.SIGHUP, signal.SIGTERM)
+    previous = {signum: signal.signal(signum, handler) for signum in signums}
+    try:
+        yield
+    finally:
+        for signum, before in previous.items():
+            signal.signal(signum, before)
