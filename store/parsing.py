@@ -217,6 +217,19 @@ class QuickOrder:
 _TOKEN = re.compile(r'"([^"]*)"|(?<!\w)\'([^\']*)\'(?!\w)|(\S+)')
 
 
+def _price_with_currency(tokens: list[str], quoted: set[int]) -> int | None:
+    """Where the first unquoted token that is a price with a currency stands, if any."""
+    for i, token in enumerate(tokens):
+        if i in quoted or " " in token or not re.search(r"\d", token):
+            continue
+        try:
+            if parse_price(token)[1]:
+                return i
+        except ParseError:
+            continue
+    return None
+
+
 def parse_quick(line: str, today: date) -> QuickOrder:
     """`amazon 113-1234567-1234567 "USB-C cable" 12.99 yesterday` -> its parts.
 
@@ -244,6 +257,9 @@ def parse_quick(line: str, today: date) -> QuickOrder:
         raise ParseError("quick add: the retailer and the order number come first, not empty")
     quick = QuickOrder(retailer=tokens[0], order_number=tokens[1])
     rest = tokens[2:]
+    # A price with its currency ($10, 12,99 €) is the price even after a bare number: in
+    # "mug 2 $10" the 2 belongs to the title (it once became the price, and $10 a title word).
+    marked = _price_with_currency(rest, quoted)
     words: list[str] = []
     i = 0
     while i < len(rest):
@@ -266,7 +282,12 @@ def parse_quick(line: str, today: date) -> QuickOrder:
                 continue
             except ParseError:
                 pass
-        if quick.price is None and " " not in token and re.search(r"\d", token):
+        if (
+            quick.price is None
+            and marked in (None, i)
+            and " " not in token
+            and re.search(r"\d", token)
+        ):
             try:
                 quick.price, quick.currency = parse_price(token)
                 i += 1

@@ -570,3 +570,27 @@ async def test_opening_an_edit_and_saving_untouched_changes_nothing(book):
         await pilot.pause()
     assert app.result == order and book.get(order.id) == order
     assert len(book.undo_entries()) == 1  # only the add: nothing was written
+
+
+@sync
+async def test_keys_typed_ahead_across_fields_land_in_the_next_field(book):
+    """ "Zappos<Tab>ZP-1" arriving at once (a fast typist, keys in one packet over SSH): before,
+    the order number went into the retailer field because the focus moved after the keys."""
+    from textual import events
+    from unship.tui.app import UnshipApp
+
+    app = UnshipApp(book)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_add_order()
+        await pilot.pause()
+        keys = [*"Zappos", "tab", *"ZP-1", "tab", "tab", "tab", *"Shoes", "tab", "tab", *"12"]
+        for key in keys:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, OrderForm)
+        assert form.query_one("#retailer", Input).value == "Zappos"
+        assert form.query_one("#order_number", Input).value == "ZP-1"
+        fields = form.fields()
+        assert [(i.title, i.price) for i in fields.items] == [("Shoes", "12")]

@@ -477,10 +477,14 @@ async def test_wide_and_back_to_narrow(book):
     async with run as pilot:
         await pilot.pause()
         assert app.screen.query("#actions-scroll")
+        await pilot.press("down")
+        place = app.screen.query_one(ActionsPanel).highlighted
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not app.screen.query("#actions-scroll")
         assert isinstance(app.focused, ActionsPanel)
+        assert app.focused.highlighted == place == 1  # the new layout keeps the place
+        await pilot.press("home")
         await pilot.press("x", "enter")
         await pilot.pause()
         assert book.get(15).items[1].state is State.CANCEL_REQUESTED

@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
 import signal
 import sys
+import threading
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -38,6 +41,19 @@ class UnshipApp(App[int]):
         Binding("question_mark", "help", "help"),
         Binding("u", "undo", "undo"),
         Binding("ctrl+z", "undo", "undo", show=False),
+        # In a terminal ctrl+c means stop: quit (a text field with a selection still copies it).
+        Binding("ctrl+c", "quit", "quit", show=False),
+        # Priority: the focus moves before the next key is delivered, so keys typed ahead
+        # (fast typing, a paste, keys arriving together over SSH) land in the next field.
+        Binding("tab", "app.focus_next", "next field", show=False, priority=True, system=True),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "previous field",
+            show=False,
+            priority=True,
+            system=True,
+        ),
     ]
 
     def __init__(
@@ -84,19 +100,12 @@ class UnshipApp(App[int]):
             self.notify(self._settings_error, title="Settings", severity="warning", markup=False)
         self.push_screen(self.main_screen)
         self.set_interval(1.0, self._check_disk)
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            # An SSH connection dropping sends SIGHUP: leave the terminal tidy. Every change
-            # is already on disk when it is confirmed, so nothing is lost.
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hangup)
 
     def _save_theme(self, theme: Theme) -> None:
         try:
             settings.remember_theme(theme.name)
         except settings.SettingsError as error:
             self.notify(str(error), title="Settings", severity="warning", markup=False)
-
-    def _hangup(self) -> None:
-        self.exit(129)
 
     # -- keeping the views current ------------------------------------------------------
     def _check_disk(self) -> None:
@@ -224,7 +233,48 @@ def run(
     finally:
         gc.enable()
     gc.freeze()  # the loaded orders live as long as the app: keep them out of collections
+    # Textual sizes the screen with shutil.get_terminal_size(), which believes COLUMNS and
+    # LINES when they are set: a stale pair (exported by a shell or a parent program) froze
+    # the layout at that size and every resize was ignored. The terminal knows its size.
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
     with book:
         app = UnshipApp(book, demo=demo, theme=theme, remember_theme=True)
-        code = app.run()
+        with _ending_signals(app):
+            code = app.run()
     return int(code or 0)
+
+
+SHUTDOWN_GRACE = 5.0  # seconds a signalled app has to finish before it is ended outright
+
+
+@contextlib.contextmanager
+def _ending_signals(app: UnshipApp) -> Iterator[None]:
+    """SIGHUP (the SSH connection or the terminal going) and SIGTERM (`kill`, a shutdown) end
+    the app cleanly: the terminal is left tidy where it is still there. Every change is on disk
+    when it is confirmed and the file lock is held only during a save, so nothing is lost.
+
+    A terminal that closes sends SIGHUP and then SIGCONT, and Textual's SIGCONT handler started
+    the terminal mode again half way through the exit: the app hung for ever. So the handler
+    switches suspend and resume off at once, and a watchdog ends a shutdown that still hangs.
+    """
+
+    def handler(signum: int, frame) -> None:
+        for resume in (signal.SIGCONT, signal.SIGTSTP):
+            signal.signal(resume, signal.SIG_DFL)
+        watchdog = threading.Timer(SHUTDOWN_GRACE, os._exit, args=(128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # before or after the app's loop: just stop
+            raise SystemExit(128 + signum) from None
+        loop.call_soon_threadsafe(app.exit, 128 + signum)
+
+    signums = (signal.SIGHUP, signal.SIGTERM)
+    previous = {signum: signal.signal(signum, handler) for signum in signums}
+    try:
+        yield
+    finally:
+        for signum, before in previous.items():
+            signal.signal(signum, before)

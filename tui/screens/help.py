@@ -7,8 +7,12 @@ from textual.binding import Binding, BindingsMap
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+
+# What every Textual screen binds (tab moves the focus, ctrl+c copies a selection): not
+# the app's keys, and listed they made ctrl+c look like both copy and quit.
+_BASE_SCREEN_ACTIONS = {b.action for b in Screen.BINDINGS if isinstance(b, Binding)}
 
 
 def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str]]:
@@ -29,7 +33,7 @@ def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str]]:
             for binding in bindings:
                 if binding.action.startswith("scroll_") or key in seen_keys:
                     continue
-                if binding.system or binding.action in {"help_quit"}:
+                if binding.system or binding.action in {"help_quit"} | _BASE_SCREEN_ACTIONS:
                     continue
                 description = binding.tooltip or binding.description or binding.action
                 action = binding.action

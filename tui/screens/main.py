@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -85,7 +86,15 @@ class MainScreen(Screen):
     HELP_TITLE = "Order list"
     HELP_MERGE = {"view": "views: all, action, transit, returns, done"}
     BINDINGS = [
-        Binding("slash", "filter", "filter", tooltip="filter: type words to narrow the list"),
+        # Priority: the filter has the focus before the next key arrives, so "/zappos" typed
+        # fast (or arriving in one packet over SSH) filters instead of running "a" and "s".
+        Binding(
+            "slash",
+            "filter",
+            "filter",
+            tooltip="filter: type words to narrow the list",
+            priority=True,
+        ),
         Binding("s", "cycle_sort", "sort", tooltip="sort by urgency, date, retailer, total"),
         # The tab line names the views with their digits: the footer leaves them out.
         Binding("1", "view(0)", "all", show=False, tooltip="view: all orders"),
@@ -318,8 +327,10 @@ class MainScreen(Screen):
     # -- filter ---------------------------------------------------------------------
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
+        if self.focused is field:  # a "/" typed in the filter (or typed ahead into it) is text
+            raise SkipAction()
         field.display = True
-        field.focus()
+        self.set_focus(field)  # now, not after the keys already queued (as focus() would)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -129,10 +129,14 @@ class OrderScreen(Screen):
     async def on_resize(self, event: events.Resize) -> None:
         if (event.size.width >= WIDE) != self._wide:
             panel_had_focus = self.focused is None or isinstance(self.focused, ActionsPanel)
+            highlighted = self.query_one(ActionsPanel).highlighted
             await self.recompose()
             self.refresh_order()
+            panel = self.query_one(ActionsPanel)
+            if highlighted < len(panel.actions):  # the person's place in the list stays
+                panel.highlighted = highlighted
             if panel_had_focus:
-                self.set_focus(self.query_one(ActionsPanel), scroll_visible=False)
+                self.set_focus(panel, scroll_visible=False)
 
     # -- showing ----------------------------------------------------------------------------
     def refresh_order(self) -> None:
