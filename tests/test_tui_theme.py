@@ -122,3 +122,23 @@ def test_the_cli_refuses_an_unknown_theme(tmp_path):
 
 def test_high_contrast_main_screen(snap_compare, book):
     assert snap_compare(UnshipApp(book, theme="high-contrast"), terminal_size=(80, 24))
+
+
+@sync
+async def test_with_no_color_the_cursors_show_by_their_style(book, monkeypatch):
+    from unship.tui.widgets.actions import ActionsPanel
+    from unship.tui.widgets.order_list import OrderList
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = UnshipApp(book)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        cursor = app.screen.query_one(OrderList).get_component_rich_style("order-list--cursor")
+        assert cursor.reverse
+        await pilot.press("enter")
+        await pilot.pause()
+        panel = app.screen.query_one(ActionsPanel)
+        assert app.focused is panel
+        row = panel.query_one(".action-row.-highlight")
+        assert row.styles.text_style.reverse

@@ -118,6 +118,9 @@ class ActionsPanel(VerticalGroup, can_focus=True):
         & > .action-row.-highlight { background: $boost; }
         &:focus > .action-row.-highlight { background: $block-cursor-background; color: $block-cursor-foreground; }
         &:focus > .action-row.-highlight.-unavailable { background: $surface-lighten-2; color: $text-muted; }
+        /* NO_COLOR drops every colour: the highlight must show by its style alone */
+        &:nocolor > .action-row.-highlight { text-style: underline; }
+        &:nocolor:focus > .action-row.-highlight { text-style: reverse; }
     }
     """
 

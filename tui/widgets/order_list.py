@@ -82,6 +82,7 @@ class OrderList(ScrollView, can_focus=True):
     OrderList > .order-list--header { text-style: bold; color: $text-muted; }
     OrderList > .order-list--cursor { background: $primary 25%; text-style: bold; }
     OrderList:focus > .order-list--cursor { background: $primary 45%; }
+    OrderList:nocolor > .order-list--cursor { text-style: bold reverse; }
     OrderList > .order-list--overdue { color: $text-error; text-style: bold; }
     OrderList > .order-list--soon { color: $text-warning; }
     OrderList > .order-list--done { color: $text-muted; }
