@@ -1,0 +1,345 @@
+"""The commands behind `unship add|list|show|mark|actions|due|undo|import|export`, and
+their output (aligned tables, or JSON). Each takes the open book and the parsed arguments and
+returns the exit status; unship/cli.py parses and dispatches."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+from unship.cli_errors import EXIT_NONE_DUE, EXIT_OK, CliError
+
+# -- commands ----------------------------------------------------------------------------
+
+
+def cmd_add(book, args) -> int:
+    from unship.store.model import new_item, new_order
+    from unship.store.money import MoneyError, check_currency, to_minor
+    from unship.store.parsing import detect_carrier, parse_date, parse_price, parse_quick
+    from unship.store.text import clean_line
+
+    titles, prices = list(args.item or []), list(args.price or [])
+    retailer, number, currency = args.retailer, args.order_number, args.currency
+    ordered = parse_date(args.ordered, book.today) if args.ordered else None
+    tracking = args.tracking
+    if args.line:
+        quick = parse_quick(args.line, book.today)
+        retailer, number = retailer or quick.retailer, number or quick.order_number
+        titles = titles or quick.titles
+        if not prices and quick.price is not None:
+            prices = [str(quick.price) + (f" {quick.currency}" if quick.currency else "")]
+        ordered = ordered or quick.ordered_on
+        tracking = tracking or quick.tracking
+    missing = [
+        name
+        for name, value in (
+            ("--retailer", retailer),
+            ("--order-number", number),
+            ("--item", titles),
+            ("--price", prices),
+        )
+        if not value
+    ]
+    if missing:
+        raise CliError(f"add needs {', '.join(missing)} (or a quick-add LINE)")
+    if len(titles) != len(prices):
+        raise CliError(f"{len(titles)} --item but {len(prices)} --price: give one price per item")
+    try:
+        currency = check_currency(currency)
+    except MoneyError as error:
+        raise CliError(str(error)) from None
+    quantities = args.quantity or []
+    categories = args.category or []
+    items = []
+    for n, (title, price) in enumerate(zip(titles, prices, strict=True)):
+        amount, typed_currency = parse_price(price)
+        if typed_currency and typed_currency != currency:
+            if args.currency != "USD" or n:
+                raise CliError(
+                    f"item {n + 1} ({clean_line(title, limit=40)!r}): price {price!r} is in "
+                    f"{typed_currency} but the order is in {currency}; an order has one currency"
+                )
+            currency = check_currency(typed_currency)
+        try:
+            minor = to_minor(amount, currency)
+        except MoneyError as error:
+            raise CliError(f"price: {error}") from None
+        items.append(
+            new_item(
+                title,
+                minor,
+                quantity=quantities[n] if n < len(quantities) else 1,
+                category=book.policies.category(
+                    categories[n] if n < len(categories) else "general"
+                ),
+                seller=args.seller,
+            )
+        )
+    carrier = args.carrier
+    if tracking and not carrier and (guess := detect_carrier(tracking)):
+        carrier = guess.carrier
+    order = new_order(
+        retailer,
+        number,
+        ordered or book.today,
+        items,
+        currency=currency,
+        carrier=carrier,
+        tracking=tracking,
+        notes=args.notes,
+        today=book.today,
+    )
+    for warning in order_warnings(book, order):
+        print(f"unship: warning: {warning}", file=sys.stderr)
+    saved = book.add(order)
+    print(saved.id)
+    return EXIT_OK
+
+
+def order_warnings(book, order) -> list[str]:
+    """Things that look wrong but may be right: said, never refused."""
+    from unship.store.order_input import order_warnings as warnings_for
+
+    return warnings_for(book.policies, order)
+
+
+def cmd_list(book, args) -> int:
+    from unship.store.views import order_row
+
+    orders = book.orders()
+    if args.state:
+        orders = [o for o in orders if any(i.state.value == args.state for i in o.items)]
+    rows = [order_row(book, o) for o in orders]
+    if args.json:
+        _print_json(rows)
+        return EXIT_OK
+    if not rows:
+        print("No orders." if not args.state else f"No orders with an item {args.state}.")
+        return EXIT_OK
+    _print_table(
+        ["ID", "RETAILER", "ORDER", "TITLE", "TOTAL", "STATE", "NEXT DEADLINE"],
+        [
+            [
+                str(r["id"]),
+                r["retailer"],
+                r["order_number"],
+                _cut(r["title"], 32),
+                r["total"],
+                r["state"],
+                r["next_deadline_text"] or "-",
+            ]
+            for r in rows
+        ],
+        right={0, 4},
+    )
+    return EXIT_OK
+
+
+def cmd_show(book, args) -> int:
+    from unship.store.views import order_detail
+
+    order = book.find(args.id)
+    detail = order_detail(book, order)
+    if args.json:
+        _print_json(detail)
+        return EXIT_OK
+    print(f"{detail['retailer']} order {detail['order_number']}  (id {detail['id']})")
+    print(f"  ordered {detail['ordered_on']}  ·  {detail['total']}  ·  {detail['state']}")
+    if detail["carrier"] or detail["tracking"]:
+        print(f"  {detail['carrier'] or 'carrier?'} {detail['tracking']}")
+    if detail["order_link"]:
+        print(f"  {detail['order_link']}")
+    print("Items:")
+    for n, item in enumerate(detail["items"], 1):
+        print(
+            f"  {n}. {item['title']}  ×{item['quantity']}  {item['price_text']}  "
+            f"[{item['category']}]  {item['state']}"
+        )
+    print("History:")
+    for entry in detail["history"]:
+        which = f" (items {', '.join(map(str, entry['items']))})" if entry.get("items") else ""
+        note = f" - {entry['note']}" if entry.get("note") else ""
+        print(f"  {entry['on']}  {entry['event']}{which}{note}")
+    if detail["notes"]:
+        print("Notes:")
+        for line in detail["notes"].splitlines():
+            print(f"  {line}")
+    print("Actions:")
+    _print_actions(detail["actions"], item_count=len(detail["items"]))
+    return EXIT_OK
+
+
+def cmd_mark(book, args) -> int:
+    from unship.store.lifecycle import summary_state
+
+    items = [n - 1 for n in args.item] if args.item else None
+    order = book.record(args.id, args.event, args.on, items=items, note=args.note)
+    print(f"{order.id}\t{summary_state(order)}")
+    return EXIT_OK
+
+
+def cmd_actions(book, args) -> int:
+    order = book.find(args.id)
+    actions = [a.to_json(order) for a in book.actions(order)]
+    if args.json:
+        _print_json(actions)
+    else:
+        _print_actions(actions, item_count=len(order.items))
+    return EXIT_OK
+
+
+def cmd_due(book, args) -> int:
+    from unship.store.advice import day_text, days_left_text
+
+    due = book.due(args.days)
+    rows = [
+        {
+            "id": order.id,
+            "retailer": order.retailer,
+            "order_number": order.order_number,
+            "title": order.short_title,
+            "action": d.action,
+            "label": d.label,
+            "deadline": d.day.isoformat(),
+            "days_left": d.days_left(book.today),
+            "overdue": d.overdue or d.day < book.today,
+            "reason": d.reason,
+        }
+        for order, d in due
+    ]
+    if args.json:
+        _print_json(rows)
+    elif rows:
+        _print_table(
+            ["DEADLINE", "LEFT", "ID", "ORDER", "WHAT", "TITLE"],
+            [
+                [
+                    day_text(date.fromisoformat(r["deadline"]), book.today),
+                    days_left_text(date.fromisoformat(r["deadline"]), book.today),
+                    str(r["id"]),
+                    r["order_number"],
+                    r["label"],
+                    _cut(r["title"], 30),
+                ]
+                for r in rows
+            ],
+            right={2},
+        )
+    else:
+        print(f"Nothing due in the next {args.days} days.")
+    return EXIT_OK if rows else EXIT_NONE_DUE
+
+
+def cmd_undo(book, args) -> int:
+    print(f"undone: {book.undo()}")
+    return EXIT_OK
+
+
+def cmd_import(book, args) -> int:
+    from unship.store import importers
+
+    result = importers.plan(book, args.file, format=args.format)
+    counts = result.counts
+    print(f"{args.file.name} ({result.format}): {result.rows} rows")
+    print("  " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    for rejected in result.rejected:
+        print(f"  rejected {rejected}")
+    if result.unknown_columns:
+        print(f"  unknown columns (ignored): {', '.join(result.unknown_columns)}")
+    for note in result.notes:
+        print(f"  note: {note}")
+    if result.rejected and not args.partial:
+        raise CliError(
+            f"{counts['rejected']} row{'s' if counts['rejected'] != 1 else ''} rejected: "
+            "nothing imported; fix them, or use --partial to import the good rows"
+        )
+    if args.dry_run:
+        print("dry run: nothing written")
+        return EXIT_OK
+    done = importers.apply(book, result, partial=args.partial)
+    print(f"done: {done} (`unship undo` takes it back)" if done else "nothing to change")
+    return EXIT_OK
+
+
+def cmd_export(book, args) -> int:
+    from unship.store.exporters import export
+
+    text = export(book, args.format)
+    if args.format == "json":
+        text = json_text(text)
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    import tempfile
+
+    target = args.output
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    except OSError as error:
+        raise CliError(f"can't write {target}: {error.strerror or error}") from None
+    print(f"wrote {target}", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "add": cmd_add,
+    "list": cmd_list,
+    "show": cmd_show,
+    "mark": cmd_mark,
+    "actions": cmd_actions,
+    "due": cmd_due,
+    "undo": cmd_undo,
+    "import": cmd_import,
+    "export": cmd_export,
+}
+
+
+# -- output ------------------------------------------------------------------------------
+
+
+def _print_json(value) -> None:
+    sys.stdout.write(json_text(json.dumps(value, indent=2, ensure_ascii=False)) + "\n")
+
+
+# Characters a terminal may act on that json.dumps(ensure_ascii=False) leaves raw: written
+# as \uXXXX escapes instead (the same JSON value; they can only occur inside strings).
+_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def json_text(text: str) -> str:
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _print_table(header: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> None:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        cells = [
+            str(cell).rjust(widths[i]) if i in right else str(cell).ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        print("  ".join(cells).rstrip())
+
+
+def _print_actions(actions: list[dict], *, item_count: int) -> None:
+    for a in actions:
+        mark = "✓" if a["available"] else "✗"
+        which = ""
+        if len(a["items"]) < item_count:
+            which = f" [item{'s' if len(a['items']) > 1 else ''} {', '.join(map(str, a['items']))}]"
+        print(f"  {mark} {a['label']}{which}: {a['reason']}")
+        if a["available"]:
+            for step in a["steps"]:
+                print(f"      - {step}")
+            if a["cost_note"]:
+                print(f"      ! {a['cost_note']}")
