@@ -12,14 +12,14 @@ Field keys: "retailer", "order_number", "ordered_on", "currency", "carrier", "tr
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from .errors import StoreError
-from .model import HistoryEntry, Item, ModelError, Order, State, new_item, new_order
-from .money import MoneyError, check_currency, format_money, to_decimal, to_minor
+from .model import ModelError, Order, new_item, new_order
+from .money import MoneyError, check_currency, to_decimal, to_minor
+from .order_edit import edit_order
 from .parsing import ParseError, QuickOrder, TrackingGuess, detect_carrier, parse_date, parse_price
 from .policies import PolicyBook
 from .text import FIELD_MAX, NOTE_MAX, TITLE_MAX, clean_line, clean_text
@@ -374,161 +374,6 @@ def order_warnings(policies: PolicyBook, order: Order) -> list[str]:
     if warning := _tracking_warning(order.tracking, guess):
         out.append(f"tracking number {warning}")
     return out
-
-
-# -- editing -------------------------------------------------------------------------------
-
-
-def item_has_history(item: Item) -> bool:
-    """The item moved on from 'ordered' (or did once): removing it loses that."""
-    return item.state is not State.ORDERED or bool(item.dates)
-
-
-def edit_order(
-    existing: Order,
-    *,
-    retailer: str,
-    order_number: str,
-    ordered_on: date,
-    currency: str,
-    rows: list[tuple[int | None, dict]],
-    carrier: str,
-    tracking: str,
-    notes: str,
-    today: date,
-) -> tuple[Order, list[str]]:
-    """`existing` with the form's values: items keep their state and dates; new ones are
-    ordered; history is kept (indexes follow the items) with an "edited" entry added.
-    Returns the order and what changed (empty: nothing did)."""
-    changes: list[str] = []
-    items: list[Item] = []
-    moved: dict[int, int] = {}  # old index -> new index
-    for new_index, (old_index, values) in enumerate(rows):
-        if old_index is None:
-            items.append(
-                new_item(
-                    values["title"],
-                    values["price"],
-                    quantity=values["quantity"],
-                    category=values["category"],
-                )
-            )
-            changes.append(f"added {values['title']}")
-            continue
-        old = existing.items[old_index]
-        checked = new_item(
-            values["title"],
-            values["price"],
-            quantity=values["quantity"],
-            category=values["category"],
-        )
-        item = replace(
-            old,
-            title=checked.title,
-            price=checked.price,
-            quantity=checked.quantity,
-            category=checked.category,
-        )
-        for part in ("title", "price", "quantity", "category"):
-            if getattr(item, part) != getattr(old, part):
-                changes.append(f"{part} of item {new_index + 1}")
-        moved[old_index] = new_index
-        items.append(item)
-    removed = [item for n, item in enumerate(existing.items) if n not in moved]
-    changes.extend(f"removed {item.title}" for item in removed)
-    for n, item in enumerate(items):
-        if item.dates and ordered_on > (first := min(item.dates.values())):
-            raise ModelError(
-                f"the order date can't be after item {n + 1}'s first event ({first.isoformat()})"
-            )
-    for name, old, new in (
-        ("retailer", existing.retailer, retailer),
-        ("order number", existing.order_number, order_number),
-        ("order date", existing.ordered_on, ordered_on),
-        ("currency", existing.currency, currency),
-        ("carrier", existing.carrier, carrier),
-        ("tracking", existing.tracking, tracking),
-        ("notes", existing.notes, notes),
-    ):
-        if old != new:
-            changes.append(name)
-    if not changes:
-        return existing, []
-    history = []
-    for entry in existing.history:
-        if entry.event == "placed":
-            entry = replace(entry, on=ordered_on)
-        elif entry.items:
-            kept = tuple(moved[i] for i in entry.items if i in moved)
-            if not kept:
-                gone = ", ".join(existing.items[i].title for i in entry.items)
-                note = f"(removed item: {gone})" + (f" {entry.note}" if entry.note else "")
-                entry = replace(entry, items=(), note=note)
-            else:
-                entry = replace(entry, items=kept)
-        history.append(entry)
-    note = clean_text("changed " + ", ".join(changes), limit=NOTE_MAX)
-    history.append(HistoryEntry(on=today, event="edited", note=note))
-    edited = replace(
-        existing,
-        retailer=retailer,
-        order_number=order_number,
-        ordered_on=ordered_on,
-        currency=currency,
-        items=tuple(items),
-        carrier=carrier,
-        tracking=tracking,
-        notes=notes,
-        history=tuple(history),
-    )
-    return edited, changes
-
-
-# -- showing it ----------------------------------------------------------------------------
-
-
-def short_day(day: date, today: date) -> str:
-    return f"{day.day} {day:%b}" if day.year == today.year else f"{day.day} {day:%b %Y}"
-
-
-def summary_line(order: Order, today: date) -> str:
-    """'Amazon 113-1234567-1234567 · 2 items · $25.98 · ordered 27 Nov'."""
-    count = sum(item.quantity for item in order.items)
-    parts = [
-        f"{order.retailer} {order.order_number}",
-        f"{count} item{'s' if count != 1 else ''}",
-        format_money(order.total, order.currency),
-        f"ordered {short_day(order.ordered_on, today)}",
-    ]
-    return " · ".join(parts)
-
-
-def default_currency(orders: list[Order]) -> str:
-    """The currency most of the book's orders are in (USD for an empty book)."""
-    counts = Counter(order.currency for order in orders)
-    return counts.most_common(1)[0][0] if counts else "USD"
-
-
-def known_retailers(policies: PolicyBook, orders: list[Order]) -> list[str]:
-    """Retailer names to suggest: the policy list and those already in the book."""
-    names = [p.name for key, p in policies.retailers.items() if key != "other"]
-    seen = {name.lower() for name in names}
-    for order in orders:
-        if order.retailer.lower() not in seen:
-            seen.add(order.retailer.lower())
-            names.append(order.retailer)
-    return names
-
-
-def known_categories(policies: PolicyBook) -> list[str]:
-    names = {"general", *policies.category_aliases.values()}
-    for policy in policies.retailers.values():
-        names.update(policy.categories)
-    return sorted(names)
-
-
-def known_carriers(policies: PolicyBook) -> list[str]:
-    return [carrier.name for carrier in policies.carriers.values()]
 
 
 __all__ = [

@@ -28,20 +28,22 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static, TextArea
 from unship.store.model import ModelError, Order
+from unship.store.order_edit import item_has_history
+from unship.store.order_hints import (
+    default_currency,
+    known_carriers,
+    known_categories,
+    known_retailers,
+    short_day,
+    summary_line,
+)
 from unship.store.order_input import (
     Checked,
     ItemFields,
     OrderFields,
     check_order,
-    default_currency,
-    item_has_history,
     item_key,
-    known_carriers,
-    known_categories,
-    known_retailers,
     read_price,
-    short_day,
-    summary_line,
 )
 from unship.store.repository import DuplicateOrderError
 from unship.store.storage import StoreError

@@ -18,14 +18,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 from unship.store.model import ModelError, Order
+from unship.store.order_hints import default_currency, summary_line
 from unship.store.order_input import (
     Checked,
     OrderFields,
     check_order,
-    default_currency,
     fields_from_quick,
     quick_problems,
-    summary_line,
 )
 from unship.store.parsing import parse_quick
 from unship.store.repository import DuplicateOrderError
