@@ -187,7 +187,7 @@ class Terminal:
     def open_filter(self) -> None:
         """Press / on the list and wait for the filter to take the keys (its footer shows)."""
         self.keys("/")
-        self.wait_line(r"^ / filter\s+esc clear")
+        self.wait_line(r"^ ?/ filter\s+esc clear")
 
     def resize(self, width: int, height: int) -> None:
         self.tmux("resize-window", "-t", "0", "-x", str(width), "-y", str(height))

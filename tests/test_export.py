@@ -71,7 +71,7 @@ def test_ics_of_an_empty_book_is_a_valid_calendar(tmp_path):
 
 def _unship() -> list[str]:
     found = shutil.which("unship", path=str(Path(sys.executable).parent))
-    return [found] if found else [sys.executable, "-m", "unship"]
+    return [found] if found else [sys.executable, "-P", "-m", "unship"]
 
 
 def _run(tmp_path, *args, ok=(0,)):

@@ -16,7 +16,7 @@ COMMITTED = Path(__file__).resolve().parents[1] / "screenshots"
 
 def test_screenshots_are_regenerated_identical_to_the_committed_ones(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "unship.tui.screenshots", "--out", str(tmp_path)],
+        [sys.executable, "-P", "-m", "unship.tui.screenshots", "--out", str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=300,

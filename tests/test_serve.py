@@ -14,7 +14,8 @@ import pytest
 
 from unship.cli_serve import ServeError, check_address, is_loopback
 
-UNSHIP = [sys.executable, "-m", "unship"]
+# -P: the checkout's own unship/ folder must not shadow the installed package
+UNSHIP = [sys.executable, "-P", "-m", "unship"]
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"])

@@ -111,7 +111,7 @@ async def test_a_corrupt_settings_file_is_reported_in_the_app_and_kept(book):
 
 def test_the_cli_refuses_an_unknown_theme(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "unship", "--db", str(tmp_path / "o.json"), "--theme", "nope"],
+        [sys.executable, "-P", "-m", "unship", "--db", str(tmp_path / "o.json"), "--theme", "nope"],
         capture_output=True,
         text=True,
         timeout=60,

@@ -266,7 +266,8 @@ def _theme(args: argparse.Namespace) -> str | None:
 
 def _app_command(args: argparse.Namespace) -> list[str]:
     """The command that opens the app on the same book, for `serve` to run per browser tab."""
-    command = [sys.executable, "-m", "unship"]
+    # -P: a folder called unship/ where the server was started must not shadow the package
+    command = [sys.executable, "-P", "-m", "unship"]
     if args.demo:
         command.append("--demo")  # each browser tab gets its own throwaway copy
     else:
