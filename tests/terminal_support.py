@@ -242,3 +242,16 @@ def action_index(db: Path, order_id: int, label: str) -> int:
     labels = [a["label"] for a in orjson.loads(done.stdout)]
     assert label in labels, f"{label!r} is not among the actions {labels}"
     return labels.index(label)
+
+
+def demo_db(folder: Path) -> Path:
+    """A data file in folder holding the demo orders, judged on the tests' fixed day."""
+    from datetime import date
+
+    from unship.store import demo
+    from unship.store.repository import OrderBook
+
+    path = folder / "orders.json"
+    with OrderBook(path, today=date.fromisoformat(TODAY)) as book:
+        demo.fill(book, book.today)
+    return path

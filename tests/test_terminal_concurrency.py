@@ -7,13 +7,10 @@ looks at the file every second).
 from __future__ import annotations
 
 import threading
-from datetime import date
 
 import pytest
 from tally import count, count_loss
-from terminal_support import TODAY, Terminal, cli, orders_json, skip_reason
-from unship.store import demo
-from unship.store.repository import OrderBook
+from terminal_support import Terminal, cli, demo_db, orders_json, skip_reason
 
 pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=str(skip_reason()))
 
@@ -23,10 +20,8 @@ CLI_ADDS = 5
 
 @pytest.fixture
 def db(tmp_path):
-    path = tmp_path / "orders.json"
-    with OrderBook(path, today=date.fromisoformat(TODAY)) as book:
-        demo.fill(book, book.today)
-    return path
+    """A data file holding the demo orders."""
+    return demo_db(tmp_path)
 
 
 def quick_add(term: Terminal, line: str, shows: str) -> None:

@@ -12,25 +12,20 @@ from __future__ import annotations
 import os
 import signal
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 from tally import count
-from terminal_support import TODAY, Terminal, clean_modes, cli, orders_json, skip_reason
-from unship.store import demo
-from unship.store.repository import OrderBook
+from terminal_support import Terminal, clean_modes, cli, demo_db, orders_json, skip_reason
 
 pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=str(skip_reason()))
 
 
 @pytest.fixture
 def db(tmp_path):
-    path = tmp_path / "orders.json"
-    with OrderBook(path, today=date.fromisoformat(TODAY)) as book:
-        demo.fill(book, book.today)
-    return path
+    """A data file holding the demo orders."""
+    return demo_db(tmp_path)
 
 
 @pytest.fixture

@@ -9,19 +9,16 @@ run a shorter flow. After every exit the terminal must be as tidy as before the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 import pytest
 from terminal_support import (
-    TODAY,
     Terminal,
     action_index,
     clean_modes,
+    demo_db,
     orders_json,
     skip_reason,
 )
-from unship.store import demo
-from unship.store.repository import OrderBook
 
 pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=str(skip_reason()))
 
@@ -31,10 +28,7 @@ RETAILER, NUMBER, TITLE, PRICE = "Zappos", "ZP-4471902", "Trail runner shoes", "
 @pytest.fixture
 def db(tmp_path):
     """A data file holding the demo orders."""
-    path = tmp_path / "orders.json"
-    with OrderBook(path, today=date.fromisoformat(TODAY)) as book:
-        demo.fill(book, book.today)
-    return path
+    return demo_db(tmp_path)
 
 
 @pytest.fixture

@@ -14,16 +14,13 @@ import signal
 import socket
 import subprocess
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 from tally import count
-from terminal_support import TODAY, UNSHIP, Terminal, orders_json, skip_reason, unship_env
+from terminal_support import TODAY, UNSHIP, Terminal, demo_db, orders_json, skip_reason, unship_env
 from test_terminal_flow import full_flow
-from unship.store import demo
-from unship.store.repository import OrderBook
 
 SSHD = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
 SSH, KEYGEN = shutil.which("ssh"), shutil.which("ssh-keygen")
@@ -139,10 +136,8 @@ def tidy(tmp_path_factory):
 
 @pytest.fixture
 def db(tmp_path):
-    path = tmp_path / "orders.json"
-    with OrderBook(path, today=date.fromisoformat(TODAY)) as book:
-        demo.fill(book, book.today)
-    return path
+    """A data file holding the demo orders."""
+    return demo_db(tmp_path)
 
 
 def remote_unship(sshd: Sshd, db: Path):
