@@ -40,18 +40,37 @@ def current_key(path: Path) -> StatKey | None:
         return None
 
 
-def read_file(path: Path, name: str = "") -> tuple[StatKey, bytes]:
-    """The stat key and bytes of path. A folder, pipe or device there is refused (StoreError)
-    without blocking: opening a pipe for reading would wait for a writer forever. name: the
-    file as the person named it, for the message."""
+class NotRegularFile(Exception):
+    """The path holds a folder, a pipe, a socket or a device (`kind` says which, in words)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+def open_regular(path: Path) -> tuple[int, os.stat_result]:
+    """Open path for reading and return the descriptor with its stat. The open does not block
+    (a named pipe opened plainly waits for a writer forever); anything but a regular file is
+    closed again and refused with NotRegularFile. OSError as os.open gives it."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise not_a_file_error(name or path, _kind(st.st_mode))
+            raise NotRegularFile(_kind(st.st_mode))
+        os.set_blocking(fd, True)
     except BaseException:
         os.close(fd)
         raise
+    return fd, st
+
+
+def read_file(path: Path, name: str = "") -> tuple[StatKey, bytes]:
+    """The stat key and bytes of path. A folder, pipe or device there is refused (StoreError)
+    without blocking. name: the file as the person named it, for the message."""
+    try:
+        fd, st = open_regular(path)
+    except NotRegularFile as not_a_file:
+        raise not_a_file_error(name or path, not_a_file.kind) from None
     with open(fd, "rb") as file:
         return stat_key(st), file.read()
 

@@ -7,12 +7,12 @@ import csv
 import io
 import os
 import re
-import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 
+from ..fileio import NotRegularFile, open_regular
 from ..model import ModelError, Order
 from ..money import MoneyError, to_minor
 from ..text import clean_line, terminal_safe
@@ -76,31 +76,25 @@ def read_text(path: Path) -> str:
     over MAX_FILE_BYTES, and binary data."""
     shown = terminal_safe(path)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd, info = open_regular(path)
+    except NotRegularFile as not_a_file:
+        if not_a_file.kind == "a folder":
+            raise ImportFileError(f"{shown} is a folder, not a file") from None
+        raise ImportFileError(f"{shown} is not a regular file (a pipe or a device?)") from None
     except IsADirectoryError:
         raise ImportFileError(f"{shown} is a folder, not a file") from None
     except OSError as error:
         raise ImportFileError(f"can't read {shown}: {error.strerror or error}") from None
     try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise ImportFileError(f"{shown} is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise ImportFileError(f"{shown} is not a regular file (a pipe or a device?)")
-        if info.st_size > MAX_FILE_BYTES:
-            raise ImportFileError(
-                f"{shown} is {info.st_size // _MB} MB: too large to import "
-                f"(the limit is {MAX_FILE_BYTES // _MB} MB)"
-            )
-        os.set_blocking(fd, True)
         with os.fdopen(fd, "rb") as file:
-            fd = -1
+            if info.st_size > MAX_FILE_BYTES:
+                raise ImportFileError(
+                    f"{shown} is {info.st_size // _MB} MB: too large to import "
+                    f"(the limit is {MAX_FILE_BYTES // _MB} MB)"
+                )
             data = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise ImportFileError(f"can't read {shown}: {error.strerror or error}") from None
-    finally:
-        if fd >= 0:
-            os.close(fd)
     if len(data) > MAX_FILE_BYTES:  # it grew while being read
         raise ImportFileError(f"{shown} is too large to import")
     try:
