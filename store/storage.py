@@ -265,13 +265,17 @@ class DurableStorage(Storage):
 
     def _invalidate(self) -> None:
         """Forget memory (it may hold changes that are not on disk); reload on next use."""
-        self._version += 1
         self._pending = self._failed = False
         self._data = None
         self._loaded = False
+        self._memory_replaced()
+        self._caches_stale = True
+
+    def _memory_replaced(self) -> None:
+        """The data in memory was dropped or read anew: what was derived from it goes."""
+        self._version += 1
         self._kinds.clear()
         self._encoder.forget()
-        self._caches_stale = True
 
     def _refresh(self) -> bool:
         """Bring memory up to date with the file; True if it was (re)loaded from disk."""
@@ -319,12 +323,10 @@ class DurableStorage(Storage):
             except Invalid as why:
                 raise CorruptStoreError(self._corrupt_message(why)) from None
         self._data = tables
-        self._version += 1
         self._key = key
         self._generation = meta["generation"]
         self._loaded = True
-        self._kinds.clear()
-        self._encoder.forget()
+        self._memory_replaced()
         if schema < SCHEMA_VERSION:
             self._migrate(tables, schema)
         return True
