@@ -73,6 +73,7 @@ class UnshipApp(App[int]):
         self.main_screen = MainScreen()
         self._disk_error = ""
         self._remember_theme = remember_theme
+        self._settings_error = ""  # settings.json could not be read: said once mounted
         for extra in OUR_THEMES:
             self.register_theme(extra)
         self._start_theme = theme or (self._saved_theme() if remember_theme else None)
@@ -84,8 +85,6 @@ class UnshipApp(App[int]):
             self._settings_error = str(error)
             return None
         return name if name in self.available_themes else None
-
-    _settings_error = ""
 
     def on_mount(self) -> None:
         if self.demo:
