@@ -20,7 +20,7 @@ handed out as copies, the query cache's size) is TinyDB's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from itertools import compress, repeat
 from operator import eq
 from typing import Any
@@ -30,6 +30,7 @@ from tinydb.queries import QueryInstance, QueryLike
 from tinydb.table import Document, Table
 
 from .storage import DurableStorage
+from .tracking import TrackedTable
 
 _SCALARS = (str, int, float, bool, type(None))
 _MISSING = object()
@@ -104,17 +105,63 @@ class FastTable(Table):
         return index.get(value, [])
 
     def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
-        """TinyDB's, with the two key conversions of the whole table (str -> id -> str) done
-        by map() instead of Python loops (the int/str work itself remains and dominates)."""
+        """TinyDB's, without converting every key of the table twice (str -> id -> str) on
+        every write: with DurableStorage the updater changes the stored table in place,
+        through a view that turns ids into keys one at a time (the table logs what is set
+        and deleted; the storage checks and saves only that). Elsewhere, or for a table
+        whose keys are not all plain integers, the conversions are done by map()."""
         tables = self._storage.read()
         if tables is None:
             tables = {}
         raw = tables.get(self.name, {})
+        if isinstance(raw, TrackedTable) and raw.int_ids and self.document_id_class is int:
+            try:
+                updater(_IntIds(raw))  # type: ignore[arg-type]
+            except BaseException:
+                self._storage.discard_changes()  # the stored table may be half changed
+                raise
+            self._storage.write(tables)
+            self.clear_cache()
+            return
         table = dict(zip(map(self.document_id_class, raw), raw.values(), strict=True))
         updater(table)
         tables[self.name] = dict(zip(map(str, table), table.values(), strict=True))
         self._storage.write(tables)
         self.clear_cache()
+
+
+class _IntIds(MutableMapping[int, Any]):
+    """A stored table (str keys) as TinyDB's updaters see it: int ids. Each id is turned into
+    its key only when used (see TrackedTable.int_ids for why that is exact)."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: TrackedTable) -> None:
+        self._raw = raw
+
+    def __getitem__(self, doc_id: int) -> Any:
+        key = str(doc_id)
+        doc = self._raw[key]
+        self._raw.touch(key)  # TinyDB's updaters change documents they get in place
+        return doc
+
+    def __setitem__(self, doc_id: int, doc: Any) -> None:
+        self._raw[str(doc_id)] = doc
+
+    def __delitem__(self, doc_id: int) -> None:
+        del self._raw[str(doc_id)]
+
+    def __contains__(self, doc_id: object) -> bool:
+        return type(doc_id) is int and str(doc_id) in self._raw
+
+    def __iter__(self) -> Iterator[int]:
+        return map(int, self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def clear(self) -> None:
+        self._raw.clear()
 
 
 class Database(TinyDB):

@@ -87,24 +87,28 @@ def decode(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
     return obj, meta
 
 
-def check_tables(tables: dict[str, Any], doc_class: type[dict] | None = None) -> None:
-    """Check the TinyDB shape {name: {id: {...}}}; with doc_class, convert documents to it
-    (a shallow copy: see store/tracking.py for when nested containers are converted)."""
+def check_tables(
+    tables: dict[str, Any], doc_class: type[dict] | None = None, table_class: type[dict] = dict
+) -> None:
+    """Check the TinyDB shape {name: {id: {...}}}; with doc_class, convert each table to
+    table_class and its documents to doc_class (shallow copies: see store/tracking.py)."""
     for name, table in tables.items():
         if type(table) is not dict:
             raise Invalid(f"table {name!r} is not a JSON object")
         if not set(map(type, table.values())) <= {dict}:
             raise Invalid(f"table {name!r} holds something that is not a document")
         if doc_class is not None:
-            tables[name] = dict(zip(table.keys(), map(doc_class, table.values()), strict=True))
+            tables[name] = table_class(
+                zip(table.keys(), map(doc_class, table.values()), strict=True)
+            )
 
 
-def load_tables(tables: dict[str, Any], doc_class: type[dict]) -> None:
+def load_tables(tables: dict[str, Any], doc_class: type[dict], table_class: type[dict]) -> None:
     """check_tables with conversion, with the collector paused and the result frozen."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        check_tables(tables, doc_class)
+        check_tables(tables, doc_class, table_class)
     finally:
         if was_enabled:
             gc.enable()

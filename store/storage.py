@@ -5,8 +5,10 @@
   unreadable file is an error, never an empty database.
 - Writes: atomic and durable (temp file 0600 in the same folder, fsync, os.replace, fsync the
   folder), after hard-linking the previous version into `backups/`. NaN/Infinity are refused.
-  Stored documents record their own changes, at any depth (tracking.py), so a save checks and
-  re-serialises only what changed (encoder.py) instead of the whole file.
+  Stored tables and documents record their own changes, at any depth (tracking.py), so a save
+  checks and re-serialises only what changed (encoder.py) instead of the whole file. Loaded
+  documents are made to record nested changes in a background thread after the first save
+  (a one-off CLI command never pays for it); until then each save is a full dump.
 - Processes: `transaction()` holds an flock on `<path>.lock`, reloads if another process saved
   meanwhile, and saves once when the block ends. A write outside a transaction takes the lock
   for itself and refuses to overwrite a file that changed since it was read.
@@ -26,9 +28,11 @@ raises StaleDataError (nothing is overwritten) and the caller has to redo it.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import shlex
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -58,7 +62,7 @@ from .schema import (
     load_tables,
     untracked_docs,
 )
-from .tracking import adopt_doc, tracked_kinds
+from .tracking import EVERYTHING, SET, adopt_doc, seal_doc, tracked_kinds
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -78,6 +82,13 @@ __all__ = [
 Data = dict[str, dict[str, Any]]
 
 _NEVER_READ = object()
+SEAL_BATCH = 200  # loaded documents sealed per hold of the storage (a few ms)
+
+
+def _second_ids(table: dict[str, Any]) -> list[str]:
+    """The ids of a table whose document object also sits under an earlier id."""
+    seen: set[int] = set()
+    return [key for key, doc in table.items() if id(doc) in seen or seen.add(id(doc))]
 
 
 def forget_tinydb_caches(db: Any) -> None:
@@ -101,6 +112,7 @@ class DurableStorage(Storage):
         lock_timeout: float = 5.0,
         keep_backups: int = 5,
         migrations: dict[int, Callable[[dict], dict]] | None = None,
+        seal_delay: float = 0.5,
     ) -> None:
         super().__init__()
         self.path: Path = backups.resolve(path)  # a symbolic link is followed: saves go there
@@ -123,8 +135,12 @@ class DurableStorage(Storage):
         self._failed = False  # a write inside the transaction was refused
         self._caches_stale = False  # memory was dropped after TinyDB had seen it
         self._kinds = tracked_kinds()  # stored documents record their changes (tracking.py)
-        self._doc_class = self._kinds.doc
         self._encoder = Encoder(self._kinds)  # re-serialises only changed documents
+        self._memory = 0  # bumped whenever the data in memory is dropped or read anew
+        self.seal_delay = seal_delay  # seconds after the first save before sealing starts
+        self._sealing_for = -1  # the memory a sealing thread was started for
+        self._sealer: threading.Thread | None = None
+        self._stop = threading.Event()
         self._swept = False
         self._closed = False
         self._pruner = backups.Pruner()
@@ -219,6 +235,17 @@ class DurableStorage(Storage):
                         self._invalidate()
                         raise
 
+    def discard_changes(self) -> None:
+        """A change made to memory in place failed before it reached write(): outside a
+        transaction, memory is dropped (and read again when next used); inside one, the
+        transaction saves nothing and says so when it ends, like a refused write()."""
+        with self._guard():
+            self._version += 1
+            if self._depth > 0:
+                self._pending = self._failed = True
+            else:
+                self._invalidate()
+
     def changed_on_disk(self) -> bool:
         """Cheap check (one stat) whether the file changed since it was last read or written."""
         key = fileio.current_key(self.path)
@@ -235,7 +262,18 @@ class DurableStorage(Storage):
             self._closed = True
             self._data = None
             self._loaded = False
+        self._stop.set()
+        if self._sealer is not None:
+            self._sealer.join()
         self._pruner.wait()
+
+    def wait_sealed(self, timeout: float | None = None) -> bool:
+        """Wait until every loaded document records its nested changes (saves then write
+        only what changed); True when they do. Benchmarks and tests use it."""
+        sealer = self._sealer
+        if sealer is not None:
+            sealer.join(timeout)
+        return self._encoder.ready
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -274,8 +312,48 @@ class DurableStorage(Storage):
     def _memory_replaced(self) -> None:
         """The data in memory was dropped or read anew: what was derived from it goes."""
         self._version += 1
+        self._memory += 1
         self._kinds.clear()
         self._encoder.forget()
+        self._encoder.ready = not any((self._data or {}).values())  # loaded docs: not sealed
+
+    def _start_sealing(self) -> None:
+        """After a save, seal the loaded documents in the background (once per memory)."""
+        if self._encoder.ready or self._sealing_for == self._memory or self._stop.is_set():
+            return
+        self._sealing_for = self._memory
+        self._sealer = threading.Thread(
+            target=self._seal_loaded, args=(self._memory,), name="unship-seal", daemon=True
+        )
+        self._sealer.start()
+
+    def _seal_loaded(self, memory: int) -> None:
+        """Seal every loaded document, a batch per hold of the storage, so that saves and
+        readers in other threads wait a few ms at most; stop when memory is replaced."""
+        if self._stop.wait(self.seal_delay):
+            return
+        sealed, doc_class, kinds = self._kinds.sealed, self._kinds.doc, self._kinds
+        while True:
+            with self._mutex:
+                if self._closed or self._memory != memory:
+                    return
+                todo = [
+                    (table, untracked_docs(table, sealed)) for table in (self._data or {}).values()
+                ]
+                if not any(keys for _, keys in todo):
+                    self._encoder.ready = True  # the next save builds the cache
+                    gc.freeze()  # the new containers live as long as the documents
+                    return
+            for table, keys in todo:
+                for start in range(0, len(keys), SEAL_BATCH):
+                    with self._mutex:
+                        if self._closed or self._memory != memory:
+                            return
+                        for key in keys[start : start + SEAL_BATCH]:
+                            doc = table.get(key)
+                            if type(doc) is doc_class:
+                                seal_doc(doc, kinds)
+                    time.sleep(0)  # let other threads run between batches
 
     def _refresh(self) -> bool:
         """Bring memory up to date with the file; True if it was (re)loaded from disk."""
@@ -319,7 +397,7 @@ class DurableStorage(Storage):
                 return self._refresh()
         if schema == SCHEMA_VERSION:
             try:
-                load_tables(tables, self._doc_class)
+                load_tables(tables, self._kinds.doc, self._kinds.table)
             except Invalid as why:
                 raise CorruptStoreError(self._corrupt_message(why)) from None
         self._data = tables
@@ -377,7 +455,7 @@ class DurableStorage(Storage):
         except OSError as err:
             self._invalidate()
             raise write_error(self.path, err) from err
-        load_tables(data, self._doc_class)
+        load_tables(data, self._kinds.doc, self._kinds.table)
         if any(has_non_finite(table) for table in data.values()):
             self._invalidate()
             raise StoreError(f"upgrading {self.path} produced NaN or Infinity; not saved")
@@ -390,23 +468,62 @@ class DurableStorage(Storage):
 
     def _prepare(self, data: Data) -> None:
         """Check data before it is kept: TinyDB shape, no NaN/Infinity in new or changed
-        documents (loaded documents are already finite). Converts new documents to tracked."""
+        documents (loaded documents are already finite). Makes every table a tracked one and
+        every document put into one a sealed copy (tracking.py)."""
         if type(data) is not dict:
             raise StoreError(f"cannot save {type(data).__name__} as the order book")
         if META_TABLE in data:
             raise StoreError(f"the table name {META_TABLE!r} is reserved by unship")
-        doc_class, kinds = self._doc_class, self._kinds
-        for name, table in data.items():
+        table_class = self._kinds.table
+        for name, table in list(data.items()):
             if not isinstance(name, str) or not isinstance(table, dict):
                 raise StoreError(f"cannot save table {name!r}: it is not a table of documents")
-            for key in untracked_docs(table, doc_class):
-                doc = table[key]
-                if not isinstance(doc, dict):
-                    raise StoreError(f"cannot save {name!r} document {key}: it is not a dict")
-                if has_non_finite(doc):
-                    raise StoreError(self._nan_message(f"{name!r} document {key}"))
-                table[key] = adopt_doc(doc, kinds)
+            if type(table) is table_class:
+                pending = table.ops[table.checked :]
+                if not pending:
+                    continue
+                if any(op is EVERYTHING for op, _ in pending):  # update(), clear(), ...
+                    self._check_whole(name, table)
+                else:  # only ids set need a check (deleting needs none)
+                    keys = [key for op, key in pending if op is SET]
+                    self._seal_new(name, table, keys, copy=True)
+                table.checked += len(pending)
+            else:  # a table the caller made: check it whole, then keep a tracked copy
+                table = data[name] = table_class(table)
+                self._check_whole(name, table)
+                table.ops.clear()
         self._collect_changes()
+
+    def _check_whole(self, name: str, table: dict[str, Any]) -> None:
+        """_seal_new for every document that is not sealed, and copies where one document
+        object sits under several ids."""
+        self._seal_new(name, table, untracked_docs(table, self._kinds.sealed))
+        if len(set(map(id, table.values()))) != len(table):
+            self._seal_new(name, table, _second_ids(table), copy=True)
+
+    def _seal_new(
+        self, name: str, table: dict[str, Any], keys: list[Any], *, copy: bool = False
+    ) -> None:
+        """Check the documents at keys (new or replaced) and store sealed copies of them.
+
+        A stored document put under another id is copied as well: one object under two ids
+        would be changed under both by one change, which only one id would record. With
+        copy=False, stored documents are kept (a table the caller rebuilt)."""
+        kinds = self._kinds
+        for key in keys:
+            doc = table.get(key, _NEVER_READ)
+            if doc is _NEVER_READ:
+                continue  # deleted again
+            kind = type(doc)
+            if kind is kinds.sealed or kind is kinds.doc:  # stored: known to be finite
+                if copy:
+                    dict.__setitem__(table, key, adopt_doc(doc, kinds))  # already in the log
+                continue
+            if not isinstance(doc, dict):
+                raise StoreError(f"cannot save {name!r} document {key}: it is not a dict")
+            if has_non_finite(doc):
+                raise StoreError(self._nan_message(f"{name!r} document {key}"))
+            dict.__setitem__(table, key, adopt_doc(doc, kinds))
 
     def _collect_changes(self) -> None:
         """Check the documents and nested lists/dicts changed in place since the last call
@@ -433,7 +550,7 @@ class DurableStorage(Storage):
         if self._key is None:  # creating: never reuse generations of an earlier life
             generation = max(generation, backups.newest_generation(path) + 1)
         try:
-            self._collect_changes()  # changed in place after the last write()
+            self._prepare(data)  # changed in place after the last write()
             payload = self._encoder.encode(data, generation)
         except TypeError as err:
             raise StoreError(f"cannot save {path}: {err}") from None
@@ -454,3 +571,4 @@ class DurableStorage(Storage):
         self._loaded = True
         if self.keep_backups > 0:
             self._pruner.request(path, self.keep_backups)
+        self._start_sealing()

@@ -1,15 +1,22 @@
-"""Documents that record their own changes, at any depth.
+"""Tables and documents that record their own changes, at any depth.
 
 The storage keeps a serialised copy of every document and re-serialises only the ones that
 changed (store/encoder.py), so it must learn of every change, including in-place changes of
 nested lists and dicts: TinyDB hands callers shallow copies whose nested values are the stored
 ones, and an update callable receives the stored document itself.
 
-Every document the storage holds is a `Doc`, and every list or dict inside it (at any depth)
-is a `List` or `Dict`, all classes made for that one storage by `tracked_kinds()`. A mutating
-call on a document appends the document to `kinds.changed_docs`; one on a nested container
-appends the container to `kinds.changed_nested` (the storage then re-serialises everything:
-such changes are rare and the container does not know its document).
+The classes are made for one storage by `tracked_kinds()`:
+
+- every table the storage holds is a `Table`, which logs the ids set or deleted in `ops`;
+- every document is a `Doc` (as loaded: its nested lists and dicts are still plain ones) or a
+  `Sealed` document, whose every list or dict inside, at any depth, is a `List` or `Dict`.
+  Documents put into a table are sealed when they are saved; loaded ones are sealed in the
+  background (`seal_doc`), because converting every container of a big file costs more than
+  parsing it. Only a sealed document's bytes can be kept from one save to the next.
+
+A mutating call on a document appends the document to `kinds.changed_docs`; one on a nested
+container appends the container to `kinds.changed_nested` (the storage then re-serialises
+everything: such changes are rare and the container does not know its document).
 
 Reading is untouched: the classes only override mutating methods, so lookups and iteration
 run at dict/list speed.
@@ -72,6 +79,84 @@ class TrackedDoc(dict):
     locals().update(_recording(dict, _DICT_MUTATORS))
 
 
+class SealedDoc(TrackedDoc):
+    """A stored document whose nested lists and dicts are all tracked ones."""
+
+    __slots__ = ()
+
+
+SET, TOUCH, DELETE, EVERYTHING = "set", "touch", "delete", "everything"
+
+
+class TrackedTable(dict):
+    """A stored table (document id -> document). Setting or deleting an id appends (SET or
+    DELETE, id) to `ops`, in order; any other change appends (EVERYTHING, None). `touch(id)`
+    appends (TOUCH, id): the document there may be changed in place (it records that itself,
+    but not its id; the log saves the storage a search for it). `checked`:
+    how many ops the storage has already checked. `int_ids`: every id is an integer written
+    the way str(int) writes it (TinyDB's ids), so they can be turned into ints and back."""
+
+    __slots__ = ("ops", "checked", "int_ids")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ops: list[tuple[str, Any]] = []
+        self.checked = 0
+        self.int_ids = _int_ids(self)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        dict.__setitem__(self, key, value)
+        self.ops.append((SET, key))
+        if self.int_ids and not _int_id(key):
+            self.int_ids = False
+
+    def __delitem__(self, key: Any) -> None:
+        dict.__delitem__(self, key)
+        self.ops.append((DELETE, key))
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        value = dict.pop(self, key, *default)
+        self.ops.append((DELETE, key))
+        return value
+
+    def touch(self, key: Any) -> None:
+        self.ops.append((TOUCH, key))
+
+    def _everything(self) -> None:
+        self.ops.append((EVERYTHING, None))
+
+
+def _int_id(key: Any) -> bool:
+    return type(key) is str and key.isascii() and key.isdigit() and (key[0] != "0" or key == "0")
+
+
+def _int_ids(table: dict[Any, Any]) -> bool:
+    """Every key is a str that str(int(key)) gives back (one C-level pass)."""
+    keys = list(table)
+    try:
+        return list(map(str, map(int, keys))) == keys
+    except (TypeError, ValueError):
+        return False
+
+
+def _logging_everything(name: str) -> Callable[..., Any]:
+    method = getattr(dict, name)
+
+    def logged(self, *args, **kwargs):
+        self._everything()
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self.int_ids = _int_ids(self)
+
+    logged.__name__ = logged.__qualname__ = name
+    return logged
+
+
+for _name in ("__ior__", "update", "setdefault", "popitem", "clear"):
+    setattr(TrackedTable, _name, _logging_everything(_name))
+
+
 class TrackedDict(dict):
     """A dict inside a stored document; mutating calls append it to the class's `_sink`."""
 
@@ -92,6 +177,8 @@ class Kinds(NamedTuple):
     """One storage's document classes and the lists their changes are recorded in."""
 
     doc: type[TrackedDoc]
+    sealed: type[SealedDoc]
+    table: type[TrackedTable]
     dict: type[TrackedDict]
     list: type[TrackedList]
     changed_docs: list[Any]
@@ -106,8 +193,11 @@ def tracked_kinds() -> Kinds:
     """Fresh classes (with their own, empty change lists) for one storage."""
     docs: list[Any] = []
     nested: list[Any] = []
+    doc = type("Doc", (TrackedDoc,), {"__slots__": (), "_sink": docs})
     return Kinds(
-        type("Doc", (TrackedDoc,), {"__slots__": (), "_sink": docs}),
+        doc,
+        type("Sealed", (SealedDoc, doc), {"__slots__": ()}),
+        type("Table", (TrackedTable,), {"__slots__": ()}),
         type("Dict", (TrackedDict,), {"__slots__": (), "_sink": nested}),
         type("List", (TrackedList,), {"__slots__": (), "_sink": nested}),
         docs,
@@ -115,11 +205,19 @@ def tracked_kinds() -> Kinds:
     )
 
 
-def adopt_doc(doc: dict, kinds: Kinds) -> TrackedDoc:
-    """A kinds.doc copy of doc with every list, tuple and dict inside it adopted."""
-    out = kinds.doc(doc)
+def adopt_doc(doc: dict, kinds: Kinds) -> SealedDoc:
+    """A kinds.sealed copy of doc with every list, tuple and dict inside it adopted (copied:
+    the caller's containers are never shared with the stored document)."""
+    out = kinds.sealed(doc)
     adopt_children(out, kinds)
     return out
+
+
+def seal_doc(doc: TrackedDoc, kinds: Kinds) -> None:
+    """Make a loaded kinds.doc document a kinds.sealed one, in place, without recording a
+    change (its content stays the same)."""
+    adopt_children(doc, kinds)
+    doc.__class__ = kinds.sealed
 
 
 def adopt_children(container: dict | list, kinds: Kinds) -> None:

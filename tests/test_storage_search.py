@@ -6,13 +6,14 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tinydb import Query, TinyDB
 from tinydb.storages import MemoryStorage
 from unship.store.database import Database, simple_equality
-from unship.store.storage import DurableStorage
+from unship.store.storage import DurableStorage, StoreError
 
 scalars = st.none() | st.booleans() | st.integers(-2, 2) | st.sampled_from([0.0, 1.0, 2.5, -0.0])
 scalars |= st.sampled_from(["", "a", "A", "1"])
@@ -131,3 +132,94 @@ def test_writes_do_what_tinydb_does(tmp_path: Path) -> None:
         t.truncate()
         results.append(t.all())
     assert results[0] == results[2] and results[1] == results[3]
+
+
+def write_file(path: Path, table: dict) -> None:
+    meta = {"1": {"app": "unship", "schema": 1, "generation": 1}}
+    path.write_bytes(orjson.dumps({"_unship": meta, "t": table}))
+
+
+writes = st.lists(
+    st.one_of(
+        st.tuples(st.just("insert"), documents),
+        st.tuples(st.just("update"), documents, st.lists(st.integers(1, 8), max_size=3)),
+        st.tuples(st.just("update_where"), documents, scalars),
+        st.tuples(st.just("remove"), st.lists(st.integers(1, 8), min_size=1, max_size=3)),
+        st.tuples(st.just("upsert"), documents, scalars),
+        st.tuples(st.just("nested"), st.integers(1, 8)),
+        st.tuples(st.just("truncate")),
+    ),
+    max_size=10,
+)
+
+
+def apply(table, step) -> object:
+    try:
+        return apply_step(table, step)
+    except (KeyError, ValueError) as err:  # remove(doc_ids=[1, 1]) deletes twice, in TinyDB too
+        return type(err)
+
+
+def apply_step(table, step) -> object:
+    kind, *args = step
+    if kind == "insert":
+        return table.insert(args[0])
+    if kind == "update":
+        return table.update(args[0], doc_ids=args[1])
+    if kind == "update_where":
+        return table.update(args[0], Query().f == args[1])
+    if kind == "remove":
+        return table.remove(doc_ids=args[0])
+    if kind == "upsert":
+        return table.upsert(args[0], Query().g == args[1])
+    if kind == "nested":
+        return table.update(lambda doc: doc.setdefault("l", []).append(1), doc_ids=[args[0]])
+    table.truncate()
+    return None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    start=st.dictionaries(
+        st.sampled_from(["1", "2", "3", "5", "01", " 4", "0"]), documents, max_size=4
+    ),
+    steps=writes,
+)
+def test_writes_in_place_do_what_tinydb_does(start: dict, steps: list) -> None:
+    """FastTable changes the stored table in place (ids turned into keys one at a time) when
+    every key is a plain integer, and converts the table as TinyDB does otherwise: the file
+    and what each call returns are TinyDB's either way."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [Path(tmp) / "plain.json", Path(tmp) / "fast.json"]
+        for path in paths:
+            write_file(path, start)
+        plain = TinyDB(paths[0], storage=DurableStorage, keep_backups=0)
+        fast = Database(paths[1], keep_backups=0, seal_delay=0)
+        for step in steps:
+            assert apply(fast.table("t"), step) == apply(plain.table("t"), step)
+            assert (
+                orjson.loads(paths[1].read_bytes())["t"] == orjson.loads(paths[0].read_bytes())["t"]
+            )
+        fast.storage.wait_sealed(timeout=10)
+        for step in steps[:3]:  # again, with the loaded documents sealed
+            assert apply(fast.table("t"), step) == apply(plain.table("t"), step)
+        assert paths[1].read_bytes() == paths[0].read_bytes()
+        plain.close()
+        fast.close()
+
+
+def test_a_failed_change_in_place_is_never_saved(tmp_path: Path) -> None:
+    """TinyDB's remove(doc_ids=[1, 1]) deletes id 1 and then fails: the half-done change in
+    the stored table is dropped, and inside a transaction nothing of it is saved."""
+    db = Database(tmp_path / "orders.json", keep_backups=0)
+    db.table("t").insert_multiple([{"n": 1}, {"n": 2}])
+    before = db.storage.path.read_bytes()
+    with pytest.raises(KeyError):
+        db.table("t").remove(doc_ids=[1, 1])
+    assert [doc["n"] for doc in db.table("t").all()] == [1, 2]  # read again from the file
+    with pytest.raises(StoreError, match="nothing was saved"), db.storage.transaction():
+        db.table("t").insert({"n": 3})
+        with pytest.raises(KeyError):
+            db.table("t").remove(doc_ids=[2, 2])
+    assert db.storage.path.read_bytes() == before
+    assert [doc["n"] for doc in db.table("t").all()] == [1, 2]
