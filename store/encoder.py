@@ -5,10 +5,12 @@ keeps each document's serialised bytes and re-serialises only the documents that
 10k orders a save serialises one or two documents instead of 5 MB.
 
 What changed is known without looking at every document (store/tracking.py): a stored table
-logs the ids set or deleted, in order, and replaying that log on the cached bytes keeps them in
-the table's order; a document changed in place records itself. Only sealed documents (whose
-nested lists and dicts record their changes too) can keep their bytes: until the storage says
-every loaded document is sealed (`ready`), each save is a full dump, which sees every change.
+logs the ids set, touched or deleted, in order, and replaying that log on the cached bytes
+keeps them in the table's order; a document changed in place records itself. The bytes are
+kept in runs of 64 documents (`TableBytes`): a change re-serialises its run, and a save hands
+the kernel one buffer per run. Only sealed documents (whose nested lists and dicts record their
+changes too) can keep their bytes: until the storage says every loaded document is sealed
+(`ready`), each save is a full dump, which sees every change.
 """
 
 from __future__ import annotations
@@ -29,9 +31,8 @@ class Encoder:
         self._kinds = kinds
         # Every document in memory is sealed: their bytes may be kept (set by the storage).
         self.ready = True
-        # table name -> (the table object at the last save, its documents' bytes in its order,
-        # each as `,"key":{...}`); None until the first save after `ready`.
-        self._tables: dict[str, tuple[dict[str, Any], dict[str, bytes]]] | None = None
+        # table name -> its bytes as of the last save; None until the first save after `ready`
+        self._tables: dict[str, TableBytes] | None = None
         self._dirty: dict[int, Any] = {}  # id -> document changed in place since the last save
         self._everything = False  # a nested container changed: its document is not known
 
@@ -81,10 +82,10 @@ class Encoder:
         try:
             for name, table in tables.items():
                 chunks.append(b"," + _key(name) + b":{")
-                pieces = self._table_pieces(name, table)
-                if pieces:
-                    chunks.append(memoryview(pieces[0])[1:])  # no comma before the first
-                    chunks += islice(pieces, 1, None)
+                blocks = self._table_bytes(name, table).blocks()
+                if blocks:
+                    chunks.append(memoryview(blocks[0])[1:])  # no comma before the first
+                    chunks += islice(blocks, 1, None)
                 chunks.append(b"}")
         except BaseException:
             self.forget()
@@ -96,53 +97,95 @@ class Encoder:
         self._everything = False
         return chunks
 
-    def _replay(
-        self, table: dict[str, Any], ops: list[tuple[str, Any]], pieces: dict[str, bytes]
-    ) -> dict[str, bytes]:
-        """The table's bytes from those of the last save and the table's log since."""
-        redo: dict[Any, None] = {}
-        for op, key in ops:  # the table's own changes, in order: the pieces follow suit
-            if op is SET:
-                if key not in pieces:
-                    pieces[key] = b""  # a new id goes last, as in the table
-                redo[key] = None
-            elif op is TOUCH:
-                if key in pieces:
-                    redo[key] = None
-            else:
-                pieces.pop(key, None)
-                redo.pop(key, None)
-        dirty = self._dirty
-        if dirty and not dirty.keys() <= {id(table[key]) for key in redo}:
-            # Changed in place, id unknown: find where (one C-level pass over the table).
-            in_place = compress(table, map(dirty.__contains__, map(id, table.values())))
-            redo.update(dict.fromkeys(in_place))
-        for key in redo:
-            pieces[key] = _piece(key, table[key])
-        if len(pieces) != len(table):  # a change bypassed the log: never write stale bytes
-            pieces = {key: _piece(key, doc) for key, doc in table.items()}
-        return pieces
-
-    def _table_pieces(self, name: str, table: dict[str, Any]) -> list[bytes]:
+    def _table_bytes(self, name: str, table: dict[str, Any]) -> TableBytes:
         assert self._tables is not None
         cached = None if self._everything else self._tables.get(name)
         ops: list[tuple[str, Any]] | None = getattr(table, "ops", None)
         if cached is None or ops is None or (EVERYTHING, None) in ops:
-            pieces = {key: _piece(key, doc) for key, doc in table.items()}
-        elif cached[0] is table:
-            pieces = self._replay(table, ops, cached[1])
-        elif not cached[0].ops:
+            result = TableBytes(table)
+        elif cached.table is table:
+            result = cached
+            if not result.replay(ops, self._dirty):  # a change bypassed the log
+                result = TableBytes(table)
+        elif not cached.table.ops:
             # A new table object (TinyDB's own Table rebuilds the dict on every write); the
             # one saved last is unchanged since: keep the bytes of the same documents.
-            before, old, dirty = cached[0].get, cached[1], self._dirty
-            pieces = {
-                key: old[key] if before(key) is doc and id(doc) not in dirty else _piece(key, doc)
-                for key, doc in table.items()
-            }
+            result = TableBytes(table, cached, self._dirty)
         else:
-            pieces = {key: _piece(key, doc) for key, doc in table.items()}
-        self._tables[name] = (table, pieces)
-        return list(pieces.values())
+            result = TableBytes(table)
+        self._tables[name] = result
+        return result
+
+
+BLOCK = 64  # documents per cached run of bytes: a save writes runs, not one piece per document
+
+
+class TableBytes:
+    """One table's serialised documents (`,"id":{...}` each) in the table's order, kept as
+    runs of BLOCK documents: a change re-serialises its run (64 documents take a
+    fraction of a millisecond), and a save writes one buffer per run, not one per document."""
+
+    __slots__ = ("table", "_runs", "_run_of", "_joined", "_stale")
+
+    def __init__(
+        self, table: dict[str, Any], before: TableBytes | None = None, dirty: Any = ()
+    ) -> None:
+        self.table = table
+        keys = list(table)
+        self._runs = [keys[i : i + BLOCK] for i in range(0, len(keys), BLOCK)]
+        self._run_of = {key: i // BLOCK for i, key in enumerate(keys)}
+        self._joined: list[bytes] = [b""] * len(self._runs)
+        self._stale = set(range(len(self._runs)))
+        if before is not None:  # keep the runs whose ids and document objects are unchanged
+            same = before.table.get
+            for i, run in enumerate(self._runs):
+                if (
+                    i < len(before._runs)
+                    and i not in before._stale
+                    and before._runs[i] == run
+                    and all(same(key) is table[key] and id(table[key]) not in dirty for key in run)
+                ):
+                    self._joined[i] = before._joined[i]
+                    self._stale.discard(i)
+
+    def replay(self, ops: list[tuple[str, Any]], dirty: dict[int, Any]) -> bool:
+        """Follow the table's log since the last save (and the documents changed in place);
+        False if the result does not match the table (then build anew)."""
+        table, runs, run_of, stale = self.table, self._runs, self._run_of, self._stale
+        touched: set[Any] = set()
+        for op, key in ops:
+            if op is SET:
+                if key not in run_of:  # a new id goes last, as in the table
+                    if not runs or len(runs[-1]) >= BLOCK:
+                        runs.append([])
+                        self._joined.append(b"")
+                    runs[-1].append(key)
+                    run_of[key] = len(runs) - 1
+                stale.add(run_of[key])
+            elif op is TOUCH:  # handed to an updater: changed in place if it is in dirty
+                touched.add(key)
+            else:  # DELETE
+                where = run_of.pop(key, None)
+                if where is not None:
+                    runs[where].remove(key)
+                    stale.add(where)
+        if dirty:
+            found = {id(table[key]): key for key in touched if key in table}
+            if dirty.keys() <= found.keys():
+                changed: Iterable[Any] = (found[doc_id] for doc_id in dirty)
+            else:  # changed in place, id unknown: find where (one C-level pass)
+                changed = compress(table, map(dirty.__contains__, map(id, table.values())))
+            for key in changed:
+                stale.add(run_of.get(key, -1))
+        return -1 not in stale and len(table) == len(run_of)
+
+    def blocks(self) -> list[bytes]:
+        """The table's bytes as runs (empty runs left out). Raises TypeError like _piece."""
+        joined, runs, table = self._joined, self._runs, self.table
+        for i in sorted(self._stale):
+            joined[i] = b"".join([_piece(key, table[key]) for key in runs[i]])
+            self._stale.discard(i)
+        return [run for run in joined if run]
 
 
 def _key(key: object) -> bytes:

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from tinydb import Query, TinyDB
-from unship.store import schema
+from unship.store import encoder, schema
 from unship.store.database import Database
 from unship.store.storage import DurableStorage, StoreError
 
@@ -46,6 +46,12 @@ def order(i: int) -> dict:
     }
 
 
+@pytest.fixture(autouse=True)
+def small_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs of two documents, so that a few documents make several runs."""
+    monkeypatch.setattr(encoder, "BLOCK", 2)
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> TinyDB:
     path = tmp_path / "orders.json"
@@ -67,8 +73,45 @@ def test_saves_serialise_only_changed_documents(
     real = schema.encode_doc
     monkeypatch.setattr(schema, "encode_doc", lambda doc: calls.append(doc) or real(doc))
     db.table("orders").update({"status": "shipped"}, doc_ids=[3])
-    assert [doc["n"] for doc in calls] == [3]
+    assert [doc["n"] for doc in calls] == [3, 4]  # its run: (1, 2), (3, 4), (5)
+    calls.clear()
+    db.table("orders").insert(order(6))
+    db.table("orders").insert(order(7))
+    assert [doc["n"] for doc in calls] == [5, 6, 7]  # the last run, then a new one
+    calls.clear()
+    db.table("orders").remove(doc_ids=[2])  # TinyDB's Table makes a new dict: runs shift
+    assert [doc["n"] for doc in calls] == [1, 3, 4, 5, 6, 7]
     assert_file_is_memory(db, path_of(db))
+
+
+def test_changes_in_place_serialise_only_their_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database(tmp_path / "orders.json", keep_backups=0)
+    orders = db.table("orders")
+    orders.insert_multiple(order(i) for i in range(1, 6))
+    calls = []
+    real = schema.encode_doc
+    monkeypatch.setattr(schema, "encode_doc", lambda doc: calls.append(doc) or real(doc))
+    steps = [
+        (lambda: orders.update({"status": "shipped"}, doc_ids=[3]), [3, 4]),
+        (lambda: orders.insert(order(6)), [5, 6]),
+        (lambda: orders.insert(order(7)), [7]),
+        (lambda: orders.remove(doc_ids=[2]), [1]),  # runs (1), (3, 4), (5, 6), (7)
+        (lambda: orders.update(lambda doc: doc["tags"].append("x"), doc_ids=[6]), None),
+        # rebuilt as (1, 3), (4, 5), (6, 7); the search touches every document, changes none
+        (lambda: orders.upsert(order(8), Query().n == 8), [8]),
+        (lambda: orders.update({"status": "x"}, Query().n == 4), [4, 5]),
+    ]
+    for step, expected in steps:
+        calls.clear()
+        step()
+        if expected is not None:
+            assert [doc["n"] for doc in calls] == expected
+        else:  # a nested list does not know its document: everything
+            assert sorted(doc["n"] for doc in calls) == [1, 3, 4, 5, 6, 7]
+        assert_file_is_memory(db, path_of(db))
+    db.close()
 
 
 @pytest.mark.parametrize(
@@ -192,6 +235,7 @@ def test_loaded_documents_are_sealed_after_the_first_save(tmp_path: Path, monkey
     db = open_db(path)
     db.table("orders").insert_multiple(order(i) for i in range(1, 4))
     db.close()
+    monkeypatch.setattr(encoder, "BLOCK", 1)
     dumps, docs = [], []
     real_encode, real_doc = schema.encode, schema.encode_doc
     monkeypatch.setattr(schema, "encode", lambda *a: dumps.append(a) or real_encode(*a))
@@ -263,11 +307,13 @@ class CacheNeverStale(RuleBasedStateMachine):
 
         self.dir = tempfile.TemporaryDirectory()
         self.path = Path(self.dir.name) / "orders.json"
+        self.block, encoder.BLOCK = encoder.BLOCK, 2
         self.db = self.open(self.path)
         self.db.table("orders").insert_multiple(order(i) for i in range(3))
         save(self.db)
 
     def teardown(self) -> None:
+        encoder.BLOCK = self.block
         self.db.close()
         self.dir.cleanup()
 
