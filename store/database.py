@@ -114,18 +114,21 @@ class FastTable(Table):
         if tables is None:
             tables = {}
         raw = tables.get(self.name, {})
-        if isinstance(raw, TrackedTable) and raw.int_ids and self.document_id_class is int:
-            try:
-                updater(_IntIds(raw))  # type: ignore[arg-type]
-            except BaseException:
-                self._storage.discard_changes()  # the stored table may be half changed
-                raise
-            self._storage.write(tables)
-            self.clear_cache()
-            return
-        table = dict(zip(map(self.document_id_class, raw), raw.values(), strict=True))
-        updater(table)
-        tables[self.name] = dict(zip(map(str, table), table.values(), strict=True))
+        in_place = isinstance(raw, TrackedTable) and raw.int_ids and self.document_id_class is int
+        if in_place:
+            table: Any = _IntIds(raw)
+        else:
+            table = dict(zip(map(self.document_id_class, raw), raw.values(), strict=True))
+        try:
+            updater(table)
+        except BaseException:
+            # The stored table, or documents in it, may be half changed: never save that.
+            discard = getattr(self._storage, "discard_changes", None)
+            if discard is not None:
+                discard()
+            raise
+        if not in_place:
+            tables[self.name] = dict(zip(map(str, table), table.values(), strict=True))
         self._storage.write(tables)
         self.clear_cache()
 

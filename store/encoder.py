@@ -133,7 +133,9 @@ class TableBytes:
         self.table = table
         keys = list(table)
         self._runs = [keys[i : i + BLOCK] for i in range(0, len(keys), BLOCK)]
-        self._run_of = {key: i // BLOCK for i, key in enumerate(keys)}
+        self._run_of: dict[str, int] = {}
+        for i, run in enumerate(self._runs):
+            self._run_of.update(dict.fromkeys(run, i))
         self._joined: list[bytes] = [b""] * len(self._runs)
         self._stale = set(range(len(self._runs)))
         if before is not None:  # keep the runs whose ids and document objects are unchanged
@@ -183,7 +185,7 @@ class TableBytes:
         """The table's bytes as runs (empty runs left out). Raises TypeError like _piece."""
         joined, runs, table = self._joined, self._runs, self.table
         for i in sorted(self._stale):
-            joined[i] = b"".join([_piece(key, table[key]) for key in runs[i]])
+            joined[i] = _run(runs[i], table)
             self._stale.discard(i)
         return [run for run in joined if run]
 
@@ -192,6 +194,18 @@ def _key(key: object) -> bytes:
     if not isinstance(key, str):
         raise TypeError(f"a document or table key must be text, not {type(key).__name__}")
     return orjson.dumps(key)
+
+
+def _run(keys: list[str], table: dict[str, Any]) -> bytes:
+    """The documents at keys as `,"key":{...}` each, one after the other: one orjson call
+    for the run (a dict's members are written exactly so, without the braces)."""
+    if not keys:
+        return b""
+    try:
+        run = dict(zip(keys, map(table.__getitem__, keys), strict=True))
+        return b"," + schema.encode_doc(run)[1:-1]
+    except TypeError:
+        return b"".join([_piece(key, table[key]) for key in keys])  # names what is wrong
 
 
 def _piece(key: str, doc: Any) -> bytes:

@@ -353,7 +353,7 @@ class DurableStorage(Storage):
                             doc = table.get(key)
                             if type(doc) is doc_class:
                                 seal_doc(doc, kinds)
-                    time.sleep(0)  # let other threads run between batches
+                    time.sleep(0.001)  # let other threads (the app drawing) run between batches
 
     def _refresh(self) -> bool:
         """Bring memory up to date with the file; True if it was (re)loaded from disk."""
