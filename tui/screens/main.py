@@ -251,6 +251,9 @@ class MainScreen(Screen):
             return
         for row, row_facts in zip(rows, facts, strict=True):
             row.facts = row_facts
+        # The facts live as long as their rows, which are frozen: out of the collector's
+        # scans too (with 50k orders a full collection took 57 ms in the middle of typing).
+        gc.freeze()
         self._figures = figures
         if self.sort == "urgency":
             self._sorted = by_urgency
