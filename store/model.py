@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from .money import MAX_MINOR, MoneyError, check_currency, format_money
 from .text import FIELD_MAX, NOTE_MAX, TITLE_MAX, clean_line, clean_text
@@ -84,15 +84,58 @@ def parse_date(value: str | date, *, what: str = "date") -> date:
         raise ModelError(f"{what}: {text!r} is not a date (use YYYY-MM-DD)") from None
 
 
-# Loading shares equal immutable values between orders: a date object per day and one
-# history entry per distinct entry (about 20 MB fewer for 50k orders).
+class FrozenMap(dict):
+    """A dict that cannot be changed, so loaded records can share it: records are edited
+    with `dataclasses.replace` and a new dict, never in place. Hashable."""
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(frozenset(self.items()))
+
+    def __reduce__(self) -> tuple[type[FrozenMap], tuple[dict[Any, Any]]]:
+        return FrozenMap, (dict(self),)
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("a record's map cannot be changed in place: replace the record")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse  # type: ignore[assignment]
+    update = setdefault = pop = popitem = clear = _refuse  # type: ignore[assignment]
+
+
+# Loading shares equal immutable values between orders: a date object per day, one history
+# entry, history and map of item dates per distinct value, one empty map (the benchmark's
+# 50k orders: 19 MB of order objects instead of 40 MB, beside 142 MB of stored documents).
 _SHARED_MAX = 100_000
+_T = TypeVar("_T")
 _ENTRIES: dict[HistoryEntry, HistoryEntry] = {}
+_HISTORIES: dict[tuple[HistoryEntry, ...], tuple[HistoryEntry, ...]] = {}
+_MAPS: dict[FrozenMap, FrozenMap] = {}
+EMPTY_MAP = FrozenMap()
 
 
 @lru_cache(maxsize=16384)
 def _day(text: str) -> date:
     return date.fromisoformat(text)
+
+
+def _shared(value: _T, table: dict[_T, _T]) -> _T:
+    """`value`, or an equal one loaded before."""
+    return table.setdefault(value, value) if len(table) < _SHARED_MAX else value
+
+
+def _frozen_map(data: Any) -> FrozenMap:
+    """A loaded map (from what dict() accepts); one shared object when empty."""
+    frozen = FrozenMap(data)
+    return frozen if frozen else EMPTY_MAP
+
+
+def _item_dates(data: dict[str, str]) -> FrozenMap:
+    """An item's dates, shared with an equal map loaded before (items shipped and delivered
+    on the same days) when its keys come in the same order too."""
+    dates = _frozen_map({k: _day(v) for k, v in data.items()})
+    shared = _shared(dates, _MAPS)
+    return shared if shared is dates or list(shared) == list(dates) else dates
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +177,8 @@ class Item:
             category=data.get("category", "general"),
             seller=data.get("seller", ""),
             state=State(data.get("state", "ordered")),
-            dates={k: _day(v) for k, v in data.get("dates", {}).items()},
-            extra=dict(data.get("extra", {})),
+            dates=_item_dates(data.get("dates", {})),
+            extra=_frozen_map(data.get("extra", {})),
         )
 
 
@@ -164,7 +207,7 @@ class HistoryEntry:
             items=tuple(data.get("items", ())),
             note=data.get("note", ""),
         )
-        return _ENTRIES.setdefault(entry, entry) if len(_ENTRIES) < _SHARED_MAX else entry
+        return _shared(entry, _ENTRIES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,12 +268,14 @@ class Order:
             ordered_on=_day(data["ordered_on"]),
             currency=data.get("currency", "USD"),
             items=tuple(Item.from_json(item) for item in data["items"]),
-            history=tuple(HistoryEntry.from_json(e) for e in data.get("history", ())),
+            history=_shared(
+                tuple(HistoryEntry.from_json(e) for e in data.get("history", ())), _HISTORIES
+            ),
             carrier=data.get("carrier", ""),
             tracking=data.get("tracking", ""),
             notes=data.get("notes", ""),
             source=data.get("source", "manual"),
-            extra=dict(data.get("extra", {})),
+            extra=_frozen_map(data.get("extra", {})),
         )
 
 

@@ -91,7 +91,11 @@ class OrderBook:
         """Every order, oldest first. Cached until the file changes."""
         raw = self._raw_orders()
         if self._orders is None or raw is not self._source:
-            self._orders = {int(k): Order.from_json(v, id=int(k)) for k, v in raw.items()}
+            orders: dict[int, Order] = {}
+            for key, doc in raw.items():
+                order_id = int(key)  # one int object for the key and the order's id
+                orders[order_id] = Order.from_json(doc, id=order_id)
+            self._orders = orders
             self._source = raw
         return list(self._orders.values())
 

@@ -144,6 +144,10 @@ def measure(kind: str, n: int) -> dict:
             await wait_for(lambda: frames, "first frame")
             result["first_frame"] = frames[0] - start
             if kind != "bare":
+                # The facts thread starts once the screen is idle after its first frames: wait
+                # for its result, not only for the workers that have started by now.
+                rows = app.main_screen.rows
+                await wait_for(lambda: all(r.facts is not None for r in rows), "deadlines")
                 await app.workers.wait_for_complete()
                 await pilot.pause()
                 result["deadlines"] = time.perf_counter() - start

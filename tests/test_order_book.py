@@ -107,3 +107,27 @@ def test_loading_shares_equal_dates_and_history_entries():
     a, b = Order.from_json(data, id=1), Order.from_json(dict(data, order_number="2"), id=2)
     assert a.history[0] is b.history[0] and a.ordered_on is b.items[0].dates["shipped"]
     assert a.to_json()["history"] == data["history"]
+
+
+def test_loaded_orders_share_equal_values_that_cannot_change_in_place(tmp_path):
+    from unship.store.model import Order
+
+    path = tmp_path / "orders.json"
+    with OrderBook(path, today=TODAY) as writer:
+        for number in ("A-1", "A-2"):
+            writer.add(sample(number))
+            writer.record(number, "shipped", date(2026, 11, 21))
+            writer.record(number, "delivered", date(2026, 11, 23))
+    with OrderBook(path, today=TODAY) as book:
+        a, b = book.orders()
+        assert a.items[0].dates == {"shipped": date(2026, 11, 21), "delivered": date(2026, 11, 23)}
+        assert a.items[0].dates is b.items[0].dates  # one map for equal dates
+        assert a.history is b.history and a.extra is b.extra
+        with pytest.raises(TypeError):
+            a.items[0].dates["kept"] = TODAY  # shared: changing one would change both
+        # the same values in another order are not merged: keys keep the order they came in
+        late = dict(reversed(a.items[0].to_json()["dates"].items()))
+        data = {**a.to_json(), "items": [{**a.items[0].to_json(), "dates": late}]}
+        reread = Order.from_json(data).items[0].dates
+        assert list(reread) == ["delivered", "shipped"] and reread == a.items[0].dates
+        assert Order.from_json(a.to_json(), id=a.id) == a

@@ -73,7 +73,8 @@ async def test_opens_sorted_by_urgency(book):
         assert isinstance(app.screen, MainScreen)
         rows = listed(app).rows
         assert len(rows) == len(book.orders())
-        keys = [R.urgency_key(r, TODAY.toordinal()) for r in rows]
+        t = TODAY.toordinal()
+        keys = [(R.urgency_rank(r.facts, t), -r.order.ordered_on.toordinal(), -r.id) for r in rows]
         assert keys == sorted(keys)
         first = rows[0]
         assert first.facts.deadline is not None
@@ -506,6 +507,15 @@ def test_sorts_break_ties_newest_first_whatever_the_input_order(book):
     assert by_retailer == sorted(
         rows, key=lambda r: (r.order.retailer.lower(), -r.order.ordered_on.toordinal(), -r.id)
     )
+    for row in rows:
+        row.facts = R.compute_facts(row.order, book, TODAY)
+    t = TODAY.toordinal()
+    expected = sorted(
+        rows, key=lambda r: (R.urgency_rank(r.facts, t), -r.order.ordered_on.toordinal(), -r.id)
+    )
+    assert R.sort_rows(rows, "urgency", TODAY) == expected
+    newest = R.newest_first(rows)  # as the thread does, with the facts beside the rows
+    assert R.by_urgency(newest, TODAY, [r.facts for r in newest]) == expected
 
 
 def test_mixed_state_fits_the_column_without_being_cut():
