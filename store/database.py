@@ -9,8 +9,8 @@ work itself. `FastTable.search` returns the same documents, in the same order, b
   storage than DurableStorage: from one C-level pass of `dict.get` and `==`);
 - calls any other condition (a combined Query, a plain function) through `map` and
   `itertools.compress` instead of a Python loop;
-- converts the table's keys for a write (TinyDB hands updaters int ids) with `map`, which
-  trims only the loop overhead.
+- on a write, lets TinyDB's updater change the stored table in place through a view of int
+  ids (`_IntIds`), instead of converting every key of the table to an int and back.
 
 With DurableStorage it also drops its cached results when the data changed by any route (a
 write through the storage or another table object, a reload after another process saved),

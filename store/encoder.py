@@ -1,8 +1,8 @@
 """Serialising the order book on every save without re-serialising what did not change.
 
 `Encoder.encode()` returns exactly the bytes of `schema.encode()` (same order, same bytes), but
-keeps each document's serialised bytes and re-serialises only the documents that changed: at
-10k orders a save serialises one or two documents instead of 5 MB.
+keeps the serialised documents and re-serialises only the runs of documents that changed: at
+10k orders a save serialises 64 documents instead of 5 MB.
 
 What changed is known without looking at every document (store/tracking.py): a stored table
 logs the ids set, touched or deleted, in order, and replaying that log on the cached bytes
@@ -65,14 +65,14 @@ class Encoder:
             if not self.ready:
                 self.forget()
                 return [schema.encode(tables, generation)]
-            return self._from_pieces(tables, generation)
+            return self._from_runs(tables, generation)
         finally:
             for table in tables.values():
                 if isinstance(table, TrackedTable):  # the log is spent (or dropped with us)
                     table.ops.clear()
                     table.checked = 0
 
-    def _from_pieces(self, tables: dict[str, dict[str, Any]], generation: int) -> list[Buffer]:
+    def _from_runs(self, tables: dict[str, dict[str, Any]], generation: int) -> list[Buffer]:
         if self._tables is None:
             self._tables = {}
             self._everything = True
@@ -155,6 +155,7 @@ class TableBytes:
         False if the result does not match the table (then build anew)."""
         table, runs, run_of, stale = self.table, self._runs, self._run_of, self._stale
         touched: set[Any] = set()
+        unknown = False  # a document changed in place under an id the runs do not hold
         for op, key in ops:
             if op is SET:
                 if key not in run_of:  # a new id goes last, as in the table
@@ -178,8 +179,11 @@ class TableBytes:
             else:  # changed in place, id unknown: find where (one C-level pass)
                 changed = compress(table, map(dirty.__contains__, map(id, table.values())))
             for key in changed:
-                stale.add(run_of.get(key, -1))
-        return -1 not in stale and len(table) == len(run_of)
+                if key in run_of:
+                    stale.add(run_of[key])
+                else:
+                    unknown = True
+        return not unknown and len(table) == len(run_of)
 
     def blocks(self) -> list[bytes]:
         """The table's bytes as runs (empty runs left out). Raises TypeError like _piece."""

@@ -191,8 +191,7 @@ class DurableStorage(Storage):
                     # Up to date (a deleted file stays deleted: it is recreated); a file never
                     # read is still checked, so a corrupt or newer file is never overwritten.
                     self._refresh()
-                    self._prepare(data)
-                    self._save(data)
+                    self._save(data)  # checks data first (_prepare)
             except BaseException:
                 self._invalidate()  # TinyDB changed our memory before calling write()
                 raise
@@ -550,7 +549,7 @@ class DurableStorage(Storage):
         if self._key is None:  # creating: never reuse generations of an earlier life
             generation = max(generation, backups.newest_generation(path) + 1)
         try:
-            self._prepare(data)  # changed in place after the last write()
+            self._prepare(data)  # also what changed in place after the last write()
             payload = self._encoder.encode(data, generation)
         except TypeError as err:
             raise StoreError(f"cannot save {path}: {err}") from None
