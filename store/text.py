@@ -28,10 +28,28 @@ FIELD_MAX = 120
 
 def clean_line(value: object, *, limit: int = FIELD_MAX) -> str:
     """One line of text: no controls at all, whitespace folded, at most `limit` characters."""
-    text = unicodedata.normalize("NFC", _ESC_SEQUENCE.sub("", str(value)))
-    text = _UNSAFE_LINE.sub(" ", text)
-    text = " ".join(text.split())
+    text = str(value)
+    if not _plain_line(text):
+        text = _clean_line(text)
     return _cap(text, limit)
+
+
+def _plain_line(text: str) -> bool:
+    """Printable ASCII with single inner spaces: already clean (the list shows thousands of
+    such cells; the full cleaning runs four passes over each)."""
+    return (
+        text.isascii()
+        and text.isprintable()
+        and "  " not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+    )
+
+
+def _clean_line(text: str) -> str:
+    text = unicodedata.normalize("NFC", _ESC_SEQUENCE.sub("", text))
+    text = _UNSAFE_LINE.sub(" ", text)
+    return " ".join(text.split())
 
 
 def clean_text(value: object, *, limit: int = NOTE_MAX) -> str:

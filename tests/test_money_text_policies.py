@@ -65,6 +65,16 @@ def test_clean_line_removes_controls_escapes_and_bidi():
     assert clean_line("\ud800lone") == "lone"
 
 
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
+def test_clean_line_skips_only_text_that_is_already_clean(value):
+    """The fast path for plain ASCII gives what the full cleaning gives."""
+    from unship.store.text import _clean_line, _plain_line
+
+    if _plain_line(value):
+        assert _clean_line(value) == value
+    assert clean_line(value, limit=10_000) == _clean_line(value)
+
+
 def test_clean_text_keeps_newlines_and_tabs():
     assert clean_text("one\r\ntwo\tthree\x1b[2J\x7f") == "one\ntwo\tthree"
 

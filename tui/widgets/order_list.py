@@ -16,7 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -37,9 +37,11 @@ def fit(text: str, width: int, right: bool = False) -> str:
     """`text` padded or cut (with an ellipsis) to exactly `width` cells."""
     if width <= 0:
         return ""
-    if cell_len(text) > width:
+    # Printable ASCII is one cell a character: no lookups for most of what the list shows.
+    cells = len(text) if text.isascii() and text.isprintable() else cell_len(text)
+    if cells > width:
         return set_cell_size(text, width - 1) + "…"
-    pad = " " * (width - cell_len(text))
+    pad = " " * (width - cells)
     return pad + text if right else text + pad
 
 
@@ -67,6 +69,18 @@ def layout(width: int) -> list[Column]:
         Column("next deadline", deadline),
     ]
     return cols
+
+
+@dataclass(frozen=True, slots=True)
+class _Paint:
+    """What every line of one frame of the list shares."""
+
+    width: int
+    cols: list[Column]
+    state_width: int
+    base: Style
+    header: Strip
+    styles: _Styles
 
 
 class OrderList(ScrollView, can_focus=True):
@@ -133,10 +147,15 @@ class OrderList(ScrollView, can_focus=True):
         self.rows: list[Row] = []
         self.today = date.today()
         self.empty_text = "No orders."
+        self._paint: _Paint | None = None
 
     # -- data -------------------------------------------------------------------
-    def set_rows(self, rows: list[Row], today: date, keep: Row | None = None) -> None:
-        """Show `rows`; the cursor stays on `keep`'s order when it is still listed."""
+    def set_rows(
+        self, rows: list[Row], today: date, keep: Row | None = None, *, length: int = 0
+    ) -> None:
+        """Show `rows`; the cursor stays on `keep`'s order when it is still listed. `length`:
+        the length of the whole list when `rows` are only its first rows (a preview), so the
+        scrollbar is already the right size."""
         self.rows = rows
         self.today = today
         index = 0
@@ -146,7 +165,7 @@ class OrderList(ScrollView, can_focus=True):
             except ValueError:  # the order may be listed through a newer row
                 with contextlib.suppress(ValueError):
                     index = indexOf(map(_ORDER_ID, rows), keep.order.id)
-        self.virtual_size = Size(0, len(rows) + 1)
+        self.virtual_size = Size(0, max(length, len(rows)) + 1)
         self.cursor = index
         self.refresh()
 
@@ -210,16 +229,35 @@ class OrderList(ScrollView, can_focus=True):
                 self.post_message(self.Opened(self.rows[index].order.id))
 
     # -- drawing ----------------------------------------------------------------------
-    def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"order-list--{name}", partial=True)
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Every line of one frame shares one `_Paint` (the base style walks every ancestor:
+        per line, it was a third of the first frame's drawing of the list)."""
+        self._paint = self._new_paint()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
+
+    def _new_paint(self) -> _Paint:
+        width = self.size.width
+        cols = layout(width)
+        base = self.rich_style
+        styles = _Styles(self)
+        header = "".join(fit(c.name, c.width, c.right) + " " for c in cols)
+        return _Paint(
+            width,
+            cols,
+            next(c.width for c in cols if c.name == "state"),
+            base,
+            Strip([Segment(fit(header, width), base + styles["header"])], width),
+            styles,
+        )
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        base = self.rich_style
-        cols = layout(width)
+        paint = self._paint or self._new_paint()
+        width, base = paint.width, paint.base
         if y == 0:
-            text = "".join(fit(c.name, c.width, c.right) + " " for c in cols)
-            return Strip([Segment(fit(text, width), base + self._style("header"))], width)
+            return paint.header
         index = round(self.scroll_y) + y - 1
         if not self.rows:
             if y == 2:
@@ -227,38 +265,41 @@ class OrderList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
-        return self._row_strip(self.rows[index], cols, width, index == self.cursor, base)
+        return self._row_strip(self.rows[index], paint, index == self.cursor)
 
-    def _row_strip(self, row: Row, cols: list[Column], width: int, selected: bool, base: Style):
+    def _row_strip(self, row: Row, paint: _Paint, selected: bool) -> Strip:
+        styles, cols, width = paint.styles, paint.cols, paint.width
         retailer, number, title, total, state = row.cells
         facts = row.facts
         d = facts.deadline if facts else None
         deadline = deadline_cell(d, self.today, cols[-1].width) if facts else "…"
         transit, returns, done = row.flags()
-        row_style = base + (self._style("done") if done else Style())
+        row_style = paint.base + styles["done"] if done else paint.base
         if selected:
-            row_style = row_style + self._style("cursor")
-        state_style = Style()
+            row_style = row_style + styles["cursor"]
+        state_style = None
         if "problem" in state:
-            state_style = self._style("problem")
+            state_style = styles["problem"]
         elif facts is not None and facts.needs_action:
-            state_style = self._style("action")
+            state_style = styles["action"]
         elif returns:
-            state_style = self._style("returns")
+            state_style = styles["returns"]
         elif transit:
-            state_style = self._style("transit")
-        deadline_style = Style()
+            state_style = styles["transit"]
+        deadline_style = None
         overdue = False
         if d is not None:
             left = (d.day - self.today).days
             overdue = d.overdue or left < 0
             if overdue:
-                deadline_style = self._style("overdue")
+                deadline_style = styles["overdue"]
             elif left <= 7:
-                deadline_style = self._style("soon")
-        state_width = next(c.width for c in cols if c.name == "state")
-        if len(state) > state_width:  # a mixed order: the short form, never cut
-            state = state_cell(row.order, state_width)
+                deadline_style = styles["soon"]
+        if len(state) > paint.state_width:  # a mixed order: the short form, never cut
+            state = state_cell(row.order, paint.state_width)
+        if selected:  # the cursor's colours win, except for what is overdue
+            state_style = None
+            deadline_style = styles["cursor"] + deadline_style if overdue else None
         values = {
             "": "›" if selected else " ",
             "retailer": retailer,
@@ -269,17 +310,36 @@ class OrderList(ScrollView, can_focus=True):
             "next deadline": deadline,
         }
         extra = {"state": state_style, "next deadline": deadline_style}
-        if selected:  # the cursor's colours win, except for what is overdue
-            extra = {"next deadline": deadline_style} if overdue else {}
         segments = []
-        used = 0
-        for col in cols:
-            text = fit(values[col.name], col.width, col.right) + " "
-            used += cell_len(text)
-            style = row_style + extra[col.name] if col.name in extra else row_style
-            if selected and col.name in extra:
-                style = style + self._style("cursor") + deadline_style
-            segments.append(Segment(text, style))
+        text = ""
+        for col in cols:  # runs of columns in the row's own style make one segment
+            cell = fit(values[col.name], col.width, col.right) + " "
+            style = extra.get(col.name)
+            if style is None:
+                text += cell
+                continue
+            if text:
+                segments.append(Segment(text, row_style))
+            segments.append(Segment(cell, row_style + style))
+            text = ""
+        used = sum(c.width + 1 for c in cols)
         if used < width:
-            segments.append(Segment(" " * (width - used), row_style))
-        return Strip(segments).crop(0, width)
+            text += " " * (width - used)
+        if text:
+            segments.append(Segment(text, row_style))
+        strip = Strip(segments, max(used, width))
+        return strip if used <= width else strip.crop(0, width)
+
+
+class _Styles(dict):
+    """The list's component styles, each looked up when a frame first needs it."""
+
+    def __init__(self, widget: OrderList) -> None:
+        super().__init__()
+        self._widget = widget
+
+    def __missing__(self, name: str) -> Style:
+        style = self[name] = self._widget.get_component_rich_style(
+            f"order-list--{name}", partial=True
+        )
+        return style
