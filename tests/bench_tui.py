@@ -144,8 +144,10 @@ def measure(kind: str, n: int) -> dict:
             await wait_for(lambda: frames, "first frame")
             result["first_frame"] = frames[0] - start
             if kind != "bare":
-                # The facts thread starts once the screen is idle after its first frames: wait
-                # for its result, not only for the workers that have started by now.
+                # A big book's first frame lists its newest orders and every row is built
+                # right after it; the facts thread starts once the screen is idle after
+                # that: wait for its result, not only for the workers started by now.
+                await wait_for(lambda: not app.main_screen.previewing, "every row")
                 rows, done = app.main_screen.rows, [0]
 
                 def all_facts() -> bool:  # resumes where it stopped: a poll stays cheap

@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.console import Console
 from textual.binding import Binding
 from textual.screen import ModalScreen
@@ -536,3 +538,114 @@ def test_mixed_state_fits_the_column_without_being_cut():
         assert len(R.state_cell(many, width)) <= max(width, len("mixed (4 states)"))
     assert R.state_cell(many, 16) == "1 ord·2 ship +2"
     assert R.state_cell(order(State.OUT_FOR_DELIVERY), 16) == "out for delivery"
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 6), st.integers(1, 10**6)), max_size=40, unique_by=lambda t: t[1]
+    ),
+    st.integers(0, 45),
+)
+def test_newest_orders_are_the_first_of_newest_first(days_and_ids, n):
+    """The preview's orders: the first `n` of the full sort, ties on a day by id."""
+    base = new_order("Amazon", "1", TODAY, [new_item("thing", 100)])
+    orders = [
+        replace(base, id=order_id, ordered_on=TODAY.replace(day=1 + day))
+        for day, order_id in days_and_ids
+    ]
+    expected = [row.order for row in R.newest_first([R.Row(o) for o in orders])][:n]
+    assert R.newest_orders(orders, n) == expected
+
+
+@pytest.fixture
+def sixty_book(empty_book):
+    for n in range(60):
+        day = TODAY.replace(day=1 + n % 9)
+        empty_book.add(new_order("Amazon", f"P-{n}", day, [new_item(f"thing {n}", 100)]))
+    return empty_book
+
+
+@sync
+async def test_a_big_book_first_shows_its_newest_orders_then_every_row(sixty_book, monkeypatch):
+    """Above PREVIEW_FROM the first frame lists the newest orders (a terminal's height of
+    them) with the scrollbar sized for all; every row is built right after that frame."""
+    from unship.tui.screens import main
+
+    monkeypatch.setattr(main, "PREVIEW_FROM", 10)
+    monkeypatch.setattr(main, "PREVIEW_ROWS", 5)
+    first: list[tuple] = []
+
+    class Watched(UnshipApp):
+        def _display(self, screen, renderable) -> None:
+            if renderable is not None and not first:
+                order_list = self.main_screen.order_list
+                first.append(
+                    (
+                        self.main_screen.previewing,
+                        [row.id for row in order_list.rows],
+                        order_list.virtual_size.height,
+                        order_list.region,
+                    )
+                )
+            super()._display(screen, renderable)
+
+    app = Watched(sixty_book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        previewing, preview_ids, virtual_height, region = first[0]
+        assert previewing and len(preview_ids) == SIZE[1]  # the terminal's height, not 5
+        assert virtual_height == 60 + 1  # the header line and every order
+        screen = app.main_screen
+        assert not screen.previewing and len(screen.rows) == 60
+        newest = [row.id for row in R.newest_first(screen.rows)]
+        assert preview_ids == newest[: SIZE[1]]
+        # The footer came after the first frame, in the line kept for it: nothing moved.
+        assert listed(app).region == region
+        assert "filter" in screen_text(app).splitlines()[-1]
+
+
+@sync
+async def test_keys_act_on_every_row_even_before_the_preview_is_replaced(sixty_book, monkeypatch):
+    from unship.tui.screens import main
+
+    monkeypatch.setattr(main, "PREVIEW_FROM", 10)
+    monkeypatch.setattr(main, "PREVIEW_ROWS", 5)
+    app = UnshipApp(sixty_book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.main_screen
+        assert screen._show_preview()  # as on the first frame
+        assert screen.previewing and len(listed(app).rows) == SIZE[1]
+        await pilot.press("G")  # the last order of all, not of the preview
+        assert not screen.previewing
+        assert listed(app).cursor == 59 and listed(app).current is screen._in_view[-1]
+
+
+@sync
+async def test_the_empty_note_comes_and_goes_with_the_orders(empty_book):
+    app = UnshipApp(empty_book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "unship --demo" in screen_text(app)
+        order = empty_book.add(new_order("Amazon", "E-1", TODAY, [new_item("Lamp", 1999)]))
+        app.refresh_orders()  # as after a change by another process
+        await pilot.pause()
+        assert "unship --demo" not in screen_text(app) and "Lamp" in screen_text(app)
+        empty_book.delete(order.id)
+        app.refresh_orders()
+        await pilot.pause()
+        assert "unship --demo" in screen_text(app)
+
+
+@sync
+async def test_the_empty_note_is_mounted_when_the_last_order_goes(empty_book):
+    order = empty_book.add(new_order("Amazon", "E-1", TODAY, [new_item("Lamp", 1999)]))
+    app = UnshipApp(empty_book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.main_screen.query("#empty")  # not mounted while there are orders
+        empty_book.delete(order.id)
+        app.refresh_orders()
+        await pilot.pause()
+        assert "unship import FILE" in screen_text(app)
+        assert not listed(app).display

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -99,6 +100,11 @@ class UnshipApp(App[int]):
         if self._settings_error:
             self.notify(self._settings_error, title="Settings", severity="warning", markup=False)
         self.set_interval(1.0, self._check_disk)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):  # keys and clicks find the screen complete
+            await self.main_screen.settle()
+        await super().on_event(event)
 
     def get_default_screen(self) -> Screen:
         """The order list is the base screen (a blank default screen under it, then the list
