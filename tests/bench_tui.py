@@ -1,17 +1,19 @@
 """Benchmark: time to first frame, filter keystroke latency and peak memory of the main screen.
 
-    .venv/bin/python tests/bench_tui.py [--sizes 0,1000,10000,50000]
+    .venv/bin/python tests/bench_tui.py [--sizes 0,1000,10000,50000] [--rounds 5]
 
 Each run is a fresh subprocess (so memory and gc state do not leak between runs) that drives
 the app headless at 80x24. A "frame" is the compositor's update handed to App._display, turned
 into terminal text as a real driver would. Beside unship: a bare Textual app with an empty
-DataTable and an Input, measured the same way in the same run.
+DataTable and an Input, measured the same way in the same run, in rounds (the bare app, then
+each size; five rounds by default): figures are medians over the rounds.
 
 - open: reading the order file into an OrderBook (the store's cost, before the app starts)
-- first frame: from the App's construction to its first frame
+- first frame: from the App's construction to its first frame; "x bare": the median against
+  the bare app's median, then the range of each round's own ratio
 - deadlines: from construction until every order's next deadline is worked out (a thread)
 - filter key: key press to the next painted frame, median (and max) over 13 keys
-- peak RSS: the subprocess's maximum resident set size
+- peak RSS: the subprocess's maximum resident set size (the highest of the rounds)
 
 Orders are varied copies of the demo orders, written through the store once and cached in
 the temp folder as JSON (`replace_all` for 50k orders is slow).
@@ -203,6 +205,9 @@ def run_child(kind: str, n: int) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description="unship main-screen benchmark")
     parser.add_argument("--sizes", default="0,1000,10000,50000")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="rounds of one process per app and size"
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -212,21 +217,44 @@ def main() -> int:
     for n in sizes:
         if n:
             orders_file(n)  # build the cache outside the measurements
-    bare = run_child("bare", 0)
-    rows = [bare] + [run_child("unship", n) for n in sizes]
-    ms = lambda s: f"{s * 1000:7.0f}" if s is not None else "      -"  # noqa: E731
-    print(
-        f"{'app':<8}{'orders':>7} {'open ms':>8} {'1st frame':>10} {'x bare':>7} "
-        f"{'deadlines':>10} {'key med':>8} {'key max':>8} {'peak MB':>8}"
-    )
-    for r in rows:
-        ratio = r["first_frame"] / bare["first_frame"]
-        print(
-            f"{r['kind']:<8}{r['n']:>7} {ms(r.get('open')):>8} {ms(r['first_frame']):>10} "
-            f"{ratio:>6.2f}x {ms(r.get('deadlines')):>10} {ms(r['key_median']):>8} "
-            f"{ms(r['key_max']):>8} {r['peak_mb']:>8.0f}"
-        )
+    # Rounds, each the bare app then every size: a drift of the machine's speed (the bare
+    # app's first frame alone moves by 2x from one process to the next here) reaches every
+    # app alike, and each round's ratio compares processes started seconds apart.
+    configs = [("bare", 0)] + [("unship", n) for n in sizes]
+    runs: dict[tuple[str, int], list[dict]] = {c: [] for c in configs}
+    for _ in range(max(1, args.rounds)):
+        for kind, n in configs:
+            runs[kind, n].append(run_child(kind, n))
+    print(report(configs, runs))
     return 0
+
+
+def report(configs: list[tuple[str, int]], runs: dict[tuple[str, int], list[dict]]) -> str:
+    """Medians over the rounds; the first frame also as a range, and against the bare app:
+    the ratio of the medians, and the range of each round's own ratio."""
+    median = statistics.median
+    ms = lambda s: f"{s * 1000:.0f}" if s is not None else "-"  # noqa: E731
+    bare = [r["first_frame"] for r in runs["bare", 0]]
+    lines = [
+        f"{len(bare)} rounds; medians, first frame also min-max",
+        f"{'app':<8}{'orders':>7} {'open ms':>8} {'1st frame ms':>14} {'x bare':>7} "
+        f"{'rounds':>11} {'deadlines':>10} {'key med':>8} {'key max':>8} {'peak MB':>8}",
+    ]
+    for kind, n in configs:
+        rs = runs[kind, n]
+        first = [r["first_frame"] for r in rs]
+        own = [f / b for f, b in zip(first, bare, strict=True)]
+        opened = [r["open"] for r in rs if "open" in r]
+        deadlines = [r["deadlines"] for r in rs if "deadlines" in r]
+        lines.append(
+            f"{kind:<8}{n:>7} {ms(median(opened) if opened else None):>8} "
+            f"{ms(median(first)):>5} ({ms(min(first))}-{ms(max(first))})".ljust(37)
+            + f"{median(first) / median(bare):>6.2f}x {min(own):>5.2f}-{max(own):.2f}x "
+            f"{ms(median(deadlines) if deadlines else None):>10} "
+            f"{ms(median(r['key_median'] for r in rs)):>8} "
+            f"{ms(max(r['key_max'] for r in rs)):>8} {max(r['peak_mb'] for r in rs):>8.0f}"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
