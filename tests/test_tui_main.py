@@ -254,6 +254,8 @@ async def test_big_book_works_out_deadlines_in_a_thread(book, monkeypatch):
         assert all(row.facts is not None for row in app.main_screen.rows)
         assert ids(app) == expected_ids
         assert str(app.main_screen.query_one("#summary").render()) == expected_header
+        assert listed(app).cursor == 0  # on the most urgent order, not the newest one
+        assert listed(app).current.id == expected_ids[0]
         await pilot.press("s")  # by date
         dates = [r.order.ordered_on for r in listed(app).rows]
         assert dates == sorted(dates, reverse=True)
@@ -649,3 +651,21 @@ async def test_the_empty_note_is_mounted_when_the_last_order_goes(empty_book):
         await pilot.pause()
         assert "unship import FILE" in screen_text(app)
         assert not listed(app).display
+
+
+@sync
+async def test_keys_typed_before_the_screen_is_up_reach_the_filter(book):
+    """Keys typed while the app starts (read by the driver before the list is mounted)."""
+    from textual import events
+
+    class TypedAhead(UnshipApp):
+        def on_mount(self) -> None:
+            super().on_mount()
+            for key, char in [("slash", "/"), ("z", "z"), ("a", "a"), ("p", "p")]:
+                self.post_message(events.Key(key, char))
+
+    app = TypedAhead(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.main_screen.query_text == "zap"
+        assert app.focused is app.main_screen.query_one("#filter")

@@ -132,6 +132,7 @@ class MainScreen(Screen):
         self._generation = 0
         self._previewing = False
         self._settled: asyncio.Future[None] | None = None
+        self._mounted = asyncio.Event()
 
     def compose(self) -> ComposeResult:
         yield SummaryBar(demo=getattr(self.app, "demo", False), id="summary")
@@ -155,7 +156,10 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         if not self._show_preview():
             self.reload()
-        self.query_one(OrderList).focus()
+        # Now, not later (as focus() would): a "/" typed while the app started may have
+        # given the filter the focus by then.
+        self.set_focus(self.order_list)
+        self._mounted.set()
         self.call_after_refresh(self.settle)
 
     async def settle(self) -> None:
@@ -165,8 +169,7 @@ class MainScreen(Screen):
         the first frame, and before the app handles a key or a click (UnshipApp.on_event):
         whichever comes first. Mounting these before the first frame cost about a tenth of
         it."""
-        if not self.is_mounted:
-            return  # on_mount asks again
+        await self._mounted.wait()  # keys typed while the app starts come before that
         if self._previewing:
             self.reload(force=True)  # the list shows the preview, whatever the rows are
         if self._settled is None:
@@ -329,11 +332,16 @@ class MainScreen(Screen):
         # scans too (with 50k orders a full collection took 57 ms in the middle of typing).
         gc.freeze()
         self._figures = figures
+        # A cursor still on the first row stays there: on the most urgent order, not on
+        # the newest one, which the list showed first while the deadlines were unknown.
+        at_top = self.order_list.cursor == 0
         if self.sort == "urgency":
             self._sorted = by_urgency
             self._apply_view()
         else:
             self._resort()
+        if at_top:
+            self.order_list.cursor = 0
 
     def _show_empty(self, empty: bool) -> None:
         notes = self.query("#empty")
