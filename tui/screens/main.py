@@ -218,8 +218,7 @@ class MainScreen(Screen):
         self._previewing = True
         self._show_empty(False)
         self.order_list.set_rows([R.Row(o) for o in newest], today, length=len(orders))
-        self.query_one(SummaryBar).show(None)
-        self.query_one(ViewTabs).show(self.view, {"all": len(orders)}, self.sort)
+        self._show_counting(len(orders))
         return True
 
     def reload(self, force: bool = False) -> None:
@@ -402,13 +401,17 @@ class MainScreen(Screen):
         figures = self._figures
         if figures is None:
             if len(self.rows) > SYNC_LIMIT:  # a thread is counting: show what costs nothing
-                self.query_one(SummaryBar).show(None)
-                self.query_one(ViewTabs).show(self.view, {"all": len(self.rows)}, self.sort)
+                self._show_counting(len(self.rows))
                 return
             figures = self._figures = R.figures(self.rows)
         summary, counts = figures
         self.query_one(SummaryBar).show(summary)
         self.query_one(ViewTabs).show(self.view, counts, self.sort)
+
+    def _show_counting(self, total: int) -> None:
+        """The header and the tab line while the figures are being worked out."""
+        self.query_one(SummaryBar).show(None)
+        self.query_one(ViewTabs).show(self.view, {"all": total}, self.sort)
 
     # -- filter ---------------------------------------------------------------------
     async def action_filter(self) -> None:

@@ -77,6 +77,7 @@ class _Paint:
 
     width: int
     cols: list[Column]
+    used: int  # the cells the columns take, each with the space after it
     state_width: int
     base: Style
     header: Strip
@@ -247,6 +248,7 @@ class OrderList(ScrollView, can_focus=True):
         return _Paint(
             width,
             cols,
+            sum(c.width + 1 for c in cols),
             next(c.width for c in cols if c.name == "state"),
             base,
             Strip([Segment(fit(header, width), base + styles["header"])], width),
@@ -322,7 +324,7 @@ class OrderList(ScrollView, can_focus=True):
                 segments.append(Segment(text, row_style))
             segments.append(Segment(cell, row_style + style))
             text = ""
-        used = sum(c.width + 1 for c in cols)
+        used = paint.used
         if used < width:
             text += " " * (width - used)
         if text:
