@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-from .lifecycle import FINAL_STATES
+from . import estimates
+from .estimates import Delivery
+from .lifecycle import CLOSED_LABEL, FINAL_STATES, summary_state
 from .model import Event, Item, Order, State
 from .policies import Policy, PolicyBook
 
@@ -51,6 +53,8 @@ class Action:
     items: tuple[int, ...] = ()
     link: str = ""
     overdue: bool = False
+    # The deadline counts from an estimated delivery (the earliest plausible day).
+    estimated: bool = False
 
     def to_json(self, order: Order | None = None) -> dict:
         data = {
@@ -59,6 +63,7 @@ class Action:
             "available": self.available,
             "reason": self.reason,
             "deadline": self.deadline.isoformat() if self.deadline else None,
+            "estimated": self.estimated,
             "overdue": self.overdue,
             "steps": list(self.steps),
             "cost_note": self.cost_note or None,
@@ -80,12 +85,29 @@ class Context:
     today: date
     index: int
     item: Item = field(init=False)
+    delivery: Delivery | None = field(init=False)
+    # The item's state with estimates applied (a shipment long past its latest plausible
+    # day counts as delivered); the stored state is `item.state`.
+    state: State = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "item", self.order.items[self.index])
+        item = self.order.items[self.index]
+        found = estimates.delivery(self.order, item)
+        object.__setattr__(self, "item", item)
+        object.__setattr__(self, "delivery", found)
+        object.__setattr__(self, "state", estimates.effective_state(item, found, self.today))
+
+    @property
+    def estimated(self) -> bool:
+        """The item counts as delivered on an estimate (no delivery date is recorded)."""
+        return self.delivery is not None and self.delivery.estimated
 
     def day(self, d: date | None) -> str:
         return day_text(d, self.today) if d else "?"
+
+    def approx(self, d: date | None) -> str:
+        """A day, with '~' when it comes from an estimated delivery."""
+        return f"~{self.day(d)}" if self.estimated else self.day(d)
 
     def since(self, event: Event | str) -> date | None:
         return self.item.on(event)
@@ -93,11 +115,21 @@ class Context:
     def category(self) -> str:
         return self.book.category(self.item.category)
 
-    def return_by(self) -> date | None:
-        delivered = self.since(Event.DELIVERED)
-        if delivered is None:
+    def return_by(self, *, latest: bool = False) -> date | None:
+        """The return window's last day, from the delivery (the earliest plausible day of an
+        estimate, or with `latest` the latest plausible one)."""
+        if self.delivery is None:
             return None
+        delivered = self.delivery.latest if latest else self.delivery.day
         return self.policy.return_by(self.category(), delivered, self.since(Event.SHIPPED))
+
+    def estimate_note(self) -> str:
+        """'estimated: shipped 12 Sep by two-day delivery (1-3 days in transit); record the
+        delivery date to make it exact', or ''."""
+        if not self.estimated or self.delivery is None:
+            return ""
+        basis = self.delivery.basis(self.day)
+        return f"estimated: {basis}; record the delivery date to make it exact"
 
     def tracking_link(self) -> str:
         carrier = self.book.carrier(self.order.carrier)
@@ -106,7 +138,7 @@ class Context:
 
 def _state_phrase(ctx: Context) -> str:
     """'shipped on 21 Nov', 'delivered on 23 Nov', ... for the item's current state."""
-    state = ctx.item.state
+    state = ctx.state
     event_of = {
         State.CANCEL_REQUESTED: Event.CANCEL_REQUESTED,
         State.CANCELLED: Event.CANCELLED,
@@ -128,15 +160,21 @@ def _state_phrase(ctx: Context) -> str:
     }
     if state is State.ORDERED:
         return f"ordered on {ctx.day(ctx.order.ordered_on)}"
+    if state is State.DELIVERED and ctx.estimated and ctx.delivery is not None:
+        return f"delivered ~{ctx.day(ctx.delivery.day)} (estimated)"
     when = ctx.since(event_of[state])
     word = words.get(state, state.value.replace("-", " "))
     return f"{word} on {ctx.day(when)}" if when else word
 
 
 def _cancel(ctx: Context) -> Action:
-    state, policy = ctx.item.state, ctx.policy
+    state, policy = ctx.state, ctx.policy
     third_party = bool(ctx.item.seller) and ctx.item.seller.lower() not in ("amazon", "amazon.com")
     steps = policy.cancel_steps_third_party if third_party else policy.cancel_steps
+    silent = estimates.no_news(ctx.order, ctx.item, ctx.today)
+    if state is State.ORDERED and silent is not None:
+        reason = f"no news since {ctx.day(silent)}: check its status before you try to cancel"
+        return Action("cancel", "Cancel", False, reason, steps=steps)
     if state is State.ORDERED:
         if ctx.since(Event.CANCEL_FAILED):
             reason = (
@@ -163,8 +201,12 @@ def _cancel(ctx: Context) -> Action:
 
 
 def _refuse(ctx: Context) -> Action:
-    state = ctx.item.state
+    state = ctx.state
     steps = ctx.policy.refuse_steps
+    if state is State.SHIPPED and ctx.delivery is not None and not _travels(ctx):
+        return Action(
+            "refuse", "Refuse at the door", False, "nothing to refuse: it was sent by email"
+        )
     if state in (State.SHIPPED, State.OUT_FOR_DELIVERY):
         if ctx.since(Event.CANCEL_REQUESTED):
             reason = "the cancel came too late: refuse the package at the door, unopened"
@@ -177,17 +219,22 @@ def _refuse(ctx: Context) -> Action:
         reason = "not shipped yet: cancel instead"
     elif state is State.REFUSED:
         reason = f"already refused on {ctx.day(ctx.since(Event.REFUSED))}"
+    elif state is State.DELIVERED and not _travels(ctx):
+        reason = "nothing to refuse: it was sent by email"
     elif state is State.DELIVERED:
-        reason = (
-            f"can't refuse: delivered on {ctx.day(ctx.since(Event.DELIVERED))}; return it instead"
-        )
+        reason = f"can't refuse: {_state_phrase(ctx)}; return it instead"
     else:
         reason = f"can't refuse: {_state_phrase(ctx)}"
     return Action("refuse", "Refuse at the door", False, reason, steps=steps)
 
 
+def _travels(ctx: Context) -> bool:
+    d = ctx.delivery
+    return d is None or d.allowance is None or d.allowance.travels
+
+
 def _return(ctx: Context) -> Action:
-    state, policy, today = ctx.item.state, ctx.policy, ctx.today
+    state, policy, today = ctx.state, ctx.policy, ctx.today
     steps = policy.return_steps + policy.unopened_steps
     note = policy.return_cost_note
     rule = policy.rule_for(ctx.category())
@@ -199,9 +246,13 @@ def _return(ctx: Context) -> Action:
             return Action("return", "Return", False, reason, steps=policy.unopened_steps)
         last = ctx.return_by()
         if last is not None and today > last:
-            reason = f"can't return: the return window closed on {ctx.day(last)}"
+            reason = f"can't return: the return window closed on {ctx.approx(last)}"
+            if ctx.estimated:
+                reason += f" ({ctx.estimate_note()})"
             return Action("return", "Return", False, reason, steps=policy.unopened_steps)
-        reason = f"return by {ctx.day(last)}, {days_left_text(last, today)} ({CHECK})"
+        reason = f"return by {ctx.approx(last)}, {days_left_text(last, today)} ({CHECK})"
+        if ctx.estimated:
+            reason = f"{reason}; {ctx.estimate_note()}"
         return Action(
             "return",
             "Return",
@@ -212,6 +263,7 @@ def _return(ctx: Context) -> Action:
             cost_note=note,
             event=Event.RETURN_REQUESTED,
             link=policy.order_link(ctx.order.order_number),
+            estimated=ctx.estimated,
         )
     if state in (State.ORDERED, State.CANCEL_REQUESTED):
         reason = "not delivered yet: cancel it before it ships"
@@ -251,12 +303,24 @@ def _refund_expected(ctx: Context, after: Event) -> Action:
 
 
 def _follow_ups(ctx: Context) -> list[Action]:
-    state, today = ctx.item.state, ctx.today
+    state, today = ctx.state, ctx.today
     out: list[Action] = []
 
     def add(action: str, label: str, reason: str, event: Event | None = None, **kw) -> None:
         out.append(Action(action, label, True, reason, kind="follow-up", event=event, **kw))
 
+    silent = estimates.no_news(ctx.order, ctx.item, today)
+    if silent is not None:
+        add(
+            "check-status",
+            "Check its status",
+            f"no news since {ctx.day(silent)}: check its status",
+            steps=(
+                f"Look the order up on {ctx.policy.name}'s site: shipped, delivered or cancelled?",
+                "Record what you find: shipped, delivered, or cancelled",
+            ),
+            link=ctx.policy.order_link(ctx.order.order_number),
+        )
     if state in (State.SHIPPED, State.OUT_FOR_DELIVERY):
         link = ctx.tracking_link()
         if ctx.order.tracking:
@@ -295,11 +359,22 @@ def _follow_ups(ctx: Context) -> list[Action]:
             "it arrived: the return window starts",
             Event.DELIVERED,
         )
+    if state is State.DELIVERED and ctx.estimated and ctx.item.state is not State.DELIVERED:
+        d = ctx.delivery
+        add(
+            "mark-delivered",
+            "Record the delivery date",
+            f"delivered ~{ctx.day(d.day if d else None)} (estimated): record the real date "
+            "to make the deadlines exact",
+            Event.DELIVERED,
+        )
     if state is State.RETURN_REQUESTED:
         last = ctx.return_by()
         reason = "drop it off or hand it to the carrier, then record it"
         if last is not None:
-            reason = f"ship it back by {ctx.day(last)}, {days_left_text(last, today)}"
+            reason = f"ship it back by {ctx.approx(last)}, {days_left_text(last, today)}"
+            if ctx.estimated:
+                reason += f" ({ctx.estimate_note()})"
         add(
             "return-shipped",
             "Mark return shipped",
@@ -308,6 +383,7 @@ def _follow_ups(ctx: Context) -> list[Action]:
             deadline=last,
             overdue=last is not None and today > last,
             steps=("Keep the drop-off receipt and the return tracking number",),
+            estimated=last is not None and ctx.estimated,
         )
     if state is State.RETURN_SHIPPED:
         out.append(_refund_expected(ctx, Event.RETURN_SHIPPED))
@@ -317,6 +393,12 @@ def _follow_ups(ctx: Context) -> list[Action]:
         last = ctx.return_by()
         if last is not None and today > last:
             add("keep", "Keep it", "the return window is over", Event.KEPT)
+            add(
+                "record-return",
+                "Record a return",
+                "the retailer agreed to take it back after all",
+                Event.RETURN_REQUESTED,
+            )
         else:
             add("keep", "Keep it", "no return: close this item", Event.KEPT)
     if state is State.RETURN_REQUESTED:
@@ -355,6 +437,56 @@ def item_actions(order: Order, index: int, book: PolicyBook, today: date) -> lis
     return [_with_items(a, (index,)) for a in actions]
 
 
+def item_states(order: Order, today: date) -> tuple[State, ...]:
+    """Each item's state with estimates applied (see `Context.state`)."""
+    return tuple(
+        estimates.effective_state(item, estimates.delivery(order, item), today)
+        for item in order.items
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where an order stands today, estimates applied."""
+
+    states: tuple[State, ...]  # each item's state
+    closed: bool  # closed history (`is_history`)
+
+    def text(self, order: Order) -> str:
+        return CLOSED_LABEL if self.closed else summary_state(order, self.states)
+
+    @property
+    def done(self) -> bool:
+        return self.closed or all(s in FINAL_STATES for s in self.states)
+
+
+def standing(order: Order, book: PolicyBook, today: date) -> Standing:
+    return Standing(item_states(order, today), is_history(order, book, today))
+
+
+def is_history(order: Order, book: PolicyBook, today: date) -> bool:
+    """Closed history: every item is final, or delivered with its return window (holiday
+    extension included, counted from the latest plausible delivery of an estimate) over
+    for longer than `estimates.CLOSE_AFTER`. Such an order is done ("window closed"),
+    still open to a reported problem or a return the retailer agrees to."""
+    policy = book.retailer(order.retailer)
+    closed_any = False
+    for index, item in enumerate(order.items):
+        if item.state in FINAL_STATES:
+            continue
+        ctx = Context(order, policy, book, today, index)
+        if ctx.state is not State.DELIVERED or ctx.delivery is None:
+            return False
+        if policy.rule_for(ctx.category()).returnable:
+            end = ctx.return_by(latest=True)
+        else:
+            end = ctx.delivery.latest
+        if end is None or today - end <= estimates.CLOSE_AFTER:
+            return False
+        closed_any = True
+    return closed_any
+
+
 def _with_items(action: Action, items: tuple[int, ...]) -> Action:
     """`dataclasses.replace(action, items=items)` without its per-call introspection (it
     was a quarter of the engine's time); Action has no __post_init__ to run."""
@@ -369,7 +501,14 @@ def order_actions(order: Order, book: PolicyBook, today: date) -> list[Action]:
     merged: dict[tuple, Action] = {}
     for index in range(len(order.items)):
         for action in item_actions(order, index, book, today):
-            key = (action.action, action.available, action.reason, action.deadline, action.event)
+            key = (
+                action.action,
+                action.available,
+                action.reason,
+                action.deadline,
+                action.event,
+                action.estimated,
+            )
             if key in merged:
                 prev = merged[key]
                 merged[key] = _with_items(prev, prev.items + action.items)
@@ -397,6 +536,7 @@ class Deadline:
     reason: str
     items: tuple[int, ...]
     overdue: bool
+    estimated: bool = False  # counts from an estimated delivery
 
     def days_left(self, today: date) -> int:
         return (self.day - today).days
@@ -409,7 +549,7 @@ def deadlines(
     if actions is None:
         actions = order_actions(order, book, today)
     out = [
-        Deadline(order.id, a.deadline, a.action, a.label, a.reason, a.items, a.overdue)
+        Deadline(order.id, a.deadline, a.action, a.label, a.reason, a.items, a.overdue, a.estimated)
         for a in actions
         if a.available and a.deadline is not None
     ]
@@ -421,9 +561,18 @@ def next_deadline(order: Order, book: PolicyBook, today: date) -> Deadline | Non
     return found[0] if found else None
 
 
-def needs_action(order: Order, book: PolicyBook, today: date) -> bool:
-    """A decision is open now (cancel, refuse, return) or a deadline is overdue."""
-    return any(
-        a.available and (a.kind == "decision" or a.overdue)
-        for a in order_actions(order, book, today)
-    ) and any(item.state not in FINAL_STATES for item in order.items)
+def needs_action(
+    order: Order, book: PolicyBook, today: date, actions: list[Action] | None = None
+) -> bool:
+    """A decision is open now (cancel, refuse, return), a deadline is overdue, or an order
+    with no news needs its status checked; never for closed history."""
+    if actions is None:
+        actions = order_actions(order, book, today)
+    return (
+        any(item.state not in FINAL_STATES for item in order.items)
+        and any(
+            a.available and (a.kind == "decision" or a.overdue or a.action == "check-status")
+            for a in actions
+        )
+        and not is_history(order, book, today)
+    )

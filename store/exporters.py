@@ -99,6 +99,8 @@ def export_ics(book, *, now: datetime | None = None) -> str:
     for order, action in open_deadlines(book):
         what = _SUMMARY.get(action.action, action.label)
         summary = f"{what}: {_titles(order, action)} ({order.retailer} {order.order_number})"
+        if action.estimated:
+            summary = f"~{summary} (estimated)"
         lines = [action.reason]
         lines += [f"- {step}" for step in action.steps]
         if action.cost_note:

@@ -37,16 +37,22 @@ TRANSITIONS: dict[State, dict[Event, State]] = {
         # A charged order is refunded after the cancel.
         E.REFUNDED: S.REFUNDED,
     },
+    # A shipment with no delivery recorded counts as delivered once its latest plausible
+    # day has passed (store/estimates.py): it can be returned or kept from there.
     S.SHIPPED: {
         E.OUT_FOR_DELIVERY: S.OUT_FOR_DELIVERY,
         E.DELIVERED: S.DELIVERED,
         E.REFUSED: S.REFUSED,
         E.PROBLEM: S.PROBLEM,
+        E.RETURN_REQUESTED: S.RETURN_REQUESTED,
+        E.KEPT: S.KEPT,
     },
     S.OUT_FOR_DELIVERY: {
         E.DELIVERED: S.DELIVERED,
         E.REFUSED: S.REFUSED,
         E.PROBLEM: S.PROBLEM,
+        E.RETURN_REQUESTED: S.RETURN_REQUESTED,
+        E.KEPT: S.KEPT,
     },
     S.DELIVERED: {
         E.RETURN_REQUESTED: S.RETURN_REQUESTED,
@@ -174,9 +180,14 @@ def record(
     return replace(order, items=tuple(new_items), history=(*order.history, entry))
 
 
-def summary_state(order: Order) -> str:
-    """The order's state in a few words: 'delivered', or '1 shipped, 1 ordered'."""
-    counts = Counter(item.state for item in order.items)
+CLOSED_LABEL = "window closed"
+
+
+def summary_state(order: Order, states: tuple[State, ...] | None = None) -> str:
+    """The order's state in a few words: 'delivered', or '1 shipped, 1 ordered'.
+
+    `states`: the items' states to describe instead of the stored ones (estimates applied)."""
+    counts = Counter(states if states is not None else (item.state for item in order.items))
     if len(counts) == 1:
         return next(iter(counts)).label
     parts = sorted(counts.items(), key=lambda kv: list(State).index(kv[0]))

@@ -144,9 +144,15 @@ class OrderBook:
         return None
 
     def retailer_name(self, name: str) -> str:
-        """The retailer's proper name when unship knows it ('amazon.ca' -> 'Amazon')."""
+        """The retailer's proper name when unship knows it ('amazon.com' -> 'Amazon'); a
+        regional site keeps its own ('amazon.ca' -> 'Amazon.ca')."""
         policy = self.policies.retailer(name)
-        return policy.name if policy.key != "other" else name
+        if policy.key == "other":
+            return name
+        site = name.strip()
+        if "." in site and site.lower() != f"{policy.key}.com":  # a regional site: Amazon.ca
+            return site[0].upper() + site[1:]
+        return policy.name
 
     # -- advice -----------------------------------------------------------------
     def actions(self, order: Order) -> list[advice.Action]:
@@ -171,7 +177,7 @@ class OrderBook:
         open_orders = due_soon = overdue = 0
         pending: dict[str, int] = {}
         for order in self.orders():
-            if lifecycle.is_open(order):
+            if not advice.standing(order, self.policies, today).done:
                 open_orders += 1
             for d in advice.deadlines(order, self.policies, today):
                 if d.overdue or d.day < today:

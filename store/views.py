@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .advice import Deadline, day_text, days_left_text, deadlines
-from .lifecycle import summary_state
-from .model import Order
+from . import estimates
+from .advice import Deadline, day_text, days_left_text, deadlines, standing
+from .model import Order, State
 from .money import format_money
 
 DEADLINE_WORDS = {
@@ -21,7 +21,10 @@ def deadline_text(d: Deadline | None, today) -> str:
     if d is None:
         return ""
     words = DEADLINE_WORDS.get(d.action, f"{d.label.lower()} by")
-    return f"{words} {day_text(d.day, today)} · {days_left_text(d.day, today)}"
+    day = day_text(d.day, today)
+    if d.estimated:
+        return f"{words} ~{day} (estimated) · {days_left_text(d.day, today)}"
+    return f"{words} {day} · {days_left_text(d.day, today)}"
 
 
 def order_row(book, order: Order, actions=None) -> dict[str, Any]:
@@ -30,6 +33,7 @@ def order_row(book, order: Order, actions=None) -> dict[str, Any]:
         actions = book.actions(order)
     found = deadlines(order, book.policies, book.today, actions)
     d = found[0] if found else None
+    where = standing(order, book.policies, book.today)
     return {
         "id": order.id,
         "retailer": order.retailer,
@@ -39,12 +43,29 @@ def order_row(book, order: Order, actions=None) -> dict[str, Any]:
         "total": order.total_text,
         "total_minor": order.total,
         "currency": order.currency,
-        "state": summary_state(order),
+        "state": where.text(order),
+        "done": where.done,
+        "history_closed": where.closed,
         "item_states": [item.state.value for item in order.items],
         "next_deadline": d.day.isoformat() if d else None,
         "next_action": d.action if d else None,
+        "estimated": d.estimated if d else False,
         "next_deadline_text": deadline_text(d, book.today),
     }
+
+
+def _delivery(order: Order, item, today) -> dict[str, Any] | None:
+    """The item's delivery: recorded, or estimated with its range and what it came from."""
+    found = estimates.delivery(order, item)
+    if found is None:
+        return None
+    data: dict[str, Any] = {"day": found.day.isoformat(), "estimated": found.estimated}
+    if found.estimated:
+        data["latest"] = found.latest.isoformat()
+        data["from"] = found.basis(lambda d: day_text(d, today))
+        state = estimates.effective_state(item, found, today)
+        data["arrived"] = state not in (State.SHIPPED, State.OUT_FOR_DELIVERY)
+    return data
 
 
 def order_detail(book, order: Order) -> dict[str, Any]:
@@ -64,6 +85,7 @@ def order_detail(book, order: Order) -> dict[str, Any]:
                     "seller": item.seller,
                     "state": item.state.value,
                     "dates": {k: v.isoformat() for k, v in item.dates.items()},
+                    "delivery": _delivery(order, item, book.today),
                     "extra": dict(item.extra),
                 }
                 for item in order.items

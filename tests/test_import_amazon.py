@@ -31,8 +31,10 @@ def test_real_ca_us_export_imports_every_order(book):
     orders = book.orders()
     assert len(orders) == 246
     assert {o.currency for o in orders} == {"CAD", "USD"}
-    assert {o.retailer for o in orders} == {"Amazon"}
+    # Amazon.com is Amazon; a regional site keeps its own name (and currency).
+    assert {o.retailer for o in orders} == {"Amazon", "Amazon.ca"}
     assert {o.extra["website"] for o in orders} == {"Amazon.ca", "Amazon.com"}
+    assert all(o.retailer == "Amazon.ca" for o in orders if o.extra["website"] == "Amazon.ca")
     # Several rows with one Order ID are one order with several items.
     bags = book.find("702-4060128-5100216")
     assert [i.price for i in bags.items] == [3999, 1499]
@@ -40,6 +42,10 @@ def test_real_ca_us_export_imports_every_order(book):
     assert bags.carrier == "Amazon Logistics" and bags.tracking == "TBC196647251009"
     assert all(i.state is State.SHIPPED for i in bags.items)
     assert bags.items[0].on(Event.SHIPPED) == date(2024, 9, 12)
+    # What the estimates need, and what a refund in the returns export is matched against.
+    assert bags.items[0].extra["shipping"] == "second-ca"
+    assert bags.items[0].extra["carrier"] == "AMZN_CA"
+    assert bags.items[0].extra["total_owed"] == "4519"
     # Cancelled rows (quantity 0 in the file) are cancelled items.
     cancelled = book.find("702-0321255-3158603")
     assert [i.state for i in cancelled.items] == [State.CANCELLED]

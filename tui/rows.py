@@ -58,30 +58,65 @@ class Facts:
     needs_action: bool
     overdue: int  # deadlines already passed
     due_soon: int  # deadlines in the next 7 days
+    # Estimates applied: (in transit, returns open, done) and the state in words, where
+    # they differ from what the stored states say (closed history, estimated deliveries).
+    flags: tuple[bool, bool, bool] | None = None
+    state: str | None = None
 
 
-# Without a dated action there is nothing overdue or due soon: two possible facts, shared.
-_UNDATED = {needs: Facts(None, needs, 0, 0) for needs in (False, True)}
+# Facts without a dated action are few distinct values: shared (50k orders, a few objects).
+_UNDATED: dict[tuple, Facts] = {}
 
 
 def compute_facts(order: Order, book, today: date) -> Facts:
-    """One pass of the advice engine (`advice.deadlines` and `advice.needs_action` in one go)."""
-    actions = advice.order_actions(order, book.policies, today)
-    needs = lifecycle.is_open(order) and any(
-        a.available and (a.kind == "decision" or a.overdue) for a in actions
+    """One pass of the advice engine (`advice.deadlines`, `advice.needs_action` and
+    `advice.standing` in one go)."""
+    policies = book.policies
+    actions = advice.order_actions(order, policies, today)
+    where = advice.standing(order, policies, today)
+    needs = (
+        not where.done
+        and lifecycle.is_open(order)
+        and any(
+            a.available and (a.kind == "decision" or a.overdue or a.action == "check-status")
+            for a in actions
+        )
     )
+    stored = tuple(item.state for item in order.items)
+    flags = state = None
+    if where.states != stored or where.closed:
+        states = set(where.states)
+        flags = _FLAGS[
+            bool(states & IN_TRANSIT) and not where.closed,
+            bool(states & lifecycle.REFUND_PENDING_STATES) and not where.closed,
+            where.done,
+        ]
+        state = where.text(order)
     dated = [(a.deadline, a) for a in actions if a.available and a.deadline is not None]
     if not dated:
-        return _UNDATED[needs]
+        key = (needs, flags, state)
+        found = _UNDATED.get(key)
+        if found is None:
+            found = Facts(None, needs, 0, 0, flags, state)
+            if len(_UNDATED) < 4096:
+                _UNDATED[key] = found
+        return found
     dated.sort(key=lambda pair: pair[0])  # stable: the same order as advice.deadlines
     day, first = dated[0]
     deadline = Deadline(
-        order.id, day, first.action, first.label, first.reason, first.items, first.overdue
+        order.id,
+        day,
+        first.action,
+        first.label,
+        first.reason,
+        first.items,
+        first.overdue,
+        first.estimated,
     )
     horizon = today + timedelta(days=7)
     overdue = sum(1 for day, a in dated if a.overdue or day < today)
     due_soon = sum(1 for day, a in dated if not (a.overdue or day < today) and day <= horizon)
-    return Facts(deadline, needs, overdue, due_soon)
+    return Facts(deadline, needs, overdue, due_soon, flags, state)
 
 
 def short_left(day: date, today: date) -> str:
@@ -104,6 +139,8 @@ def deadline_cell(d: Deadline | None, today: date, width: int = 99) -> str:
     words = long_words.removesuffix(" by")
     day = advice.day_text(d.day, today)
     short = short_left(d.day, today)
+    if d.estimated:  # '~' marks a day worked out from an estimated delivery
+        day, short = f"~{day}", f"~{short}"
     for text in (
         f"{long_words} {day} · {advice.days_left_text(d.day, today)}",
         f"{words} {day} · {short}",
@@ -132,13 +169,15 @@ SHORT_STATES = {
 }
 
 
-def state_cell(order: Order, width: int) -> str:
+def state_cell(order: Order, width: int, states: tuple[State, ...] | None = None) -> str:
     """The order's state in at most `width` cells: '1 ordered, 1 in transit' when it fits,
-    else '1 ord·1 ship', else as many states as fit and how many more ('1 ord·1 ship +2')."""
-    full = lifecycle.summary_state(order)
+    else '1 ord·1 ship', else as many states as fit and how many more ('1 ord·1 ship +2').
+
+    `states`: the items' states with estimates applied, when they differ from the stored."""
+    full = lifecycle.summary_state(order, states)
     if len(full) <= width:
         return full
-    counts = Counter(item.state for item in order.items)
+    counts = Counter(states if states is not None else (item.state for item in order.items))
     if len(counts) == 1:
         return full  # one long label: the column cuts it
     parts = [f"{n} {SHORT_STATES[state]}" for state, n in _in_state_order(counts)]
@@ -208,12 +247,19 @@ class Row:
             ]
         return self._view_flags
 
+    def view_flags(self) -> tuple[bool, bool, bool]:
+        """`flags()`, with estimates applied once the facts are known."""
+        facts = self.facts
+        if facts is not None and facts.flags is not None:
+            return facts.flags
+        return self._view_flags or self.flags()
+
     def in_view(self, view: str) -> bool:
         if view == "all":
             return True
         if view == "action":
             return self.facts is not None and self.facts.needs_action
-        flags = self._view_flags or self.flags()
+        flags = self.view_flags()
         if view == "transit":
             return flags[0]
         if view == "returns":
@@ -343,7 +389,10 @@ def figures(
     known = True
     refund_states = lifecycle.REFUND_PENDING_STATES
     for row, row_facts in zip(rows, map(_FACTS, rows) if facts is None else facts, strict=True):
-        flags = row._view_flags or row.flags()
+        if row_facts is not None and row_facts.flags is not None:
+            flags = row_facts.flags
+        else:
+            flags = row._view_flags or row.flags()
         if flags[0]:
             transit += 1
         if flags[1]:

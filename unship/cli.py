@@ -143,7 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="EVENT",
         help="one of: " + ", ".join(e.value for e in Event),
     )
-    mark.add_argument("--on", type=_date, metavar="DATE", help="when it happened (default today)")
+    mark.add_argument(
+        "--on",
+        type=_date,
+        metavar="DATE",
+        help="when it happened (default today; for delivered, the estimated day if there is one)",
+    )
     mark.add_argument(
         "--item",
         type=int,
@@ -179,7 +184,7 @@ def _add_io_parsers(sub) -> None:
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument(
         "--format",
-        choices=["amazon", "amazon-report", "json", "csv"],
+        choices=["amazon", "amazon-report", "amazon-returns", "json", "csv"],
         help="the file's format (default: found from its first line)",
     )
     imp.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")

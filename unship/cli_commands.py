@@ -159,6 +159,13 @@ def cmd_show(book, args) -> int:
             f"  {n}. {item['title']}  ×{item['quantity']}  {item['price_text']}  "
             f"[{item['category']}]  {item['state']}"
         )
+        delivery = item["delivery"]
+        if delivery and delivery["estimated"]:
+            when = "delivered" if delivery["arrived"] else "arriving"
+            print(
+                f"     {when} ~{delivery['day']} (estimated: {delivery['from']}; "
+                f"record the delivery date to make it exact)"
+            )
     print("History:")
     for entry in detail["history"]:
         which = f" (items {', '.join(map(str, entry['items']))})" if entry.get("items") else ""
@@ -174,11 +181,28 @@ def cmd_show(book, args) -> int:
 
 
 def cmd_mark(book, args) -> int:
-    from unship.store.lifecycle import summary_state
+    from unship.store import estimates
+    from unship.store.advice import day_text, standing
 
     items = [n - 1 for n in args.item] if args.item else None
-    order = book.record(args.id, args.event, args.on, items=items, note=args.note)
-    print(f"{order.id}\t{summary_state(order)}")
+    on, note = args.on, args.note
+    if args.event == "delivered":
+        before = book.find(args.id)
+        if on is None and (guess := estimates.delivery_default(before, items)) is not None:
+            on = guess
+            note = note or "on the estimated day"
+            print(
+                f"recorded on the estimated day {guess.isoformat()}; "
+                "give --on DATE for the real one",
+                file=sys.stderr,
+            )
+        doubt = estimates.delivery_warning(
+            before, items, on or book.today, lambda d: day_text(d, book.today)
+        )
+        if doubt:
+            print(f"warning: {doubt}", file=sys.stderr)
+    order = book.record(args.id, args.event, on, items=items, note=note)
+    print(f"{order.id}\t{standing(order, book.policies, book.today).text(order)}")
     return EXIT_OK
 
 
@@ -207,6 +231,7 @@ def cmd_due(book, args) -> int:
             "deadline": d.day.isoformat(),
             "days_left": d.days_left(book.today),
             "overdue": d.overdue or d.day < book.today,
+            "estimated": d.estimated,
             "reason": d.reason,
         }
         for order, d in due
@@ -218,7 +243,8 @@ def cmd_due(book, args) -> int:
             ["DEADLINE", "LEFT", "ID", "ORDER", "WHAT", "TITLE"],
             [
                 [
-                    day_text(date.fromisoformat(r["deadline"]), book.today),
+                    ("~" if r["estimated"] else "")
+                    + day_text(date.fromisoformat(r["deadline"]), book.today),
                     days_left_text(date.fromisoformat(r["deadline"]), book.today),
                     str(r["id"]),
                     r["order_number"],
@@ -252,6 +278,8 @@ def cmd_import(book, args) -> int:
         print(f"  unknown columns (ignored): {', '.join(result.unknown_columns)}")
     for note in result.notes:
         print(f"  note: {note}")
+    if result.has_changes:
+        print(f"  {result.outlook(book).text()}")
     if result.rejected and not args.partial:
         raise CliError(
             f"{counts['rejected']} row{'s' if counts['rejected'] != 1 else ''} rejected: "

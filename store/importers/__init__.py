@@ -20,14 +20,16 @@ dates, tracking) is overwritten; empty fields are filled in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 from pathlib import Path
+from typing import Any
 
-from .. import lifecycle
+from .. import advice, lifecycle
 from ..model import Event, Item, Order
 from ..text import terminal_safe
-from . import amazon, amazon_report, unship_csv, unship_json
+from . import amazon, amazon_report, amazon_returns, unship_csv, unship_json
 from .common import (
     ImportFileError,
     Incoming,
@@ -44,6 +46,7 @@ __all__ = [
     "ImportFileError",
     "ImportPlan",
     "ImportRejectedError",
+    "Outlook",
     "Rejected",
     "apply",
     "detect_format",
@@ -51,7 +54,7 @@ __all__ = [
     "plan_text",
 ]
 
-FORMATS = ("amazon", "amazon-report", "json", "csv")
+FORMATS = ("amazon", "amazon-report", "amazon-returns", "json", "csv")
 _PARSERS = {
     "amazon": amazon.parse,
     "amazon-report": amazon_report.parse,
@@ -79,6 +82,8 @@ class ImportPlan:
     unknown_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     parsed: Parsed | None = None
+    # Files that move orders already in the book (returns): how to compare again at apply.
+    replan: Callable[[Any], ImportPlan] | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -93,6 +98,10 @@ class ImportPlan:
     def has_changes(self) -> bool:
         return bool(self.new or self.updated)
 
+    def outlook(self, book) -> Outlook:
+        """How the orders this import brings or moves on will stand today."""
+        return outlook(book, [i.order for i in self.new] + [new for _, new in self.updated])
+
     def description(self) -> str:
         return f"import {self.name}: {len(self.new)} new, {len(self.updated)} updated"
 
@@ -102,6 +111,49 @@ class ImportPlan:
         for n, incoming in enumerate(self.new, 1):
             out[-n] = incoming.order
         return out
+
+
+@dataclass(frozen=True)
+class Outlook:
+    open: int = 0
+    in_transit: int = 0
+    closed_history: int = 0  # done because every window closed long ago
+    done: int = 0  # done by their states (kept, refunded, cancelled)
+    estimated: int = 0  # deadlines that count from an estimated delivery
+
+    def text(self) -> str:
+        """'after the import: 3 open (1 in transit) · 240 closed history · 3 done · 2
+        deadlines estimated'."""
+        parts = [
+            f"{self.open} open" + (f" ({self.in_transit} in transit)" if self.in_transit else "")
+        ]
+        if self.closed_history:
+            parts.append(f"{self.closed_history} closed history (every window long over)")
+        if self.done:
+            parts.append(f"{self.done} done")
+        if self.estimated:
+            s = "s" if self.estimated != 1 else ""
+            parts.append(f"{self.estimated} deadline{s} estimated from ship dates")
+        return "after the import: " + " · ".join(parts)
+
+
+def outlook(book, orders: list[Order]) -> Outlook:
+    policies, today = book.policies, book.today
+    counts = dict.fromkeys(("open", "in_transit", "closed_history", "done", "estimated"), 0)
+    travelling = (lifecycle.State.SHIPPED, lifecycle.State.OUT_FOR_DELIVERY)
+    for order in orders:
+        where = advice.standing(order, policies, today)
+        if where.closed:
+            counts["closed_history"] += 1
+        elif where.done:
+            counts["done"] += 1
+        else:
+            counts["open"] += 1
+            counts["in_transit"] += any(s in travelling for s in where.states)
+        counts["estimated"] += sum(
+            1 for d in advice.deadlines(order, policies, today) if d.estimated
+        )
+    return Outlook(**counts)
 
 
 def detect_format(text: str) -> str:
@@ -118,6 +170,8 @@ def detect_format(text: str) -> str:
         return "amazon"
     if amazon_report.looks_like(header):
         return "amazon-report"
+    if amazon_returns.looks_like(header):
+        return "amazon-returns"
     if unship_csv.looks_like(header):
         return "csv"
     raise ImportFileError(
@@ -159,6 +213,8 @@ def plan_text(
         text = decode(text)
     text = text.lstrip("\ufeff")
     fmt = format or detect_format(text)
+    if fmt == amazon_returns.FORMAT:
+        return _plan_returns(book, text, name, progress, tz)
     if fmt not in _PARSERS:
         raise ImportFileError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
     total = max(1, text.count("\n"))
@@ -171,6 +227,40 @@ def plan_text(
     result = _compare(book, parsed, name)
     if progress is not None:
         progress(total, total)
+    return result
+
+
+def _plan_returns(book, text: str, name: str, progress, tz) -> ImportPlan:
+    """A returns file: its rows moved onto the book's Amazon orders (see amazon_returns)."""
+    parsed, rows = amazon_returns.read(text, tz=tz)
+
+    def compare(book) -> ImportPlan:
+        found = Parsed(
+            parsed.format, parsed.rows, [], list(parsed.rejected), [], list(parsed.notes)
+        )
+        orders = {
+            o.order_number.strip().lower(): o
+            for o in book.orders()
+            if book.policies.retailer_key(o.retailer) in ("amazon", "amazon-fresh")
+        }
+        moved = amazon_returns.apply_rows(orders, rows, found, today=book.today)
+        touched = {o.id for o, _ in moved.values()}
+        mentioned = {r.order_id.strip().lower() for r in rows}
+        return ImportPlan(
+            name=name,
+            format=parsed.format,
+            rows=parsed.rows,
+            updated=list(moved.values()),
+            unchanged=[o for k, o in orders.items() if k in mentioned and o.id not in touched],
+            rejected=sorted(found.rejected, key=lambda r: r.line),
+            unknown_columns=list(parsed.unknown_columns),
+            notes=found.notes,
+        )
+
+    result = compare(book)
+    result.replan = compare
+    if progress is not None:
+        progress(parsed.rows, parsed.rows)
     return result
 
 
@@ -224,7 +314,10 @@ def apply(book, result: ImportPlan, *, partial: bool = False) -> str:
             f"{n} row{'s' if n != 1 else ''} rejected: nothing imported "
             "(use --partial to import the good rows)"
         )
-    if result.parsed is not None:
+    if result.replan is not None:
+        fresh = result.replan(book)
+        result.new, result.updated, result.unchanged = fresh.new, fresh.updated, fresh.unchanged
+    elif result.parsed is not None:
         fresh = _compare(book, result.parsed, result.name)
         result.new, result.updated, result.unchanged = fresh.new, fresh.updated, fresh.unchanged
     if not result.has_changes:

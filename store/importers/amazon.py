@@ -7,11 +7,16 @@ renamed columns all work). Status pairs (Order Status / Shipment Status):
 - Cancelled / anything -> the item is cancelled (the file has no cancel date: the
   order date is used).
 - anything / Shipped, or a Ship Date -> shipped on the Ship Date. The file has no
-  delivery date, so a shipped item stays shipped until the person says more.
+  delivery date: the Shipping Option and carrier are kept on the item, and
+  `store/estimates.py` works out when it arrived (an estimate, marked as such).
 - Closed / Not Available with quantity 0 -> a split line that holds nothing: skipped.
 - Authorized, Paid, Not Yet Shipped, anything else -> ordered.
 
-ASIN and condition go to the item's `extra`; the website (Amazon.ca) to the order's.
+ASIN, condition, shipping option, carrier code and Total Owed (what a refund in the
+returns export is matched against) go to the item's `extra`; the website to the order's.
+Website kinds: Amazon.com is "Amazon"; Amazon.ca, Amazon.com.mx and other regional
+sites keep their own name; panda01 is Amazon Fresh / Whole Foods (groceries). Gift-card
+reloads are redeemable and nothing travels; carrier "Email" marks a digital item.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, tzinfo
 
+from ..estimates import ship_date_problem
 from ..model import Item, ModelError, new_item, new_order
 from ..money import MoneyError, check_currency
 from ..policies import PolicyBook
 from ..text import clean_line
+from ..transit import default_transit
 from .common import (
     Incoming,
     Parsed,
@@ -55,6 +62,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "product_name": ("Product Name", "ProductName"),
     "asin": ("ASIN",),
     "condition": ("Product Condition",),
+    "shipping_option": ("Shipping Option",),
+    "total_owed": ("Total Owed", "Total Amount"),
 }
 # Known columns unship does not use (not reported as unknown).
 IGNORED = (
@@ -62,13 +71,10 @@ IGNORED = (
     "Unit Price Tax",
     "Shipping Charge",
     "Total Discounts",
-    "Total Owed",
-    "Total Amount",
     "Shipment Item Subtotal",
     "Shipment Item Subtotal Tax",
     "Payment Instrument Type",
     "Payment Method Type",
-    "Shipping Option",
     "Shipping Address",
     "Billing Address",
     "Gift Message",
@@ -95,7 +101,11 @@ class _Row:
         "event",
         "event_day",
         "shipments",
+        "option",
     )
+
+
+FRESH_WEBSITES = frozenset({"panda01"})
 
 
 def parse(
@@ -124,7 +134,7 @@ def parse(
                 raise RowError(f"{len(fields)} fields but the header has {len(table.header)}")
             if not order_id:
                 raise RowError("no Order ID")
-            row = _row(table, fields, line, order_id, tz)
+            row = _row(table, fields, line, order_id, tz, today)
         except (RowError, ModelError, MoneyError) as error:
             parsed.rejected.append(Rejected(line, str(error), order_id))
             continue
@@ -143,12 +153,30 @@ def parse(
             )
             continue
         group.append(row)
+    _note_unknown_options(parsed, groups)
     for order_id, rows in groups.items():
         _build(parsed, order_id, rows, carrier_name, retailer, today)
     return parsed
 
 
-def _row(table, fields: list[str], line: int, order_id: str, tz) -> _Row | None:
+def _note_unknown_options(parsed: Parsed, groups: dict[str, list[_Row]]) -> None:
+    """Say which shipping options unship has no allowance for (shipped rows only)."""
+    transit = default_transit()
+    unknown: dict[str, int] = {}
+    for rows in groups.values():
+        for row in rows:
+            if row.event == "shipped" and row.option and not transit.knows(row.option):
+                unknown[row.option] = unknown.get(row.option, 0) + 1
+    widest = transit.unknown
+    for option, count in sorted(unknown.items()):
+        parsed.notes.append(
+            f"shipping option {option!r} ({count} item{'s' if count != 1 else ''}) is unknown: "
+            f"deliveries estimated with the widest allowance, {widest.earliest}-{widest.latest} "
+            "days after shipping"
+        )
+
+
+def _row(table, fields: list[str], line: int, order_id: str, tz, today) -> _Row | None:
     get = table.get
     row = _Row()
     row.line, row.order_id = line, order_id
@@ -166,6 +194,10 @@ def _row(table, fields: list[str], line: int, order_id: str, tz) -> _Row | None:
     shipment_status = get(fields, "shipment_status").lower()
     ship_text = get(fields, "ship_date")
     ship_day = parse_day(ship_text, "Ship Date", tz) if ship_text else None
+    if ship_day is not None and order_status not in ("cancelled", "canceled"):
+        problem = ship_date_problem(row.ordered_on, ship_day, today)
+        if problem:
+            raise RowError(problem)
     if order_status == "cancelled" or order_status == "canceled":
         row.event, row.event_day = "cancelled", row.ordered_on
     elif shipment_status == "shipped" or ship_day is not None:
@@ -182,19 +214,53 @@ def _row(table, fields: list[str], line: int, order_id: str, tz) -> _Row | None:
     if not title:
         raise RowError("no Product Name")
     extra = {k: get(fields, k) for k in ("asin", "condition") if get(fields, k)}
-    row.item = new_item(title, price, quantity=quantity, extra=extra)
     row.website = get(fields, "website")
     row.shipments = parse_shipments(get(fields, "carrier_tracking"))
+    row.option = get(fields, "shipping_option")
+    if row.option:
+        extra["shipping"] = row.option
+    if row.shipments and row.shipments[0][0]:
+        extra["carrier"] = row.shipments[0][0]
+    owed = get(fields, "total_owed")
+    if owed:
+        extra["total_owed"] = str(parse_amount(owed, row.currency, "Total Owed"))
+    if order_status in ("closed", "authorized", "paid"):
+        extra["status"] = order_status
+    category, digital = _kind(title, row.website, extra.get("carrier", ""))
+    if digital:
+        extra["delivery"] = "digital"
+    row.item = new_item(title, price, quantity=quantity, category=category, extra=extra)
     return row
+
+
+def _kind(title: str, website: str, carrier: str) -> tuple[str, bool]:
+    """(category, nothing travels) from what the row says: Fresh groceries, gift cards
+    (a balance reload is redeemable and sent by email), digital items (carrier Email)."""
+    lowered = title.lower()
+    if website.strip().lower() in FRESH_WEBSITES:
+        return "grocery", False
+    if "gift card" in lowered or "giftcard" in lowered:
+        reload = "reload" in lowered or "e-gift" in lowered or carrier.lower() == "email"
+        return "gift-card", reload
+    if carrier.strip().lower() == "email":
+        return "digital", True
+    return "general", False
 
 
 def _retailer_cache(policies: PolicyBook) -> Callable[[str], str]:
     cache: dict[str, str] = {}
 
     def name(website: str) -> str:
+        """'Amazon' for Amazon.com; a regional site keeps its own name ('Amazon.ca')."""
         if website not in cache:
-            policy = policies.retailer(website or "amazon")
-            cache[website] = policy.name if policy.key != "other" else "Amazon"
+            site = clean_line(website, limit=60)
+            policy = policies.retailer(site or "amazon")
+            if policy.key == "other":
+                cache[website] = "Amazon"
+            elif policy.key == "amazon" and "." in site and site.lower() != "amazon.com":
+                cache[website] = site[0].upper() + site[1:]
+            else:
+                cache[website] = policy.name
         return cache[website]
 
     return name

@@ -123,6 +123,8 @@ class ImportScreen(ModalScreen[str | None]):
             f"{counts['new']} new · {counts['updated']} updated · "
             f"{counts['unchanged']} unchanged · {counts['rejected']} rejected",
         ]
+        if plan.has_changes:
+            lines.append(plan.outlook(self.book).text())
         if plan.rejected:
             lines.append("")
             lines.append("Rejected:")

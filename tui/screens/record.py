@@ -19,7 +19,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
-from unship.store.advice import Action
+from unship.store import estimates
+from unship.store.advice import Action, day_text
 from unship.store.lifecycle import TRANSITIONS
 from unship.store.model import Event, ModelError, Order
 from unship.store.money import MoneyError, format_money, to_decimal, to_minor
@@ -99,6 +100,12 @@ class RecordDialog(ModalScreen[Recorded | None]):
             i for i, item in enumerate(self.order.items) if self.event in TRANSITIONS[item.state]
         ]
 
+    def estimated_day(self) -> date | None:
+        """For a delivery of items whose arrival is only estimated: the estimate."""
+        if self.event is not Event.DELIVERED:
+            return None
+        return estimates.delivery_default(self.order, self.action_data.items or None)
+
     def compose(self) -> ComposeResult:
         action, order = self.action_data, self.order
         with VerticalScroll(id="dialog"):
@@ -111,13 +118,21 @@ class RecordDialog(ModalScreen[Recorded | None]):
                 title.append(EVENT_WORDS.get(self.event.value, self.event.value), style="bold")
             yield Static(title, markup=False, id="dialog-title")
             yield Static(Text(action.reason), markup=False, id="dialog-reason")
+            guess = self.estimated_day()
             with Field(id="field-date"):
                 yield Static("Date", markup=False, classes="field-label")
                 yield TextInput(
-                    value=self.app.book.today.isoformat(),
+                    value=(guess or self.app.book.today).isoformat(),
                     placeholder="YYYY-MM-DD, today, yesterday",
                     id="date",
                     compact=True,
+                )
+            if guess is not None:
+                yield Static(
+                    "the estimated day: type the real one if you know it",
+                    markup=False,
+                    id="date-hint",
+                    classes="field-hint",
                 )
             yield Static("", markup=False, id="date-error", classes="field-error")
             candidates = self.candidates()
@@ -214,7 +229,13 @@ class RecordDialog(ModalScreen[Recorded | None]):
         except DateError as error:
             self._error("date-error", str(error))
             return None
-        self._error("date-error", "")
+        doubt = ""
+        if self.event is Event.DELIVERED:
+            today = self.app.book.today
+            doubt = estimates.delivery_warning(
+                self.order, self.action_data.items or None, day, lambda d: day_text(d, today)
+            )
+        self._error("date-error", f"Check: {doubt}" if doubt else "")
         return day
 
     def _check_amount(self) -> tuple[bool, str]:

@@ -55,9 +55,12 @@ def action_title(action: Action, order: Order, today: date, *, shortcut: str = "
         overdue = action.overdue or action.deadline < today
         colour = "red" if overdue else "yellow" if (action.deadline - today).days <= 7 else "green"
         text.append("\n  by ")
-        text.append(day_text(action.deadline, today), Style(bold=True))
+        approx = "~" if action.estimated else ""
+        text.append(approx + day_text(action.deadline, today), Style(bold=True))
         text.append(" · ")
         text.append(days_left_text(action.deadline, today), Style(color=colour, bold=True))
+        if action.estimated:
+            text.append(" · estimated", Style(dim=True))
     return text
 
 

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from unship.store.advice import item_states
 from unship.tui.rows import Row, deadline_cell, state_cell
 
 _ORDER_ID = attrgetter("order.id")
@@ -273,9 +274,12 @@ class OrderList(ScrollView, can_focus=True):
         styles, cols, width = paint.styles, paint.cols, paint.width
         retailer, number, title, total, state = row.cells
         facts = row.facts
+        estimated_state = facts is not None and facts.state is not None
+        if estimated_state:
+            state = facts.state
         d = facts.deadline if facts else None
         deadline = deadline_cell(d, self.today, cols[-1].width) if facts else "…"
-        transit, returns, done = row.flags()
+        transit, returns, done = row.view_flags()
         row_style = paint.base + styles["done"] if done else paint.base
         if selected:
             row_style = row_style + styles["cursor"]
@@ -298,7 +302,8 @@ class OrderList(ScrollView, can_focus=True):
             elif left <= 7:
                 deadline_style = styles["soon"]
         if len(state) > paint.state_width:  # a mixed order: the short form, never cut
-            state = state_cell(row.order, paint.state_width)
+            states = item_states(row.order, self.today) if estimated_state else None
+            state = state_cell(row.order, paint.state_width, states)
         if selected:  # the cursor's colours win, except for what is overdue
             state_style = None
             deadline_style = styles["cursor"] + deadline_style if overdue else None

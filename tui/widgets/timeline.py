@@ -13,7 +13,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
 from textual.widget import Widget
-from unship.store.advice import Action, day_text, days_left_text
+from unship.store import estimates
+from unship.store.advice import Action, day_text, days_left_text, item_states
 from unship.store.lifecycle import is_open, summary_state
 from unship.store.model import Order
 from unship.store.text import clean_line
@@ -95,12 +96,25 @@ def timeline_marks(order: Order, actions: list[Action], today: date) -> list[Mar
                 note=clean_line(entry.note, limit=200),
             )
         )
+    n = len(order.history)
+    estimated: dict[date, list[int]] = {}
+    for index, item in enumerate(order.items):
+        found = estimates.delivery(order, item)
+        if found is not None and found.estimated and found.day <= today:
+            estimated.setdefault(found.day, []).append(index)
+    for day, indexes in sorted(estimated.items()):
+        glyph = GLYPHS[n] if n < len(GLYPHS) else "•"
+        n += 1
+        label = "delivered ~ (estimated)" + _items_text(tuple(indexes), order)
+        marks.append(Mark(day, glyph, label, "event", note="no delivery date recorded"))
     marks.append(Mark(today, TODAY, "today", "today"))
     seen: set[tuple[date, str]] = set()
     for action in actions:
         if not action.available or action.deadline is None:
             continue
         label = DEADLINE_WORDS.get(action.action, f"{action.label.lower()} by")
+        if action.estimated:
+            label += " (estimated)"
         label += _items_text(action.items, order)
         if (action.deadline, label) in seen:
             continue
@@ -125,9 +139,12 @@ def headline(order: Order, actions: list[Action], today: date) -> Text:
         text = Text()
         if left < 0:
             text.append("OVERDUE: ", STYLE_OVERDUE)
-        text.append(f"{words} {day_text(soonest.deadline, today)}", Style(bold=True))
+        approx = "~" if soonest.estimated else ""
+        text.append(f"{words} {approx}{day_text(soonest.deadline, today)}", Style(bold=True))
         text.append(" · ")
         text.append(days_left_text(soonest.deadline, today), style)
+        if soonest.estimated:
+            text.append(" · estimated", STYLE_GONE)
         return text
     decision = next((a for a in actions if a.available and a.kind == "decision"), None)
     if decision is not None:
@@ -142,9 +159,10 @@ def headline(order: Order, actions: list[Action], today: date) -> Text:
         text = Text("No return: ", Style(bold=True))
         text.append(blocked.reason.removeprefix("can't return: "))
         return text
+    states = item_states(order, today)
     if not is_open(order):
         return Text(f"Nothing left to do: {summary_state(order)}", STYLE_GONE)
-    return Text(f"No deadline yet: {summary_state(order)}")
+    return Text(f"No deadline yet: {summary_state(order, states)}")
 
 
 def _span(marks: list[Mark]) -> tuple[date, date]:
