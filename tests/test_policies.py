@@ -100,7 +100,7 @@ def test_categories_people_type():
     assert AMAZON.category_window(BOOK.category("Baby")) == Window(days=90)
     assert AMAZON.category_window(BOOK.category("mattress")) == Window(days=90)
     assert AMAZON.category_window(BOOK.category("Renewed Premium")) == Window(days=365)
-    assert AMAZON.category_window(BOOK.category("kindle")) == Window(days=7)
+    assert AMAZON.category_window(BOOK.category("Kindle book")) == Window(days=7)
     assert BOOK.known_category("Apple") and BOOK.known_category("gift card")
     assert not BOOK.known_category("widgets")
     assert BOOK.category("widgets") == "widgets"  # accepted, general rules
