@@ -120,14 +120,16 @@ def test_category_window_and_aliases():
         events=[("shipped", date(2026, 6, 1)), ("delivered", date(2026, 6, 2))],
     )
     assert actions(o, today=date(2026, 6, 10))["return"].deadline == date(2026, 8, 31)
+    # Best Buy: "the time period begins the day you receive your product": day 1 is 2 Jun
     o = make("Best Buy", events=[("shipped", date(2026, 6, 1)), ("delivered", date(2026, 6, 2))])
-    assert actions(o, today=date(2026, 6, 3))["return"].deadline == date(2026, 6, 17)
+    assert actions(o, today=date(2026, 6, 3))["return"].deadline == date(2026, 6, 16)
+    # Target: an online order's window opens when it is invoiced (shipped, 1 Jun), day 1 counts
     o = make(
         "Target",
         category="phones",
         events=[("shipped", date(2026, 6, 1)), ("delivered", date(2026, 6, 2))],
     )
-    assert actions(o, today=date(2026, 6, 3))["return"].deadline == date(2026, 6, 16)
+    assert actions(o, today=date(2026, 6, 3))["return"].deadline == date(2026, 6, 14)
 
 
 def test_return_requested_then_shipped_then_refund_expected_and_overdue():
