@@ -13,12 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from io_support import AMAZON, TZ, needs_samples
-from unship.cli import main
 from unship.store import advice, estimates, importers, policies
 from unship.store.lifecycle import record
 from unship.store.model import Event, State, new_item, new_order
 from unship.store.repository import OrderBook
 from unship.store.transit import default_transit
+
+from unship.cli import main
 
 BOOK = policies.load()
 TRANSIT = default_transit()
