@@ -139,16 +139,16 @@ def deadline_cell(d: Deadline | None, today: date, width: int = 99) -> str:
     words = long_words.removesuffix(" by")
     day = advice.day_text(d.day, today)
     short = short_left(d.day, today)
-    if d.estimated:  # '~' marks a day worked out from an estimated delivery
-        day, short = f"~{day}", f"~{short}"
+    approx = "~" if d.estimated else ""  # a day worked out from an estimated delivery
+    day = approx + day
     for text in (
         f"{long_words} {day} · {advice.days_left_text(d.day, today)}",
         f"{words} {day} · {short}",
-        f"{words} · {short}",
+        f"{words} · {approx}{short}",
     ):
         if len(text) <= width:
             return text
-    return f"{words} · {short}"
+    return f"{words} · {approx}{short}"
 
 
 # Short words for a mixed order's state in a narrow column ("1 ordered, 1 in transit" does

@@ -16,8 +16,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from unship.store.advice import Action
-from unship.store.lifecycle import summary_state
+from unship.store import advice, estimates
+from unship.store.advice import Action, day_text
 from unship.store.model import Order
 from unship.store.money import format_money
 from unship.store.repository import NotFoundError
@@ -185,7 +185,9 @@ class OrderScreen(Screen):
         text.append(clean_line(order.retailer), Style(bold=True))
         text.append("  order ")
         text.append(clean_line(order.order_number), Style(bold=True))
-        text.append(f"   [{summary_state(order)}]", Style(bold=True, reverse=True))
+        book = self.app.book
+        where = advice.standing(order, book.policies, book.today)
+        text.append(f"   [{where.text(order)}]", Style(bold=True, reverse=True))
         text.append("\nordered ")
         text.append(f"{order.ordered_on.day} {order.ordered_on:%b %Y}")
         text.append("  ·  total ")
@@ -196,13 +198,18 @@ class OrderScreen(Screen):
 
     def _items(self, order: Order) -> Text:
         text = Text()
+        today = self.app.book.today
+        states = advice.item_states(order, today)
         for n, item in enumerate(order.items, 1):
             if n > 1:
                 text.append("\n")
             text.append(f"{n}. ", Style(bold=True))
             text.append(clean_line(item.title, limit=300))
             text.append("\n   ")
-            text.append(f"[{item.state.label}]", Style(bold=True))
+            text.append(f"[{states[n - 1].label}]", Style(bold=True))
+            found = estimates.delivery(order, item)
+            if found is not None and found.estimated and states[n - 1] is not item.state:
+                text.append(f" ~{day_text(found.day, today)} (estimated)", Style(italic=True))
             text.append(f"  ×{item.quantity}  {format_money(item.price, order.currency)}")
             text.append(f"  {clean_line(item.category, limit=40)}", Style(dim=True))
             if item.seller:

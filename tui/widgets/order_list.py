@@ -241,7 +241,7 @@ class OrderList(ScrollView, can_focus=True):
             self._paint = None
 
     def _new_paint(self) -> _Paint:
-        width = self.size.width
+        width = self.scrollable_content_region.width  # the scrollbar takes its own cells
         cols = layout(width)
         base = self.rich_style
         styles = _Styles(self)
