@@ -282,3 +282,26 @@ def test_cli_imports_a_maildir_with_dry_run_first(tmp_path):
     assert "delivered - from an email of 2020-09-11" in shown.stdout
     again = run_unship(db, "import", str(box), "--format", "mail")
     assert "3 read before" in again.stdout and "nothing to change" in again.stdout
+
+
+@needs_email
+def test_a_fact_for_an_order_not_yet_logged_is_kept_and_counts_once_it_is(
+    book, tmp_path, monkeypatch
+):
+    box = maildir(tmp_path, ["amazon_uk_shipped.eml"])
+    read(book, [box])
+    keys, kept = mail_book.read_memory(book)
+    assert keys == set() and [f.order_numbers for f in kept.values()] == [["123-4567890-1234567"]]
+    order = log(book, "123-4567890-1234567", ordered=date(2020, 12, 10), retailer="Amazon.co.uk")
+
+    def unread(*args, **kw):
+        raise AssertionError("the message was read again")
+
+    monkeypatch.setattr(mail_book, "classify", unread)
+    result = read(book, [box])
+    assert [f.outcome for f in result.found] == ["used"]
+    got = book.get(order.id)
+    assert got.items[0].dates == {"shipped": date(2020, 12, 12)}
+    assert (got.tracking, got.carrier) == ("QA0881872248", "Amazon Logistics")
+    again = mail_book.plan_mail(book, [box], tz=UTC)
+    assert again.skipped == 1 and not again.has_work()

@@ -8,8 +8,10 @@ Facts from mail are recorded facts: each moves the items of its order along the 
 on the day the mail gives, with "from an email of DATE" in the history. An item is never
 moved backwards, and a fact it already has changes nothing. The messages read are
 remembered in the book (hashes of their Message-IDs, in the side table `mail_read`, written
-with the orders), so reading the same mailbox again skips them; a message about an order
-that is not in the book is not remembered, so it counts once the order is logged.
+with the orders), so reading the same mailbox again skips them. For a message about an order
+that is not in the book, its fact is kept there instead (numbers, dates: never the text) and
+checked again at each import without reading the message, so it counts once the order is
+logged.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class Found:
     key: str
     subject: str
     outcome: str = ""  # used, known, unmatched, undated
+    kept: bool = False  # the fact was kept in the book by an earlier import
 
 
 @dataclass
@@ -62,6 +65,7 @@ class MailPlan(ImportPlan):
     problems: list[str] = field(default_factory=list)  # messages that could not be read
     unmatched: list[str] = field(default_factory=list)  # what mail says of unknown orders
     remember: list[str] = field(default_factory=list)  # message keys to keep as read
+    pending: dict[str, dict] = field(default_factory=dict)  # new facts for unknown orders
     plain_keys: list[str] = field(default_factory=list)  # other mail, not understood
     add: bool = False
     tz: tzinfo | None = None
@@ -70,7 +74,7 @@ class MailPlan(ImportPlan):
         return f"import mail {self.name}: {len(self.new)} new, {len(self.updated)} updated"
 
     def has_work(self) -> bool:
-        return self.has_changes or bool(self.remember)
+        return self.has_changes or bool(self.remember or self.pending)
 
     def summary_lines(self) -> list[str]:
         lines = [
@@ -105,11 +109,49 @@ def _listed(title: str, values: list[str]) -> list[str]:
 
 
 def read_keys(book) -> set[str]:
+    return read_memory(book)[0]
+
+
+def read_memory(book) -> tuple[set[str], dict[str, Fact]]:
+    """The messages done with, and the facts kept for orders not in the book (by key)."""
     keys: set[str] = set()
+    pending: dict[str, Fact] = {}
     for doc in book.records(TABLE):
-        if isinstance(doc, dict) and isinstance(doc.get("keys"), list):
+        if not isinstance(doc, dict):
+            continue
+        if isinstance(doc.get("keys"), list):
             keys.update(k for k in doc["keys"] if isinstance(k, str))
-    return keys
+        for key, data in (doc.get("pending") or {}).items():
+            fact = _fact_from(data)
+            if fact is not None:
+                pending[key] = fact
+    return keys, {k: f for k, f in pending.items() if k not in keys}
+
+
+_DAYS = ("sent", "day")
+
+
+def _fact_to(fact: Fact) -> dict:
+    data = {k: v for k, v in vars(fact).items() if v not in ("", [], None)}
+    for name in _DAYS:
+        if name in data:
+            data[name] = data[name].isoformat()
+    return data
+
+
+def _fact_from(data: object) -> Fact | None:
+    if not isinstance(data, dict):
+        return None
+    try:
+        values = dict(data)
+        for name in _DAYS:
+            if name in values:
+                values[name] = date.fromisoformat(values[name])
+        values["items"] = [tuple(i) for i in values.get("items", [])]
+        fact = Fact(**values)
+    except (TypeError, ValueError):
+        return None
+    return fact if fact.kind in KINDS else None
 
 
 def plan_mail(
@@ -124,7 +166,7 @@ def plan_mail(
     result = MailPlan(
         name=source.name, format="mail", rows=0, source_kind=source.kind, add=add, tz=tz
     )
-    seen = read_keys(book)
+    seen, kept = read_memory(book)
     total = max(1, source.size)
 
     def tick(done: int) -> None:
@@ -132,7 +174,7 @@ def plan_mail(
             progress(min(done, total), total)
 
     def wants_body(letter: Letter) -> bool:
-        return letter.key not in seen and worth_reading(letter)
+        return letter.key not in seen and letter.key not in kept and worth_reading(letter)
 
     for where, data, problem, received in raw_messages(source, tick):
         result.read += 1
@@ -144,6 +186,9 @@ def plan_mail(
             letter.date = received
         if letter.key in seen:
             result.skipped += 1
+            continue
+        if letter.key in kept:  # its fact is in the book: the message is not read again
+            result.found.append(Found(kept[letter.key], letter.key, letter.subject, kept=True))
             continue
         if letter.problem:
             result.problems.append(f"{where}: {letter.subject or '(no subject)'}: {letter.problem}")
@@ -204,6 +249,7 @@ def _compare(book, result: MailPlan) -> None:
     unmatched: dict[str, str] = {}
     today = book.today
     remember = list(result.plain_keys)
+    pending: dict[str, dict] = {}
     for found in sorted(result.found, key=_when):
         fact = found.fact
         ids = _match(fact, orders, by_number, by_tracking, retailer_key)
@@ -229,9 +275,12 @@ def _compare(book, result: MailPlan) -> None:
                 what += f", {len(fact.items)} items"
             label = f"{fact.sender} {'tracking' if not fact.order_numbers else 'order'} {number}"
             unmatched[label] = f"{label}: {clean_line(what, limit=160)}"
+            if not found.kept:
+                pending[found.key] = _fact_to(fact)
             continue
         if fact.day is None:
             found.outcome = "undated"
+            remember.append(found.key)  # nothing to learn from it, however often it is read
             continue
         changed = False
         for order_id in ids:
@@ -254,6 +303,7 @@ def _compare(book, result: MailPlan) -> None:
             result.updated.append((old, orders[order_id]))
     result.unmatched = list(unmatched.values())
     result.remember = list(dict.fromkeys(remember))
+    result.pending = pending
 
 
 def _when(found: Found) -> tuple[date, int]:
@@ -365,8 +415,10 @@ def apply_mail(book, result: MailPlan) -> str:
         "at": datetime.now().isoformat(timespec="seconds"),
         "keys": result.remember,
     }
+    if result.pending:
+        doc["pending"] = result.pending
     if not result.has_changes:
-        if result.remember:
+        if result.remember or result.pending:
             book.add_record(TABLE, doc)
         return ""
     description = result.description()
