@@ -200,15 +200,42 @@ class OrderBook:
                 forget_tinydb_caches(self._db)
             yield
 
-    def _change(self, description: str, change: Callable[[], dict[int, Order | None]]) -> None:
-        """Run `change` (which returns {id: new order or None to delete}) as one undoable write."""
+    def _change(
+        self,
+        description: str,
+        change: Callable[[], dict[int, Order | None]],
+        record: tuple[str, dict[str, Any]] | None = None,
+    ) -> None:
+        """Run `change` (which returns {id: new order or None to delete}) as one undoable write;
+        `record` (table, document) is added in the same write and undone with it."""
         with self._transaction():
             self.orders()  # refresh from disk inside the lock
             after = change()
             known = self._orders or {}
             before = {str(i): (known[i].to_json() if i in known else None) for i in after}
             self._write_orders(after)
-            self._push_undo(description, before)
+            added = {record[0]: self._add_record(*record)} if record else None
+            self._push_undo(description, before, added)
+
+    def _add_record(self, table: str, doc: dict[str, Any]) -> str:
+        if table in (ORDERS, UNDO):
+            raise ModelError(f"the table {table!r} is the book's own")
+        data = self.storage.read() or {}
+        docs = data.setdefault(table, {})
+        key = str(max((int(k) for k in docs), default=0) + 1)
+        docs[key] = doc
+        self.storage.write(data)
+        return key
+
+    def add_record(self, table: str, doc: dict[str, Any]) -> None:
+        """Keep a document in a side table (not an order change: no undo entry)."""
+        with self._transaction():
+            self._add_record(table, doc)
+
+    def records(self, table: str) -> list[dict[str, Any]]:
+        """The documents of a side table, oldest first."""
+        raw = (self.storage.read() or {}).get(table, {})
+        return [raw[k] for k in sorted(raw, key=int)]
 
     def _write_orders(self, changes: dict[int, Order | None]) -> None:
         """Apply {id: order, or None to delete} to the stored orders table, in place.
@@ -238,13 +265,17 @@ class OrderBook:
         self._orders = cache if in_order else dict(sorted(cache.items()))
         self._source = self._raw_orders()
 
-    def _push_undo(self, description: str, before: dict[str, Any]) -> None:
+    def _push_undo(
+        self, description: str, before: dict[str, Any], added: dict[str, str] | None = None
+    ) -> None:
         undo = self._db.table(UNDO, cache_size=0)
         entry = {
             "description": description,
             "at": datetime.now().isoformat(timespec="seconds"),
             "before": before,
         }
+        if added:
+            entry["added"] = added
         ids = sorted(int(k) for k in (self.storage.read() or {}).get(UNDO, {}))
         next_id = (ids[-1] + 1) if ids else 1
         undo.insert(Document(entry, doc_id=next_id))
@@ -314,8 +345,15 @@ class OrderBook:
         self._change(f"delete {order.order_number}", lambda: {order.id: None})
         return order
 
-    def replace_all(self, changes: dict[int, Order | None], description: str) -> None:
-        """Several orders in one undoable write (imports); id 0 means a new order."""
+    def replace_all(
+        self,
+        changes: dict[int, Order | None],
+        description: str,
+        *,
+        record: tuple[str, dict[str, Any]] | None = None,
+    ) -> None:
+        """Several orders in one undoable write (imports); id 0 means a new order.
+        `record`: (table, document) kept in a side table by the same write, and undone with it."""
 
         def change() -> dict[int, Order | None]:
             out: dict[int, Order | None] = {}
@@ -327,7 +365,7 @@ class OrderBook:
                 out[order_id] = order
             return out
 
-        self._change(description, change)
+        self._change(description, change, record)
 
     # -- undo -------------------------------------------------------------------
     def undo_entries(self) -> list[dict[str, Any]]:
@@ -349,6 +387,13 @@ class OrderBook:
                     for i, data in entry["before"].items()
                 }
             )
+            added = entry.get("added") or {}
+            if added:
+                data = self.storage.read() or {}
+                for table, key in added.items():
+                    if table not in (ORDERS, UNDO) and key in data.get(table, {}):
+                        del data[table][key]
+                self.storage.write(data)
             self._db.table(UNDO, cache_size=0).remove(doc_ids=[int(last)])
             return entry["description"]
 

@@ -172,3 +172,120 @@ def test_export_timestamps_near_midnight_utc_take_the_person_s_date(book, hours,
     text = csv_text(AMAZON_HEADER, [amazon_row(1, **{"Order Date": "2026-11-21T08:30:00Z"})])
     plan = importers.plan_text(book, text, tz=timezone(timedelta(hours=hours)))
     assert plan.new[0].order.ordered_on == day
+
+
+# -- hostile mail (store/importers/mail*.py) -------------------------------------------------
+
+
+def _mail(subject: str = "Your Amazon.com order #113-1111111-1111111 has shipped", **kw) -> bytes:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = kw.get("sender", '"Amazon.com" <shipment-tracking@amazon.com>')
+    message["Subject"] = subject
+    message["Date"] = "Thu, 19 Nov 2026 13:14:54 +0000"
+    message.set_content(kw.get("body", "Order #113-1111111-1111111\nYour package has shipped."))
+    return bytes(message)
+
+
+def _nested(depth: int) -> bytes:
+    head = b'From: x@amazon.com\r\nSubject: deep\r\nContent-Type: multipart/mixed; boundary="b0"\r\n\r\n'
+    parts = [head]
+    for n in range(1, depth):
+        parts.append(
+            f'--b{n - 1}\r\nContent-Type: multipart/mixed; boundary="b{n}"\r\n\r\n'.encode()
+        )
+    parts.append(b"--b%d\r\nContent-Type: text/plain\r\n\r\nshipped\r\n" % (depth - 1))
+    return b"".join(parts)
+
+
+HOSTILE_MAIL: list[tuple[str, bytes]] = [
+    ("garbage", bytes(range(256)) * 40),
+    ("empty", b""),
+    ("headers-only", b"From: a@amazon.com\nSubject: shipped\n"),
+    ("huge-part", _mail(body="Order #113-1111111-1111111 shipped\n" + "A" * 6_000_000)),
+    ("deep-nesting", _nested(3000)),
+    (
+        "unknown-charset",
+        b"From: a@amazon.com\nSubject: shipped\nContent-Type: text/plain; charset=x-klingon\n\n"
+        b"Order #113-1111111-1111111 has shipped \xff\xfe",
+    ),
+    (
+        "wrong-charset",
+        b"From: a@amazon.com\nSubject: shipped\nContent-Type: text/plain; charset=utf-8\n\n"
+        b"Order #113-1111111-1111111 has shipped, caf\xe9 \x1b]52;c;aGk=\x07",
+    ),
+    (
+        "broken-base64",
+        b"From: a@amazon.com\nSubject: shipped\nContent-Transfer-Encoding: base64\n\n!!!***",
+    ),
+    (
+        "encoded-header-escapes",
+        b"From: =?utf-8?b?G103OyBwd25lZAc=?= <a@amazon.com>\n"
+        b"Subject: =?utf-8?q?=1B]8;;http://evil=1B\\link=E2=80=AE?= shipped\n\nx",
+    ),
+    (
+        "html-script",
+        b"From: a@amazon.com\nSubject: update\nContent-Type: text/html\n\n<html><script>"
+        b"var order='Order #999-9999999-9999999 has been delivered';</script><p>hello [/]"
+        b"[@click=app.quit]x[/]</p></html>",
+    ),
+    (
+        "forwarded-attachment",
+        b'From: me@example.org\nSubject: Fwd: order shipped\nContent-Type: multipart/mixed; boundary="z"\n\n'
+        b"--z\nContent-Type: message/rfc822\n\n" + _mail() + b"\n--z--\n",
+    ),
+    ("bad-date", _mail().replace(b"Thu, 19 Nov 2026 13:14:54 +0000", b"Fri, 99 Foo 99999 99:99")),
+    ("future-date", _mail().replace(b"19 Nov 2026", b"19 Nov 2099")),
+]
+
+
+@pytest.mark.parametrize("text", [t for _, t in TEXT], ids=[i for i, _ in TEXT])
+def test_hostile_text_in_a_mail_subject_and_body_never_reaches_the_summary(book, tmp_path, text):
+    from unship.store.importers import mail_book
+
+    count("inputs: import mail")
+    subject = f"{text} order shipped"[:900].replace("\n", " ").replace("\r", " ")
+    path = tmp_path / "m.eml"
+    try:
+        path.write_bytes(_mail(subject, body=f"{text}\nOrder #113-1111111-1111111 {text}"))
+    except (ValueError, UnicodeError):
+        pytest.skip("the email package refuses to write this subject")
+    result = mail_book.plan_mail(book, [path])
+    for line in result.summary_lines():
+        assert not unsafe(line), line
+
+
+@pytest.mark.parametrize("data", [d for _, d in HOSTILE_MAIL], ids=[i for i, _ in HOSTILE_MAIL])
+def test_hostile_mail_gives_a_line_never_a_crash(book, tmp_path, data):
+    from unship.store.importers import mail_book
+    from unship.store.model import new_item, new_order
+
+    count("inputs: import mail")
+    book.add(new_order("Amazon", "113-1111111-1111111", date(2026, 11, 1), [new_item("x", 100)]))
+    box = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (box / sub).mkdir(parents=True)
+    (box / "cur" / "1.M1.host:2,S").write_bytes(data)
+    (box / "cur" / "2.M2.host:2,S").write_bytes(data)  # the same message twice
+    result = mail_book.plan_mail(book, [box])
+    assert result.read == 2
+    for line in result.summary_lines():
+        assert not unsafe(line), line
+    mail_book.apply_mail(book, result)
+    for order in book.orders():
+        assert_valid(order, book.today)
+        assert all(i.state.value in ("ordered", "shipped") for i in order.items)
+
+
+def test_a_pipe_in_a_maildir_is_not_waited_on(book, tmp_path):
+    import os
+
+    from unship.store.importers import mail_book
+
+    box = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (box / sub).mkdir(parents=True)
+    os.mkfifo(box / "new" / "1.M1.host")
+    result = mail_book.plan_mail(book, [box])
+    assert result.problems == ["1.M1.host: not a regular file"]

@@ -136,3 +136,29 @@ async def test_the_app_opens_it_with_i_and_shows_the_imported_orders(book, tmp_p
         await pilot.press("u")
         await pilot.pause()
         assert book.orders() == []
+
+
+EMAIL = Path(__file__).resolve().parents[2] / "shared" / "samples" / "email"
+
+
+@pytest.mark.skipif(not EMAIL.is_dir(), reason=f"the sample emails are not at {EMAIL}")
+@sync
+async def test_a_maildir_moves_a_logged_order_on(book, tmp_path):
+    from unship.store.model import new_item, new_order
+
+    order = book.add(
+        new_order("Amazon", "123-1234567-1234567", date(2020, 9, 8), [new_item("x", 100)])
+    )
+    box = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (box / sub).mkdir(parents=True)
+    for n, name in enumerate(["amazon_shipped.eml", "amazon_delivered.eml"]):
+        (box / "cur" / f"{n}.M{n}.host:2,S").write_bytes((EMAIL / name).read_bytes())
+    app = ImportApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*str(box), "enter")
+        await wait_for(pilot, lambda: "delivered: 1 read, 1 used" in report(app))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.result != "not dismissed")
+    assert app.result.startswith("import mail Maildir: 0 new, 1 updated")
+    assert book.get(order.id).items[0].state.value == "delivered"

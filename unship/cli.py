@@ -176,18 +176,24 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_io_parsers(sub) -> None:
     imp = sub.add_parser(
         "import",
-        help="import orders from a file (Amazon exports, unship JSON or CSV)",
+        help="import orders from a file (Amazon exports, unship JSON or CSV) or facts from mail",
         description="Import orders. Re-importing changes nothing; a newer export moves orders "
         "on without losing what you recorded. With rejected rows nothing is written unless "
         "--partial. Exit 0 on success, 2 when nothing was imported because of an error.",
     )
     imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("more", type=Path, nargs="*", metavar="FILE", help="more .eml files")
     imp.add_argument(
         "--format",
-        choices=["amazon", "amazon-report", "amazon-returns", "json", "csv"],
+        choices=["amazon", "amazon-report", "amazon-returns", "json", "csv", "mail"],
         help="the file's format (default: found from its first line)",
     )
     imp.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    imp.add_argument(
+        "--add",
+        action="store_true",
+        help="mail: log the orders of order confirmations that are not in the book yet",
+    )
     imp.add_argument(
         "--partial", action="store_true", help="import the good rows even if some are rejected"
     )

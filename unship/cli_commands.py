@@ -268,6 +268,10 @@ def cmd_undo(book, args) -> int:
 def cmd_import(book, args) -> int:
     from unship.store import importers
 
+    if args.format == "mail" or args.more or args.add:
+        return cmd_import_mail(book, args)
+    if args.format is None and importers._is_mail(args.file):
+        return cmd_import_mail(book, args)
     result = importers.plan(book, args.file, format=args.format)
     counts = result.counts
     print(f"{args.file.name} ({result.format}): {result.rows} rows")
@@ -289,6 +293,35 @@ def cmd_import(book, args) -> int:
         print("dry run: nothing written")
         return EXIT_OK
     done = importers.apply(book, result, partial=args.partial)
+    print(f"done: {done} (`unship undo` takes it back)" if done else "nothing to change")
+    return EXIT_OK
+
+
+def cmd_import_mail(book, args) -> int:
+    """Facts from a Maildir, an mbox or .eml files (store/importers/mail_book.py)."""
+    from unship.store.importers import mail_book
+    from unship.store.text import terminal_safe
+
+    if args.format not in (None, "mail"):
+        raise CliError(f"several files can only be mail (.eml), not {args.format}")
+    shown = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if shown:
+            print(f"\rreading mail: {100 * done // max(total, 1)}%", end="", file=sys.stderr)
+
+    result = mail_book.plan_mail(book, [args.file, *args.more], progress=progress, add=args.add)
+    if shown:
+        print(file=sys.stderr)
+    print(terminal_safe(f"{result.name} (mail, {result.source_kind})"))
+    for line in result.summary_lines():
+        print(terminal_safe(line))
+    counts = result.counts
+    print(f"  orders: {counts['new']} new, {counts['updated']} updated")
+    if args.dry_run:
+        print("dry run: nothing written")
+        return EXIT_OK
+    done = mail_book.apply_mail(book, result)
     print(f"done: {done} (`unship undo` takes it back)" if done else "nothing to change")
     return EXIT_OK
 

@@ -54,7 +54,7 @@ __all__ = [
     "plan_text",
 ]
 
-FORMATS = ("amazon", "amazon-report", "amazon-returns", "json", "csv")
+FORMATS = ("amazon", "amazon-report", "amazon-returns", "json", "csv", "mail")
 _PARSERS = {
     "amazon": amazon.parse,
     "amazon-report": amazon_report.parse,
@@ -190,6 +190,10 @@ def plan(
     """Read `path` and compare it with the book. Raises ImportFileError if the whole
     file can't be read; bad rows are in `.rejected`."""
     path = Path(path)
+    if format == "mail" or (format is None and _is_mail(path)):
+        from .mail_book import plan_for
+
+        return plan_for(book, path, progress=progress, tz=tz)
     text = read_text(path)
     shown, name = terminal_safe(path), terminal_safe(path.name)
     try:
@@ -198,6 +202,12 @@ def plan(
         if shown in str(error) or name in str(error):
             raise
         raise ImportFileError(f"{shown}: {error}") from None
+
+
+def _is_mail(path: Path) -> bool:
+    from .mail import is_mail
+
+    return is_mail(path)
 
 
 def plan_text(
@@ -308,6 +318,10 @@ def apply(book, result: ImportPlan, *, partial: bool = False) -> str:
     The comparison is made again against the book as it is now, so a change made
     elsewhere since `plan` is not overwritten.
     """
+    if result.format == "mail":
+        from .mail_book import apply_mail
+
+        return apply_mail(book, result)
     if result.rejected and not partial:
         n = len(result.rejected)
         raise ImportRejectedError(

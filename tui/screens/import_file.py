@@ -24,6 +24,7 @@ FORMAT_CHOICES = [
     ("Amazon Order History Report (old items CSV)", "amazon-report"),
     ("unship JSON", "json"),
     ("unship CSV", "csv"),
+    ("Mail: a Maildir folder, an mbox file or an .eml file", "mail"),
 ]
 SHOWN_REJECTS = 8
 
@@ -49,7 +50,7 @@ class ImportScreen(ModalScreen[str | None]):
             yield Label("Import orders", id="import-title")
             yield TextInput(
                 self.initial_path,
-                placeholder="path to the file, e.g. ~/Downloads/Retail.OrderHistory.1.csv",
+                placeholder="a file, e.g. ~/Downloads/Retail.OrderHistory.1.csv, or a Maildir",
                 id="import-path",
             )
             yield Select(FORMAT_CHOICES, value="", allow_blank=False, id="import-format")
@@ -117,6 +118,11 @@ class ImportScreen(ModalScreen[str | None]):
 
     def _show_plan(self, plan: importers.ImportPlan) -> None:
         self.plan = plan
+        if plan.format == "mail":  # store/importers/mail_book.py: a summary per kind
+            self._say("\n".join([f"{plan.name}: mail", *plan.summary_lines()]))
+            self.query_one("#import-partial", Checkbox).display = False
+            self._update_confirm()
+            return
         counts = plan.counts
         lines = [
             f"{plan.name}: {plan.format}, {plan.rows} rows",
