@@ -1,0 +1,160 @@
+"""What a person waits for, as whole processes: from exec to the first order title painted on a
+real pty, and `unship due` / `unship list --json` to their exit, each beside a yardstick run in
+the same rounds (a bare Textual app that paints one line; a plain msgspec decode of the same
+data file into dicts), as ratios of medians; and the app's peak resident memory (VmHWM).
+
+    .venv/bin/python tests/bench/bench_process.py [--sizes 10000,50000] [--rounds 5]
+
+Prints figures; not a test. Data files are the varied demo orders of tests/bench_tui.py
+(cached in the temp folder). Every round runs each command once, interleaved, so a slow
+minute on this 2-core machine hits unship and its yardstick alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import pty
+import re
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench_tui import TODAY, orders_file  # noqa: E402
+
+UNSHIP = str(Path(sys.executable).with_name("unship"))
+ANSI = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+BARE = """
+from textual.app import App
+from textual.widgets import Static
+
+class Bare(App):
+    def compose(self):
+        yield Static("BARE-TITLE-PAINTED")
+
+Bare().run()
+"""
+DECODE = "import msgspec,sys; msgspec.json.decode(open(sys.argv[1],'rb').read())"
+
+
+def first_title(path: Path) -> str:
+    """The title the list shows first (newest order): the words a person looks for."""
+    data = json.loads(path.read_text())
+    orders = data["orders"]
+    key = max(orders, key=lambda k: (orders[k]["ordered_on"], int(k)))
+    return orders[key]["items"][0]["title"][:10]
+
+
+def on_pty(argv: list[str], needle: str, *, limit: float = 60.0, hold: float = 0.0):
+    """Seconds from exec until `needle` is on the screen; with `hold`, also the peak RSS (kB)
+    after `hold` more seconds."""
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    env.pop("NO_COLOR", None)
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, with the pty as its terminal
+        os.execve(argv[0], argv, env)
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    seen = b""
+    found = None
+    want = needle.encode()
+    try:
+        while time.perf_counter() - start < limit:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    break
+                seen += chunk
+                if want in ANSI.sub(b"", seen[-200000:]):
+                    found = time.perf_counter() - start
+                    break
+        peak = None
+        if found is not None and hold:
+            end = time.perf_counter() + hold
+            while time.perf_counter() < end:  # keep reading so the app never blocks
+                if select.select([fd], [], [], 0.05)[0]:
+                    try:
+                        os.read(fd, 65536)
+                    except OSError:
+                        break
+            status = Path(f"/proc/{pid}/status").read_text()
+            peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
+        return found, peak
+    finally:
+        os.kill(pid, signal.SIGTERM)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def timed(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,50000")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    files = {n: orders_file(n) for n in sizes}
+    bare = [sys.executable, "-c", BARE]
+    today = ["--today", TODAY.isoformat()]
+    runs: dict[str, list[float]] = {}
+
+    def add(key: str, value: float | None) -> None:
+        if value is not None:
+            runs.setdefault(key, []).append(value)
+
+    for _ in range(args.rounds):
+        add("bare", on_pty(bare, "BARE-TITLE-PAINTED")[0])
+        for n, path in files.items():
+            app = [UNSHIP, "--db", str(path), *today]
+            add(f"app {n}", on_pty(app, first_title(path))[0])
+            add(f"decode {n}", timed([sys.executable, "-c", DECODE, str(path)]))
+            add(f"due {n}", timed([UNSHIP, "--db", str(path), *today, "due"]))
+            add(f"list {n}", timed([UNSHIP, "--db", str(path), *today, "list", "--json"]))
+    peaks = {}
+    for n, path in files.items():
+        app = [UNSHIP, "--db", str(path), *today]
+        peaks[n] = on_pty(app, first_title(path), hold=5.0)[1]
+
+    def med(key: str) -> float:
+        return statistics.median(runs[key])
+
+    print(f"rounds: {args.rounds}; medians, whole processes; {os.cpu_count()} cores")
+    print(f"bare Textual app, exec to its line painted: {med('bare') * 1000:.0f} ms")
+    for n in sizes:
+        print(f"\n{n} orders ({files[n].stat().st_size / 1e6:.1f} MB):")
+        app = med(f"app {n}")
+        print(
+            f"  app, exec to first title painted: {app * 1000:.0f} ms = {app / med('bare'):.2f}x bare"
+        )
+        floor = med(f"decode {n}")
+        print(f"  msgspec decode into dicts (process): {floor * 1000:.0f} ms")
+        for cmd in ("due", "list"):
+            t = med(f"{cmd} {n}")
+            print(
+                f"  unship {cmd}{' --json' if cmd == 'list' else ''}: {t * 1000:.0f} ms = {t / floor:.2f}x decode"
+            )
+        if peaks[n]:
+            print(f"  app peak RSS (VmHWM, 5 s after the first title): {peaks[n] / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
