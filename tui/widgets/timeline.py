@@ -100,7 +100,8 @@ def timeline_marks(order: Order, actions: list[Action], today: date) -> list[Mar
     estimated: dict[date, list[int]] = {}
     for index, item in enumerate(order.items):
         found = estimates.delivery(order, item)
-        if found is not None and found.estimated and found.day <= today:
+        arrived = estimates.effective_state(item, found, today) is not item.state
+        if found is not None and found.estimated and arrived:  # not while it may still travel
             estimated.setdefault(found.day, []).append(index)
     for day, indexes in sorted(estimated.items()):
         glyph = GLYPHS[n] if n < len(GLYPHS) else "•"
