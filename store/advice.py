@@ -260,6 +260,25 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
     return tuple(steps)
 
 
+def _short_rule(ctx: Context, found: ReturnDeadline) -> str:
+    """The rule in a few words for the return's reason, where it is not the plain window
+    (the steps give it whole): 'holiday season 2026, assumed from 2025', 'Lamp Co's
+    policy', 'marketplace seller: at least 30 days', 'with My Best Buy Plus'."""
+    season = found.season
+    if found.basis == "holiday" and season is not None:
+        assumed = f", assumed from {season.assumed_from}" if season.assumed else ""
+        return f"holiday season {season.year}{assumed}"
+    if found.basis == "marketplace-minimum":
+        return f"marketplace seller: {found.rule.split(': ', 1)[-1]}"
+    if found.basis == "marketplace-default":
+        return f"marketplace seller: {ctx.policy.name}'s window shown"
+    if found.basis == "seller":
+        return found.rule
+    if found.memberships:
+        return _rule_text(ctx, found)
+    return ""
+
+
 def _rule_text(ctx: Context, found: ReturnDeadline) -> str:
     """The rule, with the person's memberships that changed it ('60 days from delivery,
     with My Best Buy Plus')."""
@@ -321,11 +340,8 @@ def _return(ctx: Context) -> Action:
             if ctx.estimated:
                 reason += f" ({ctx.estimate_note()})"
             return Action("return", "Return", False, reason, steps=why + policy.unopened_steps)
-        rule = (
-            f"{_rule_text(ctx, found)}; "
-            if found and (found.basis != "window" or found.memberships)
-            else ""
-        )
+        short = _short_rule(ctx, found) if found else ""
+        rule = f"{short}; " if short else ""
         reason = f"return by {ctx.approx(last)}, {days_left_text(last, today)} ({rule}{CHECK})"
         if ctx.estimated:
             reason = f"{reason}; {ctx.estimate_note()}"
@@ -368,7 +384,7 @@ def _refund_expected(ctx: Context, after: Event) -> Action:
         times = after_return.refund_times
         how = f"; then {times[method]} for {method.replace('-', ' ')}" if method in times else ""
         basis = f"up to {after_return.refund_processing_days} days to receive and process it{how}"
-        if times:
+        if times and not policy.refund_note:
             steps.append(
                 f"{policy.name}'s refund times once it is processed: "
                 + ", ".join(f"{k.replace('-', ' ')} {v}" for k, v in times.items())
