@@ -10,10 +10,23 @@ from . import estimates
 from .estimates import Delivery
 from .lifecycle import CLOSED_LABEL, FINAL_STATES, summary_state
 from .model import Event, Item, Order, State
-from .policies import Policy, PolicyBook
+from .policies import Escalation, Policy, PolicyBook, ReturnDeadline
 
 DECISIONS = ("cancel", "refuse", "return")
 CHECK = "check with the retailer"
+# Deadlines this close count as needing action now.
+SOON = timedelta(days=7)
+# The escalation ladder's rungs, in the order a person climbs them.
+RUNGS = ("contact", "a-to-z", "money-back-guarantee", "marketplace-promise", "chargeback")
+SELLER_WINDOW = "seller_window_days"  # item.extra: the marketplace seller's own window
+# Digital items, services and gift cards: no A-to-z claim (Amazon help 200783670).
+NO_CLAIM_CATEGORIES = frozenset({"digital", "kindle-book", "gift-card", "membership"})
+
+
+def seller_window_days(item: Item) -> int | None:
+    """The seller's own return window the person typed on the order, if any."""
+    text = item.extra.get(SELLER_WINDOW, "")
+    return int(text) if text.isdigit() and 0 < int(text) <= 3650 else None
 
 
 def day_text(day: date, today: date) -> str:
@@ -118,10 +131,36 @@ class Context:
     def return_by(self, *, latest: bool = False) -> date | None:
         """The return window's last day, from the delivery (the earliest plausible day of an
         estimate, or with `latest` the latest plausible one)."""
+        found = self.return_deadline(latest=latest)
+        return found.day if found else None
+
+    def return_deadline(self, *, latest: bool = False) -> ReturnDeadline | None:
+        """The return window's last day and the rule behind it: the order date keys the
+        holiday seasons, the seller decides retailer or marketplace, the person's
+        memberships and a seller window typed on the order count."""
         if self.delivery is None:
             return None
         delivered = self.delivery.latest if latest else self.delivery.day
-        return self.policy.return_by(self.category(), delivered, self.since(Event.SHIPPED))
+        return self.policy.return_deadline(
+            self.category(),
+            delivered,
+            self.since(Event.SHIPPED),
+            ordered=self.order.ordered_on,
+            seller=self.item.seller,
+            seller_window_days=seller_window_days(self.item),
+            memberships=self.book.memberships,
+            category_known=self.book.known_category(self.item.category),
+        )
+
+    @property
+    def first_party(self) -> bool:
+        return self.policy.is_first_party(self.item.seller)
+
+    def order_link(self) -> str:
+        """The order's page on the site it was placed on (Amazon.ca orders: amazon.ca)."""
+        return self.policy.order_link(
+            self.order.order_number, website=self.order.extra.get("website") or None
+        )
 
     def estimate_note(self) -> str:
         """'estimated: shipped 12 Sep by two-day delivery (1-3 days in transit); record the
@@ -169,7 +208,7 @@ def _state_phrase(ctx: Context) -> str:
 
 def _cancel(ctx: Context) -> Action:
     state, policy = ctx.state, ctx.policy
-    third_party = bool(ctx.item.seller) and ctx.item.seller.lower() not in ("amazon", "amazon.com")
+    third_party = not ctx.first_party
     steps = policy.cancel_steps_third_party if third_party else policy.cancel_steps
     silent = estimates.no_news(ctx.order, ctx.item, ctx.today)
     if state is State.ORDERED and silent is not None:
@@ -198,6 +237,55 @@ def _cancel(ctx: Context) -> Action:
     else:
         reason = f"can't cancel: {_state_phrase(ctx)}"
     return Action("cancel", "Cancel", False, reason, steps=steps)
+
+
+def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ...]:
+    """Why the return date is what it is: the rule, then what may change it (an assumed
+    holiday season, an unknown category, a marketplace seller's own policy)."""
+    if found is None:
+        return ()
+    steps = [f"Why this date: {_rule_text(ctx, found)} ({ctx.policy.name})"]
+    for note in found.notes:
+        if note.startswith("category ") and not found.category_known:
+            note = (
+                f"Category {ctx.item.category!r} is not one unship knows: accepted as "
+                "general, the general rules apply"
+            )
+        steps.append(note[:1].upper() + note[1:])
+    if found.basis in ("marketplace-minimum", "marketplace-default"):
+        steps.append(
+            "The seller's own window may be longer: type it on the order "
+            "(unship add ... --seller NAME --seller-window DAYS)"
+        )
+    return tuple(steps)
+
+
+def _short_rule(ctx: Context, found: ReturnDeadline) -> str:
+    """The rule in a few words for the return's reason, where it is not the plain window
+    (the steps give it whole): 'holiday season 2026, assumed from 2025', 'Lamp Co's
+    policy', 'marketplace seller: at least 30 days', 'with My Best Buy Plus'."""
+    season = found.season
+    if found.basis == "holiday" and season is not None:
+        assumed = f", assumed from {season.assumed_from}" if season.assumed else ""
+        return f"holiday season {season.year}{assumed}"
+    if found.basis == "marketplace-minimum":
+        return f"marketplace seller: {found.rule.split(': ', 1)[-1]}"
+    if found.basis == "marketplace-default":
+        return f"marketplace seller: {ctx.policy.name}'s window shown"
+    if found.basis == "seller":
+        return found.rule
+    if found.memberships:
+        return _rule_text(ctx, found)
+    return ""
+
+
+def _rule_text(ctx: Context, found: ReturnDeadline) -> str:
+    """The rule, with the person's memberships that changed it ('60 days from delivery,
+    with My Best Buy Plus')."""
+    names = [
+        m.name for key in found.memberships if (m := ctx.policy.memberships.get(key)) is not None
+    ]
+    return f"{found.rule}, with {' and '.join(names)}" if names else found.rule
 
 
 def _refuse(ctx: Context) -> Action:
@@ -244,13 +332,17 @@ def _return(ctx: Context) -> Action:
                 f"can't return: {rule.why or 'this category is not returnable'} ({policy.name})"
             )
             return Action("return", "Return", False, reason, steps=policy.unopened_steps)
-        last = ctx.return_by()
+        found = ctx.return_deadline()
+        last = found.day if found else None
+        why = _deadline_steps(ctx, found)
         if last is not None and today > last:
             reason = f"can't return: the return window closed on {ctx.approx(last)}"
             if ctx.estimated:
                 reason += f" ({ctx.estimate_note()})"
-            return Action("return", "Return", False, reason, steps=policy.unopened_steps)
-        reason = f"return by {ctx.approx(last)}, {days_left_text(last, today)} ({CHECK})"
+            return Action("return", "Return", False, reason, steps=why + policy.unopened_steps)
+        short = _short_rule(ctx, found) if found else ""
+        rule = f"{short}; " if short else ""
+        reason = f"return by {ctx.approx(last)}, {days_left_text(last, today)} ({rule}{CHECK})"
         if ctx.estimated:
             reason = f"{reason}; {ctx.estimate_note()}"
         return Action(
@@ -259,10 +351,10 @@ def _return(ctx: Context) -> Action:
             True,
             reason,
             deadline=last,
-            steps=steps,
+            steps=why + steps,
             cost_note=note,
             event=Event.RETURN_REQUESTED,
-            link=policy.order_link(ctx.order.order_number),
+            link=ctx.order_link(),
             estimated=ctx.estimated,
         )
     if state in (State.ORDERED, State.CANCEL_REQUESTED):
@@ -279,26 +371,263 @@ def _return(ctx: Context) -> Action:
 
 
 def _refund_expected(ctx: Context, after: Event) -> Action:
-    start = ctx.since(after) or ctx.today
-    by = start + timedelta(days=ctx.policy.refund_within_days)
-    overdue = ctx.today > by
-    if overdue:
-        reason = f"refund overdue since {ctx.day(by)}: contact {ctx.policy.name} customer service"
+    """The refund clock, from the day the item went back (the return handed over, or the
+    refused parcel): the retailer's time to receive and process it plus the payment
+    method's, where the policy data give them; else the retailer's usual refund time."""
+    policy, today = ctx.policy, ctx.today
+    start = ctx.since(after) or today
+    method = _payment_method(ctx)
+    due = policy.refund_due(start, method)
+    after_return = policy.after_return
+    steps = ["Check your payment method for the refund; record it when it arrives"]
+    if due is not None:
+        times = after_return.refund_times
+        how = f"; then {times[method]} for {method.replace('-', ' ')}" if method in times else ""
+        basis = f"up to {after_return.refund_processing_days} days to receive and process it{how}"
+        if times and not policy.refund_note:
+            steps.append(
+                f"{policy.name}'s refund times once it is processed: "
+                + ", ".join(f"{k.replace('-', ' ')} {v}" for k, v in times.items())
+            )
     else:
-        reason = f"refund expected by {ctx.day(by)}, {days_left_text(by, ctx.today)} (an estimate)"
-    steps = ("Check your payment method for the refund; record it when it arrives",)
-    if ctx.policy.refund_note:
-        steps += (ctx.policy.refund_note,)
+        due = start + timedelta(days=policy.refund_within_days)
+        basis = f"{policy.refund_within_days} days, unship's usual estimate"
+    if policy.refund_note:
+        steps.append(policy.refund_note)
+    overdue = today > due
+    went = "refused" if after is Event.REFUSED else "return shipped"
+    if overdue:
+        reason = (
+            f"refund overdue since {ctx.day(due)} ({went} {ctx.day(start)}, {basis}): "
+            "contact them, then climb the ladder"
+        )
+    else:
+        reason = (
+            f"refund expected by {ctx.day(due)}, {days_left_text(due, today)} "
+            f"({went} {ctx.day(start)}, {basis})"
+        )
     return Action(
         "expect-refund",
         "Record the refund",
         True,
         reason,
         kind="follow-up",
-        deadline=by,
-        steps=steps,
+        deadline=due,
+        steps=tuple(steps),
         event=Event.REFUNDED,
         overdue=overdue,
+    )
+
+
+def _payment_method(ctx: Context) -> str:
+    """The payment method's key in the policy data ('credit-card'): the order's own when
+    an import recorded it, else a credit card (the usual, and the times are listed)."""
+    text = (ctx.order.extra.get("payment") or "").lower()
+    for key in ctx.policy.after_return.refund_days:
+        if key.replace("-", " ") in text.replace("-", " "):
+            return key
+    return "credit-card"
+
+
+def _ship_back(ctx: Context) -> Action:
+    """A started return: hand it to the carrier by the date the retailer gives (policy
+    data: Amazon's is the return-by date it shows; others state none)."""
+    policy, today = ctx.policy, ctx.today
+    started = ctx.since(Event.RETURN_REQUESTED) or today
+    last = ctx.return_by()
+    by = policy.ship_back_by(started, last)
+    after = policy.after_return
+    steps = ["Keep the drop-off receipt and the return tracking number"]
+    if after.late_note:
+        steps.append(after.late_note)
+    overdue = by is not None and today > by
+    estimated = by is not None and ctx.estimated and by == last
+    if by is None:
+        reason = (
+            f"{policy.name} states no ship-back date: drop it off soon, while the return "
+            "label is valid, then record it"
+        )
+    elif overdue:
+        reason = f"late: the ship-back date was {ctx.approx(by) if estimated else ctx.day(by)}"
+        reason += f"; {after.late_note}" if after.late_note else f"; {CHECK}"
+    else:
+        shown = ctx.approx(by) if estimated else ctx.day(by)
+        reason = f"ship it back by {shown}, {days_left_text(by, today)}"
+        if after.ship_back_basis == "return-by":
+            reason += f" ({policy.name}'s return-by date; {CHECK})"
+        if estimated:
+            reason += f" ({ctx.estimate_note()})"
+    return Action(
+        "return-shipped",
+        "Mark return shipped",
+        True,
+        reason,
+        kind="follow-up",
+        event=Event.RETURN_SHIPPED,
+        deadline=by,
+        overdue=overdue,
+        steps=tuple(steps),
+        estimated=estimated,
+    )
+
+
+def _ladder(ctx: Context, since: date, why: str) -> list[Action]:
+    """What to do when something went wrong (a problem reported on `since`, or a refund
+    overdue since then), one rung after another, each with its own deadline: contact the
+    seller or retailer, then the marketplace's guarantee claim, then a card chargeback."""
+    policy, today = ctx.policy, ctx.today
+    first_party = ctx.first_party
+    rungs = [
+        e
+        for e in policy.escalations
+        if e.applies_to == "all" or (e.applies_to == "marketplace" and not first_party)
+    ]
+    contact = next((e for e in rungs if e.key == "contact-seller"), None)
+    claims = [e for e in rungs if e.key != "contact-seller"]
+    out: list[Action] = []
+    waited = since
+    who = "the seller" if not first_party else f"{policy.name} customer service"
+    next_word = _claim_label(claims[0]) if claims else "a card chargeback"
+    if contact is not None:
+        waited = since + timedelta(days=-(-contact.wait_hours // 24))
+        steps = (
+            f"{contact.name}: tell them what went wrong ({why})",
+            f"{contact.note} (source: {contact.source})",
+            "Record what they do: a refund, a replacement shipped, or a return",
+        )
+        if today <= waited:
+            hours = f"{contact.wait_hours} hours"
+            reason = (
+                f"ask {who} first: they have {hours} (until {ctx.day(waited)}) to make it "
+                f"right; then {next_word}"
+            )
+            deadline = waited
+        else:
+            reason = f"no fix from {who} by {ctx.day(waited)}? go on to {next_word}"
+            deadline = None
+    else:
+        steps = (
+            f"Contact {who} about it ({why})",
+            "Record what they do: a refund, a replacement shipped, or a return",
+        )
+        reason = f"{why}: contact {who}; no answer? {next_word}"
+        deadline = None
+    out.append(
+        Action(
+            "contact",
+            "Contact the seller" if not first_party else "Contact the retailer",
+            True,
+            reason,
+            kind="escalation",
+            deadline=deadline,
+            steps=steps,
+            link=ctx.order_link(),
+        )
+    )
+    for rung in claims:
+        out.append(_claim(ctx, rung, waited))
+    chargeback = _chargeback(ctx, claims)
+    if chargeback is not None:
+        out.append(chargeback)
+    return out
+
+
+def _claim(ctx: Context, rung: Escalation, waited: date) -> Action:
+    """A guarantee claim (A-to-z, Money Back Guarantee, Marketplace Promise): open from
+    `opens_days` after its anchor (and after the wait for the seller), until `closes_days`."""
+    today, d = ctx.today, ctx.delivery
+    if rung.anchor == "problem" or d is None:
+        anchor, anchor_text = waited, "the problem"
+    elif not d.estimated:
+        anchor, anchor_text = d.day, f"the delivery on {ctx.day(d.day)}"
+    else:
+        anchor, anchor_text = d.latest, f"the latest estimated delivery, ~{ctx.day(d.latest)}"
+    opens = max(rung.opens(anchor), waited)
+    if d is not None and not d.estimated:
+        opens = waited  # delivered per tracking: no need to wait past the estimate
+    closes = rung.closes(anchor)
+    steps = (f"{rung.name}: {rung.note} (source: {rung.source})",)
+    label = _claim_label(rung)
+    if ctx.category() in NO_CLAIM_CATEGORIES and rung.key == "a-to-z":
+        reason = "not for digital items, services or gift cards"
+        return Action(rung.key, label, False, reason, kind="escalation", steps=steps)
+    if closes is not None and today > closes:
+        reason = f"closed on {ctx.day(closes)} ({rung.closes_days} days after {anchor_text})"
+        return Action(rung.key, label, False, reason, kind="escalation", steps=steps)
+    span = f"until {ctx.day(closes)}" if closes else "no closing date stated"
+    when = f"claim from {ctx.day(opens)}" if today < opens else "claim now,"
+    reason = f"{when} {span}"
+    if closes is not None:
+        reason += f" ({rung.closes_days} days after {anchor_text})"
+    return Action(
+        rung.key,
+        label,
+        True,
+        reason,
+        kind="escalation",
+        deadline=closes,
+        steps=steps,
+        link=ctx.order_link(),
+        estimated=d is not None and d.estimated and rung.anchor != "problem",
+    )
+
+
+def _claim_label(rung: Escalation) -> str:
+    labels = {
+        "a-to-z": "A-to-z Guarantee claim",
+        "money-back-guarantee": "eBay Money Back Guarantee",
+        "marketplace-promise": "Walmart Marketplace claim",
+    }
+    return labels.get(rung.key, rung.name)
+
+
+# A card statement comes at most a billing cycle after the charge.
+STATEMENT_AFTER = timedelta(days=31)
+
+
+def _chargeback(ctx: Context, claims: list[Escalation]) -> Action | None:
+    """The last rung: dispute the charge with the card issuer, within N days of the first
+    statement with the charge. unship knows the charge day roughly (the shipment, else the
+    order), not the statement's: the earliest possible end is shown, then the latest."""
+    dispute = ctx.book.payment_disputes.get("card-chargeback")
+    if dispute is None:
+        return None
+    today = ctx.today
+    charged = ctx.since(Event.SHIPPED) or ctx.order.ordered_on
+    earliest = dispute.closes(charged)
+    latest = dispute.closes(charged + STATEMENT_AFTER)
+    steps = [
+        f"Call your card issuer or dispute it in their app: the charge of "
+        f"{ctx.day(charged)} from {ctx.order.retailer}",
+        f"{dispute.note} (source: {dispute.source})",
+    ]
+    if any(c.key == "a-to-z" for c in claims):
+        steps.insert(0, "A chargeback ends an A-to-z claim: claim first, dispute if that fails")
+    name = f"dispute the charge within {dispute.days} days of the statement that shows it"
+    if today <= earliest:
+        reason = (
+            f"{name}: to be safe by {ctx.day(earliest)} (the statement's date decides; "
+            f"{ctx.day(latest)} at the latest)"
+        )
+        deadline = earliest
+    elif today <= latest:
+        reason = f"{name}: check the statement's date; {ctx.day(latest)} at the latest"
+        deadline = latest
+    else:
+        reason = (
+            f"likely over: {dispute.days} days from the statement, {ctx.day(latest)} at the latest"
+        )
+        return Action(
+            "chargeback", "Card chargeback", False, reason, kind="escalation", steps=tuple(steps)
+        )
+    return Action(
+        "chargeback",
+        "Card chargeback",
+        True,
+        reason,
+        kind="escalation",
+        deadline=deadline,
+        steps=tuple(steps),
     )
 
 
@@ -319,7 +648,7 @@ def _follow_ups(ctx: Context) -> list[Action]:
                 f"Look the order up on {ctx.policy.name}'s site: shipped, delivered or cancelled?",
                 "Record what you find: shipped, delivered, or cancelled",
             ),
-            link=ctx.policy.order_link(ctx.order.order_number),
+            link=ctx.order_link(),
         )
     if state in (State.SHIPPED, State.OUT_FOR_DELIVERY):
         link = ctx.tracking_link()
@@ -362,6 +691,13 @@ def _follow_ups(ctx: Context) -> list[Action]:
     if state is State.DELIVERED and ctx.estimated and ctx.item.state is not State.DELIVERED:
         d = ctx.delivery
         add(
+            "report-missing",
+            "Never arrived? Report it",
+            f"not recorded as delivered by ~{ctx.day(d.latest if d else None)}, the latest "
+            "expected day: if it never came, report it to open the claims",
+            Event.PROBLEM,
+        )
+        add(
             "mark-delivered",
             "Record the delivery date",
             f"delivered ~{ctx.day(d.day if d else None)} (estimated): record the real date "
@@ -369,26 +705,13 @@ def _follow_ups(ctx: Context) -> list[Action]:
             Event.DELIVERED,
         )
     if state is State.RETURN_REQUESTED:
-        last = ctx.return_by()
-        reason = "drop it off or hand it to the carrier, then record it"
-        if last is not None:
-            reason = f"ship it back by {ctx.approx(last)}, {days_left_text(last, today)}"
-            if ctx.estimated:
-                reason += f" ({ctx.estimate_note()})"
-        add(
-            "return-shipped",
-            "Mark return shipped",
-            reason,
-            Event.RETURN_SHIPPED,
-            deadline=last,
-            overdue=last is not None and today > last,
-            steps=("Keep the drop-off receipt and the return tracking number",),
-            estimated=last is not None and ctx.estimated,
-        )
-    if state is State.RETURN_SHIPPED:
-        out.append(_refund_expected(ctx, Event.RETURN_SHIPPED))
-    if state is State.REFUSED:
-        out.append(_refund_expected(ctx, Event.REFUSED))
+        out.append(_ship_back(ctx))
+    if state in (State.RETURN_SHIPPED, State.REFUSED):
+        went = Event.RETURN_SHIPPED if state is State.RETURN_SHIPPED else Event.REFUSED
+        refund = _refund_expected(ctx, went)
+        out.append(refund)
+        if refund.overdue and refund.deadline is not None:
+            out.extend(_ladder(ctx, refund.deadline, "the refund is overdue"))
     if state is State.DELIVERED:
         last = ctx.return_by()
         if last is not None and today > last:
@@ -414,16 +737,8 @@ def _follow_ups(ctx: Context) -> list[Action]:
             "report-problem", "Report a problem", "lost, damaged or not as described", Event.PROBLEM
         )
     if state is State.PROBLEM:
-        add(
-            "contact",
-            "Contact the retailer",
-            f"problem reported on {ctx.day(ctx.since(Event.PROBLEM))}",
-            steps=(
-                f"Contact {ctx.policy.name} customer service about the problem",
-                "Record what they do: a refund, a replacement shipped, or a return",
-            ),
-            link=ctx.policy.order_link(ctx.order.order_number),
-        )
+        reported = ctx.since(Event.PROBLEM) or today
+        out.extend(_ladder(ctx, reported, f"problem reported on {ctx.day(reported)}"))
         add("mark-refunded", "Record the refund", "the retailer refunded it", Event.REFUNDED)
         add("mark-shipped", "Replacement shipped", "a replacement is on its way", Event.SHIPPED)
     if state is State.CANCELLED and not ctx.since(Event.REFUNDED):
@@ -515,11 +830,15 @@ def order_actions(order: Order, book: PolicyBook, today: date) -> list[Action]:
             else:
                 merged[key] = action
     actions = list(merged.values())
-    order_of_kind = {"decision": 0, "follow-up": 1}
+    order_of_kind = {"decision": 0, "escalation": 1, "follow-up": 2}
+    # Overdue first; the ladder keeps its rungs' order (a chargeback may close before the
+    # claim it follows).
     actions.sort(
         key=lambda a: (
             not a.available,
+            not a.overdue,
             order_of_kind[a.kind],
+            RUNGS.index(a.action) if a.kind == "escalation" else 0,
             a.deadline or date.max,
             DECISIONS.index(a.action) if a.action in DECISIONS else 9,
         )
@@ -564,15 +883,34 @@ def next_deadline(order: Order, book: PolicyBook, today: date) -> Deadline | Non
 def needs_action(
     order: Order, book: PolicyBook, today: date, actions: list[Action] | None = None
 ) -> bool:
-    """A decision is open now (cancel, refuse, return), a deadline is overdue, or an order
-    with no news needs its status checked; never for closed history."""
+    """The person must do something: a reported problem, something overdue, a deadline in
+    the coming week, or no news for so long that the status needs checking; never for
+    closed history. A fresh order that could still be cancelled is waiting, not this."""
     if actions is None:
         actions = order_actions(order, book, today)
-    return (
-        any(item.state not in FINAL_STATES for item in order.items)
-        and any(
-            a.available and (a.kind == "decision" or a.overdue or a.action == "check-status")
-            for a in actions
+    where = standing(order, book, today)
+    return not where.done and calls_for_action(actions, where.states, today)
+
+
+def calls_for_action(actions: list[Action], states: tuple[State, ...], today: date) -> bool:
+    """`needs_action` on an open order's actions and its items' states (estimates applied)."""
+    if is_urgent(actions, states, today):
+        return True
+    soon = today + SOON
+    return any(
+        a.available
+        and (
+            a.action == "check-status"
+            # a refund on its way is the retailer's to do: waiting, until it is overdue
+            or (a.deadline is not None and a.deadline <= soon and a.action != "expect-refund")
         )
-        and not is_history(order, book, today)
+        for a in actions
+    )
+
+
+def is_urgent(actions: list[Action], states: tuple[State, ...], today: date) -> bool:
+    """A reported problem, or an available action past its deadline: first in the list."""
+    return State.PROBLEM in states or any(
+        a.available and (a.overdue or (a.deadline is not None and a.deadline < today))
+        for a in actions
     )

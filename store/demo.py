@@ -123,17 +123,17 @@ DEMO_ORDERS = [
     (
         "Amazon",
         "112-8841290-6632018",
-        40,
+        70,
         "USD",
         [("Merino wool sweater, navy, L", 6800, "apparel")],
         "USPS",
         "9400111899223817651234",
         "Dropped at the UPS Store, receipt in drawer",
         [
-            ("shipped", 38, None),
-            ("delivered", 36, None),
-            ("return-requested", 30, None),
-            ("return-shipped", 21, None),
+            ("shipped", 68, None),
+            ("delivered", 66, None),
+            ("return-requested", 60, None),
+            ("return-shipped", 50, None),
         ],
     ),
     (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
@@ -615,6 +615,30 @@ class PolicyBook:
     user_file: Path | None = None
     category_keys: dict[str, str] = field(default_factory=dict)
     payment_disputes: dict[str, PaymentDispute] = field(default_factory=dict)
+    # The person's memberships and payment cards (settings.json): deadlines follow them.
+    memberships: frozenset[str] = frozenset()
+
+    def with_memberships(self, keys) -> PolicyBook:
+        """This book for a person with these memberships ('plus', 'circle-card')."""
+        return replace(self, memberships=frozenset(keys or ()))
+
+    def known_memberships(self) -> dict[str, tuple[Policy, Membership]]:
+        """Every membership unship knows, by key: {'plus': (Best Buy, My Best Buy Plus)}."""
+        return {
+            key: (policy, membership)
+            for policy in self.retailers.values()
+            for key, membership in policy.memberships.items()
+        }
+
+    def membership_key(self, name: str) -> str | None:
+        """The key of a membership as typed ('Best Buy Plus', 'bestbuy-plus', 'plus')."""
+        wanted = _key(name).replace("-", " ")
+        for key, (policy, membership) in self.known_memberships().items():
+            names = {key, membership.key, membership.name, *membership.aliases}
+            names |= {f"{policy.key} {key}", f"{policy.name} {key}"}
+            if wanted in {_key(n).replace("-", " ") for n in names}:
+                return key
+        return None
 
     def retailer(self, name: str) -> Policy:
         """The policy for a retailer name as typed ('Amazon.ca', 'best buy'); 'other' if unknown."""

@@ -70,7 +70,9 @@ class OrderBook:
         lock_timeout: float = 5.0,
     ):
         self.path = Path(path) if path is not None else default_db_path()
-        self.policies = policies if policies is not None else default_book()
+        if policies is None:
+            policies = default_book().with_memberships(_saved_memberships())
+        self.policies = policies
         self._today = today
         self._db = Database(self.path, storage=DurableStorage, lock_timeout=lock_timeout)
         self.storage: DurableStorage = self._db.storage  # type: ignore[assignment]
@@ -409,6 +411,17 @@ class OrderBook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _saved_memberships() -> list[str]:
+    """The person's memberships from settings.json; none when it can't be read (the app
+    and `unship config` say why)."""
+    from . import settings
+
+    try:
+        return settings.get_memberships()
+    except settings.SettingsError:
+        return []
 
 
 def states() -> list[str]:

@@ -1,4 +1,4 @@
-"""The person's preferences (the theme, for now), kept in settings.json in the config folder.
+"""The person's preferences (the theme, memberships and payment cards), kept in settings.json in the config folder.
 
 Preferences are not orders: a missing file means the defaults, and a file that cannot be read
 is reported and left alone (never overwritten), while the app goes on with the defaults.
@@ -71,3 +71,16 @@ def get_theme(path: Path | None = None) -> str | None:
 
 def remember_theme(name: str, path: Path | None = None) -> None:
     update(path, theme=name)
+
+
+def get_memberships(path: Path | None = None) -> list[str]:
+    """The memberships and payment cards the person has said they have ('plus',
+    'circle-card'), as keys of the policy data; [] when none."""
+    found = load(path).get("memberships")
+    if not isinstance(found, list):
+        return []
+    return sorted({m for m in found if isinstance(m, str) and m})
+
+
+def set_memberships(keys: list[str] | set[str], path: Path | None = None) -> None:
+    update(path, memberships=sorted(set(keys)))

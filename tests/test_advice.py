@@ -97,9 +97,21 @@ def test_return_window_closes():
     assert a["keep"].available and a["keep"].reason == "the return window is over"
 
 
-def test_holiday_extension_for_items_shipped_in_november():
-    o = make(events=[("shipped", date(2026, 11, 21)), ("delivered", date(2026, 11, 23))])
-    assert actions(o)["return"].deadline == date(2027, 1, 31)
+def test_holiday_season_is_keyed_on_the_purchase_date():
+    # Amazon keys its season on the purchase date: ordered in May, shipped in November,
+    # the normal 30 days apply; ordered in November, 31 Jan (assumed from 2025's notice).
+    shipped = [("shipped", date(2026, 11, 21)), ("delivered", date(2026, 11, 23))]
+    assert actions(make(events=shipped))["return"].deadline == date(2026, 12, 23)
+    bought = actions(make(events=shipped, ordered=date(2026, 11, 20)))["return"]
+    assert bought.deadline == date(2027, 1, 31)
+    assert "holiday season 2026" in bought.reason and "assumed from 2025" in bought.reason
+    assert any("not announced" in step for step in bought.steps)
+    # ordered 31 Oct, shipped 1 Nov, delivered 3 Nov: 30 days from delivery, not 31 Jan
+    o = make(
+        ordered=date(2026, 10, 31),
+        events=[("shipped", date(2026, 11, 1)), ("delivered", date(2026, 11, 3))],
+    )
+    assert actions(o, today=date(2026, 11, 4))["return"].deadline == date(2026, 12, 3)
 
 
 def test_non_returnable_category():
@@ -140,9 +152,16 @@ def test_return_requested_then_shipped_then_refund_expected_and_overdue():
     assert a["return-shipped"].deadline == date(2026, 11, 2)
     o = record(o, "return-shipped", date(2026, 10, 12))
     a = actions(o, today=date(2026, 10, 13))
-    assert a["expect-refund"].deadline == date(2026, 10, 26) and not a["expect-refund"].overdue
-    a = actions(o, today=date(2026, 10, 30))
+    # Amazon: up to 30 days to receive and process it, then 3-5 business days to a card
+    # (the old 14 days called a refund overdue while Amazon was still within its time)
+    assert a["expect-refund"].deadline == date(2026, 11, 18) and not a["expect-refund"].overdue
+    assert "up to 30 days to receive and process it" in a["expect-refund"].reason
+    assert not {"contact", "chargeback"} & set(a)
+    a = actions(o, today=date(2026, 11, 19))
     assert a["expect-refund"].overdue and "overdue" in a["expect-refund"].reason
+    # overdue leads somewhere: the retailer, then the card issuer
+    assert a["contact"].available and a["contact"].kind == "escalation"
+    assert a["chargeback"].available and a["chargeback"].deadline is not None
 
 
 def test_refused_expects_a_refund():

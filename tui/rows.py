@@ -62,6 +62,7 @@ class Facts:
     # they differ from what the stored states say (closed history, estimated deliveries).
     flags: tuple[bool, bool, bool] | None = None
     state: str | None = None
+    urgent: bool = False  # a reported problem or something overdue: first by urgency
 
 
 # Facts without a dated action are few distinct values: shared (50k orders, a few objects).
@@ -77,11 +78,9 @@ def compute_facts(order: Order, book, today: date) -> Facts:
     needs = (
         not where.done
         and lifecycle.is_open(order)
-        and any(
-            a.available and (a.kind == "decision" or a.overdue or a.action == "check-status")
-            for a in actions
-        )
+        and advice.calls_for_action(actions, where.states, today)
     )
+    urgent = needs and advice.is_urgent(actions, where.states, today)
     stored = tuple(item.state for item in order.items)
     flags = state = None
     if where.states != stored or where.closed:
@@ -94,10 +93,10 @@ def compute_facts(order: Order, book, today: date) -> Facts:
         state = where.text(order)
     dated = [(a.deadline, a) for a in actions if a.available and a.deadline is not None]
     if not dated:
-        key = (needs, flags, state)
+        key = (needs, flags, state, urgent)
         found = _UNDATED.get(key)
         if found is None:
-            found = Facts(None, needs, 0, 0, flags, state)
+            found = Facts(None, needs, 0, 0, flags, state, urgent)
             if len(_UNDATED) < 4096:
                 _UNDATED[key] = found
         return found
@@ -116,7 +115,7 @@ def compute_facts(order: Order, book, today: date) -> Facts:
     horizon = today + timedelta(days=7)
     overdue = sum(1 for day, a in dated if a.overdue or day < today)
     due_soon = sum(1 for day, a in dated if not (a.overdue or day < today) and day <= horizon)
-    return Facts(deadline, needs, overdue, due_soon, flags, state)
+    return Facts(deadline, needs, overdue, due_soon, flags, state, urgent)
 
 
 def short_left(day: date, today: date) -> str:
@@ -273,11 +272,14 @@ _NEEDS_ACTION, _NO_ACTION, _UNKNOWN = 2 * _DAYS, 3 * _DAYS, 4 * _DAYS
 
 
 def urgency_rank(facts: Facts | None, today_ordinal: int) -> int:
-    """Where an order goes by urgency, as one int: overdue first, then the soonest deadline,
-    then open orders that need action, then the rest (by_urgency orders equal ranks)."""
+    """Where an order goes by urgency, as one int: reported problems and overdue first
+    (soonest deadline first among them), then the soonest deadline, then open orders that
+    need action, then the rest (by_urgency orders equal ranks)."""
     if facts is None:
         return _UNKNOWN
     d = facts.deadline
+    if facts.urgent:
+        return min(d.day.toordinal(), today_ordinal) if d is not None else 0
     if d is not None:
         day = d.day.toordinal()
         return day if (d.overdue or day < today_ordinal) else _DAYS + day

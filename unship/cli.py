@@ -13,7 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from unship import __version__, cli_backup, cli_serve
+from unship import __version__, cli_backup, cli_config, cli_serve
 from unship.cli_commands import COMMANDS, _print_json, _print_table
 from unship.cli_errors import EXIT_ERROR, EXIT_OK, CliError
 
@@ -47,6 +47,13 @@ def _days(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
     if not 0 <= days <= MAX_DAYS:
         raise argparse.ArgumentTypeError(f"{days} days: give 0 to {MAX_DAYS}")
+    return days
+
+
+def _window_days(text: str) -> int:
+    days = _days(text)
+    if days == 0:
+        raise argparse.ArgumentTypeError("a return window of 0 days: give 1 or more")
     return days
 
 
@@ -112,6 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--quantity", action="append", type=int, metavar="N")
     add.add_argument("--category", action="append", metavar="K")
     add.add_argument("--seller", default="")
+    add.add_argument(
+        "--seller-window",
+        type=_window_days,
+        metavar="DAYS",
+        help="a marketplace seller's own return window in days, from their listing "
+        "(without it the retailer's minimum for marketplace sellers applies)",
+    )
     add.add_argument("--currency", default="USD")
     add.add_argument(
         "--ordered",
@@ -170,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_io_parsers(sub)
     cli_backup.add_parser(sub)
     cli_serve.add_parser(sub)
+    cli_config.add_parser(sub)
     return parser
 
 
@@ -220,6 +235,8 @@ def _main(argv: list[str] | None) -> int:
 
             path = _db_path(args) or default_db_path()
             return cli_backup.run(path, args, _print_json, _print_table)
+        if args.command == "config":
+            return cli_config.run(args, _print_json, _print_table)
         if args.command == "serve":
             return cli_serve.run(args, _app_command(args))
         from unship.store.repository import OrderBook

@@ -17,6 +17,7 @@ from unship.cli_errors import EXIT_NONE_DUE, EXIT_OK, CliError
 
 
 def cmd_add(book, args) -> int:
+    from unship.store.advice import SELLER_WINDOW
     from unship.store.model import new_item, new_order
     from unship.store.money import MoneyError, check_currency, to_minor
     from unship.store.parsing import detect_carrier, parse_date, parse_price, parse_quick
@@ -53,6 +54,10 @@ def cmd_add(book, args) -> int:
     except MoneyError as error:
         raise CliError(str(error)) from None
     quantities = args.quantity or []
+    window = getattr(args, "seller_window", None)
+    seller_window = {SELLER_WINDOW: str(window)} if window else None
+    if seller_window and not args.seller:
+        raise CliError("--seller-window needs --seller: it is a marketplace seller's own window")
     categories = args.category or []
     items = []
     for n, (title, price) in enumerate(zip(titles, prices, strict=True)):
@@ -77,6 +82,7 @@ def cmd_add(book, args) -> int:
                     categories[n] if n < len(categories) else "general"
                 ),
                 seller=args.seller,
+                extra=seller_window,
             )
         )
     carrier = args.carrier
