@@ -13,6 +13,11 @@ DEADLINE_WORDS = {
     "return": "return by",
     "return-shipped": "send back by",
     "expect-refund": "refund due",
+    "contact": "contact by",
+    "a-to-z": "A-to-z claim by",
+    "money-back-guarantee": "eBay claim by",
+    "marketplace-promise": "claim by",
+    "chargeback": "chargeback by",
 }
 
 

@@ -131,7 +131,8 @@ def short_left(day: date, today: date) -> str:
 
 def deadline_cell(d: Deadline | None, today: date, width: int = 99) -> str:
     """The next deadline in the longest form that fits `width`:
-    'return by 23 Dec · 25 days left', 'return 23 Dec · 25d left', 'return · 25d left'."""
+    'return by 23 Dec · 25 days left', 'return 23 Dec · 25d left', 'return · 25d left',
+    and at the narrowest the time left alone; never cut."""
     if d is None:
         return ""
     long_words = DEADLINE_WORDS.get(d.action, f"{d.label.lower()} by")
@@ -144,10 +145,11 @@ def deadline_cell(d: Deadline | None, today: date, width: int = 99) -> str:
         f"{long_words} {day} · {advice.days_left_text(d.day, today)}",
         f"{words} {day} · {short}",
         f"{words} · {approx}{short}",
+        f"{words.split()[0]} · {approx}{short}",  # 'refund · 13d overdue'
     ):
         if len(text) <= width:
             return text
-    return f"{words} · {approx}{short}"
+    return f"{approx}{short}"
 
 
 # Short words for a mixed order's state in a narrow column ("1 ordered, 1 in transit" does
