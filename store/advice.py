@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -704,14 +705,8 @@ def _follow_ups(ctx: Context) -> list[Action]:
             "to make the deadlines exact",
             Event.DELIVERED,
         )
-    if state is State.RETURN_REQUESTED:
-        out.append(_ship_back(ctx))
-    if state in (State.RETURN_SHIPPED, State.REFUSED):
-        went = Event.RETURN_SHIPPED if state is State.RETURN_SHIPPED else Event.REFUSED
-        refund = _refund_expected(ctx, went)
-        out.append(refund)
-        if refund.overdue and refund.deadline is not None:
-            out.extend(_ladder(ctx, refund.deadline, "the refund is overdue"))
+    if state in (State.RETURN_REQUESTED, State.RETURN_SHIPPED, State.REFUSED):
+        out.extend(_second_stage(ctx))
     if state is State.DELIVERED:
         last = ctx.return_by()
         if last is not None and today > last:
@@ -737,13 +732,42 @@ def _follow_ups(ctx: Context) -> list[Action]:
             "report-problem", "Report a problem", "lost, damaged or not as described", Event.PROBLEM
         )
     if state is State.PROBLEM:
-        reported = ctx.since(Event.PROBLEM) or today
-        out.extend(_ladder(ctx, reported, f"problem reported on {ctx.day(reported)}"))
+        out.extend(_problem_ladder(ctx))
         add("mark-refunded", "Record the refund", "the retailer refunded it", Event.REFUNDED)
         add("mark-shipped", "Replacement shipped", "a replacement is on its way", Event.SHIPPED)
     if state is State.CANCELLED and not ctx.since(Event.REFUNDED):
         add("mark-refunded", "Record a refund", "if you had been charged", Event.REFUNDED)
     return out
+
+
+def _second_stage(ctx: Context) -> list[Action]:
+    """After a return started or a refusal: ship it back by, the refund due, and the ladder
+    when the refund is overdue."""
+    if ctx.state is State.RETURN_REQUESTED:
+        return [_ship_back(ctx)]
+    went = Event.RETURN_SHIPPED if ctx.state is State.RETURN_SHIPPED else Event.REFUSED
+    refund = _refund_expected(ctx, went)
+    if refund.overdue and refund.deadline is not None:
+        return [refund, *_ladder(ctx, refund.deadline, "the refund is overdue")]
+    return [refund]
+
+
+def _problem_ladder(ctx: Context) -> list[Action]:
+    reported = ctx.since(Event.PROBLEM) or ctx.today
+    return _ladder(ctx, reported, f"problem reported on {ctx.day(reported)}")
+
+
+def _dated(ctx: Context) -> list[Action]:
+    """The item's actions that can carry a deadline, as `item_actions` makes them, in the
+    same order: everything else is undated whatever the item's state."""
+    state = ctx.state
+    if state is State.DELIVERED:
+        return [_return(ctx)]
+    if state in (State.RETURN_REQUESTED, State.RETURN_SHIPPED, State.REFUSED):
+        return _second_stage(ctx)
+    if state is State.PROBLEM:
+        return _problem_ladder(ctx)
+    return []
 
 
 def item_actions(order: Order, index: int, book: PolicyBook, today: date) -> list[Action]:
@@ -813,9 +837,14 @@ def _with_items(action: Action, items: tuple[int, ...]) -> Action:
 
 def order_actions(order: Order, book: PolicyBook, today: date) -> list[Action]:
     """Every action for the order, items with the same advice merged; available first."""
+    per_item = (item_actions(order, i, book, today) for i in range(len(order.items)))
+    return _merged(per_item)
+
+
+def _merged(per_item: Iterable[list[Action]]) -> list[Action]:
     merged: dict[tuple, Action] = {}
-    for index in range(len(order.items)):
-        for action in item_actions(order, index, book, today):
+    for actions in per_item:
+        for action in actions:
             key = (
                 action.action,
                 action.available,
@@ -846,6 +875,20 @@ def order_actions(order: Order, book: PolicyBook, today: date) -> list[Action]:
     return actions
 
 
+def dated_actions(order: Order, book: PolicyBook, today: date) -> list[Action]:
+    """The actions of `order_actions` that can carry a deadline, merged and sorted the same
+    way, without working out the rest (reasons and steps of undated actions): what `due`,
+    the list's deadlines and the calendar need. A property test checks they agree."""
+    policy = book.retailer(order.retailer)
+    per_item = []
+    for index, item in enumerate(order.items):
+        if item.state in FINAL_STATES:
+            continue  # cancelled, refunded or kept: nothing dated can follow
+        ctx = Context(order, policy, book, today, index)
+        per_item.append([_with_items(a, (index,)) for a in _dated(ctx)])
+    return _merged(per_item)
+
+
 @dataclass(frozen=True)
 class Deadline:
     order_id: int
@@ -866,7 +909,7 @@ def deadlines(
 ) -> list[Deadline]:
     """The order's dated, still-actionable deadlines, soonest first (from `actions` if given)."""
     if actions is None:
-        actions = order_actions(order, book, today)
+        actions = dated_actions(order, book, today)
     out = [
         Deadline(order.id, a.deadline, a.action, a.label, a.reason, a.items, a.overdue, a.estimated)
         for a in actions

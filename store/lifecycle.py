@@ -7,10 +7,9 @@ what the item's state is and what can happen from there.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
 from datetime import date
 
-from .model import Event, HistoryEntry, Item, ModelError, Order, State
+from .model import Event, HistoryEntry, Item, ModelError, Order, State, replace
 from .text import NOTE_MAX, clean_text
 
 S, E = State, Event

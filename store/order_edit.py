@@ -3,10 +3,9 @@ has moved on keeps its history; removing it is refused)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
-from .model import HistoryEntry, Item, ModelError, Order, State, new_item
+from .model import HistoryEntry, Item, ModelError, Order, State, new_item, replace
 from .text import NOTE_MAX, clean_text
 
 

@@ -8,24 +8,32 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tinydb.table import Document
+import msgspec
 
 from . import advice, lifecycle
-from .database import Database
-from .model import Event, ModelError, Order, State
+from .model import Event, ModelError, Order, State, replace
 from .money import format_money
 from .paths import default_db_path
 from .policies import PolicyBook, default_book
-from .storage import DurableStorage, StoreError, forget_tinydb_caches
+from .storage import DurableStorage, StoreError
 
 ORDERS = "orders"
 UNDO = "undo"
 UNDO_KEEP = 100
+
+
+class UndoEntry(msgspec.Struct, frozen=True, gc=False):
+    """One undoable change: the orders it touched as they were before (None: not there)."""
+
+    description: str
+    at: str
+    before: dict[str, Order | None]
+    added: dict[str, str] = {}  # side table -> key of the document the change added
 
 
 class NotFoundError(StoreError):
@@ -74,8 +82,9 @@ class OrderBook:
             policies = default_book().with_memberships(_saved_memberships())
         self.policies = policies
         self._today = today
-        self._db = Database(self.path, storage=DurableStorage, lock_timeout=lock_timeout)
-        self.storage: DurableStorage = self._db.storage  # type: ignore[assignment]
+        self.storage = DurableStorage(
+            self.path, lock_timeout=lock_timeout, types={ORDERS: Order, UNDO: UndoEntry}
+        )
         self._orders: dict[int, Order] | None = None
         self._source: object = None
         self.orders()  # fail now, with a clear message, if the file can't be read
@@ -94,9 +103,9 @@ class OrderBook:
         raw = self._raw_orders()
         if self._orders is None or raw is not self._source:
             orders: dict[int, Order] = {}
-            for key, doc in raw.items():
-                order_id = int(key)  # one int object for the key and the order's id
-                orders[order_id] = Order.from_json(doc, id=order_id)
+            for key, order in raw.items():
+                order_id = int(key)  # the key is the id (a file from before ids were stored)
+                orders[order_id] = order if order.id == order_id else replace(order, id=order_id)
             self._orders = orders
             self._source = raw
         return list(self._orders.values())
@@ -197,9 +206,7 @@ class OrderBook:
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
         """One process-locked change, saved once and durably when the block ends."""
-        with self.storage.transaction() as reloaded:
-            if reloaded:  # another process saved: TinyDB's caches and id counters are stale
-                forget_tinydb_caches(self._db)
+        with self.storage.transaction():
             yield
 
     def _change(
@@ -214,7 +221,7 @@ class OrderBook:
             self.orders()  # refresh from disk inside the lock
             after = change()
             known = self._orders or {}
-            before = {str(i): (known[i].to_json() if i in known else None) for i in after}
+            before = {str(i): known.get(i) for i in after}
             self._write_orders(after)
             added = {record[0]: self._add_record(*record)} if record else None
             self._push_undo(description, before, added)
@@ -259,30 +266,28 @@ class OrderBook:
                 table.pop(str(order_id), None)
                 cache.pop(order_id, None)
             else:
-                table[str(order_id)] = order.to_json()
+                if order.id != order_id:
+                    order = replace(order, id=order_id)
+                table[str(order_id)] = order
                 in_order = in_order and (order_id in cache or order_id > last)
                 last = max(last, order_id)
-                cache[order_id] = replace(order, id=order_id)
+                cache[order_id] = order
         self.storage.write(data)
         self._orders = cache if in_order else dict(sorted(cache.items()))
         self._source = self._raw_orders()
 
     def _push_undo(
-        self, description: str, before: dict[str, Any], added: dict[str, str] | None = None
+        self, description: str, before: dict[str, Order | None], added: dict[str, str] | None = None
     ) -> None:
-        undo = self._db.table(UNDO, cache_size=0)
-        entry = {
-            "description": description,
-            "at": datetime.now().isoformat(timespec="seconds"),
-            "before": before,
-        }
-        if added:
-            entry["added"] = added
-        ids = sorted(int(k) for k in (self.storage.read() or {}).get(UNDO, {}))
-        next_id = (ids[-1] + 1) if ids else 1
-        undo.insert(Document(entry, doc_id=next_id))
-        if len(ids) + 1 > UNDO_KEEP:
-            undo.remove(doc_ids=ids[: len(ids) + 1 - UNDO_KEEP])
+        data = self.storage.read() or {}
+        undo = data.setdefault(UNDO, {})
+        ids = sorted(map(int, undo))
+        undo[str(ids[-1] + 1 if ids else 1)] = UndoEntry(
+            description, datetime.now().isoformat(timespec="seconds"), before, added or {}
+        )
+        for old in ids[: max(0, len(ids) + 1 - UNDO_KEEP)]:
+            del undo[str(old)]
+        self.storage.write(data)
 
     def _next_order_id(self) -> int:
         raw = self._raw_orders()
@@ -370,7 +375,7 @@ class OrderBook:
         self._change(description, change, record)
 
     # -- undo -------------------------------------------------------------------
-    def undo_entries(self) -> list[dict[str, Any]]:
+    def undo_entries(self) -> list[UndoEntry]:
         raw = (self.storage.read() or {}).get(UNDO, {})
         return [raw[k] for k in sorted(raw, key=int, reverse=True)]
 
@@ -382,29 +387,24 @@ class OrderBook:
             if not raw:
                 raise NothingToUndoError("nothing to undo")
             last = max(raw, key=int)
-            entry = raw[last]
-            self._write_orders(
-                {
-                    int(i): Order.from_json(data, id=int(i)) if data is not None else None
-                    for i, data in entry["before"].items()
-                }
-            )
-            added = entry.get("added") or {}
-            if added:
-                data = self.storage.read() or {}
-                for table, key in added.items():
-                    if table not in (ORDERS, UNDO) and key in data.get(table, {}):
-                        del data[table][key]
-                self.storage.write(data)
-            self._db.table(UNDO, cache_size=0).remove(doc_ids=[int(last)])
-            return entry["description"]
+            entry: UndoEntry = raw[last]
+            self._write_orders({int(i): order for i, order in entry.before.items()})
+            data = self.storage.read() or {}
+            for table, key in entry.added.items():
+                if table not in (ORDERS, UNDO) and key in data.get(table, {}):
+                    del data[table][key]
+            del data[UNDO][last]
+            self.storage.write(data)
+            return entry.description
 
     def clear_undo(self) -> None:
         with self._transaction():
-            self._db.drop_table(UNDO)
+            data = self.storage.read() or {}
+            if data.pop(UNDO, None) is not None:
+                self.storage.write(data)
 
     def close(self) -> None:
-        self._db.close()
+        self.storage.close()
 
     def __enter__(self) -> OrderBook:
         return self

@@ -2,18 +2,18 @@
 
 - Reads: the parsed data stays in memory and is re-read only when the file changed on disk
   (stat: inode, device, size, mtime_ns). A missing file is a new, empty database; an empty or
-  unreadable file is an error, never an empty database.
+  unreadable file is an error, never an empty database. Tables given a document type
+  (`types`, e.g. the book's orders) decode straight into it (schema.py).
 - Writes: atomic and durable (temp file 0600 in the same folder, fsync, os.replace, fsync the
-  folder), after hard-linking the previous version into `backups/`. NaN/Infinity are refused.
-  Stored tables and documents record their own changes, at any depth (tracking.py), so a save
-  checks and re-serialises only what changed (encoder.py) instead of the whole file. Loaded
-  documents are made to record nested changes in a background thread after the first save
-  (a one-off CLI command never pays for it); until then each save is a full dump.
+  folder), after hard-linking the previous version into `backups/`. Plain documents holding
+  NaN/Infinity or values JSON would change are refused. Each save encodes the whole file with
+  msgspec: at 50k orders that costs less than the write and fsync it precedes (see
+  tests/bench/bench_store.py), so nothing tracks which documents changed.
 - Processes: `transaction()` holds an flock on `<path>.lock`, reloads if another process saved
   meanwhile, and saves once when the block ends. A write outside a transaction takes the lock
   for itself and refuses to overwrite a file that changed since it was read.
 
-Typical use (database.Database is TinyDB with this storage and faster searches)::
+Typical use from a script (TinyDB with this storage)::
 
     db = TinyDB(path, storage=DurableStorage)
     with db.storage.transaction() as reloaded:
@@ -28,11 +28,9 @@ raises StaleDataError (nothing is overwritten) and the caller has to redo it.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import shlex
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -41,7 +39,6 @@ from tinydb.storages import Storage
 
 from . import backups, fileio
 from .backups import BackupInfo, list_backups, restore_backup
-from .encoder import Encoder
 from .errors import (
     CorruptStoreError,
     FutureVersionError,
@@ -56,13 +53,13 @@ from .schema import (
     META_TABLE,
     SCHEMA_VERSION,
     Invalid,
+    Types,
+    bad_value,
     check_tables,
+    convert,
     decode,
-    has_non_finite,
-    load_tables,
-    untracked_docs,
+    encode,
 )
-from .tracking import EVERYTHING, SET, adopt_doc, seal_doc, tracked_kinds
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -82,24 +79,19 @@ __all__ = [
 Data = dict[str, dict[str, Any]]
 
 _NEVER_READ = object()
-SEAL_BATCH = 200  # loaded documents sealed per hold of the storage (a few ms)
-
-
-def _second_ids(table: dict[str, Any]) -> list[str]:
-    """The ids of a table whose document object also sits under an earlier id."""
-    seen: set[int] = set()
-    return [key for key, doc in table.items() if id(doc) in seen or seen.add(id(doc))]
 
 
 def forget_tinydb_caches(db: Any) -> None:
-    """Drop the query caches and next-id counters of every table a TinyDB has opened.
+    """Drop the query caches and next-id counters of every table of a TinyDB.
 
-    Call it when transaction() yields True. (TinyDB's own db.clear_cache() only clears the
-    default table, and no TinyDB call resets the id counter.)
+    Call it when transaction() yields True. TinyDB has no public call that resets a table's
+    id counter: this sets its `_next_id` (TinyDB 4.x; pyproject pins tinydb below 5).
     """
-    for table in db._tables.values():
+    for name in db.tables():
+        table = db.table(name)
         table.clear_cache()
-        table._next_id = None
+        if hasattr(table, "_next_id"):
+            table._next_id = None
 
 
 class DurableStorage(Storage):
@@ -112,7 +104,7 @@ class DurableStorage(Storage):
         lock_timeout: float = 5.0,
         keep_backups: int = 5,
         migrations: dict[int, Callable[[dict], dict]] | None = None,
-        seal_delay: float = 0.5,
+        types: Types | None = None,
     ) -> None:
         super().__init__()
         self.path: Path = backups.resolve(path)  # a symbolic link is followed: saves go there
@@ -130,17 +122,10 @@ class DurableStorage(Storage):
         # transaction is refused if the file is no longer that version.
         self._basis: fileio.StatKey | None | object = _NEVER_READ
         self._generation = 0
-        self._version = 0  # bumped whenever memory may have changed (see `version`)
+        self._types = dict(types or {})  # tables whose documents are typed records
         self._pending = False  # a write inside a transaction not yet on disk
         self._failed = False  # a write inside the transaction was refused
         self._caches_stale = False  # memory was dropped after TinyDB had seen it
-        self._kinds = tracked_kinds()  # stored documents record their changes (tracking.py)
-        self._encoder = Encoder(self._kinds)  # re-serialises only changed documents
-        self._memory = 0  # bumped whenever the data in memory is dropped or read anew
-        self.seal_delay = seal_delay  # seconds after the first save before sealing starts
-        self._sealing_for = -1  # the memory a sealing thread was started for
-        self._sealer: threading.Thread | None = None
-        self._stop = threading.Event()
         self._swept = False
         self._closed = False
         self._pruner = backups.Pruner()
@@ -155,12 +140,6 @@ class DurableStorage(Storage):
         """The generation counter of the file as last read or written (0 for a new file)."""
         return self._generation
 
-    @property
-    def version(self) -> int:
-        """A counter that changes on every write() and every (re)load or drop of memory:
-        derived data (database.FastTable's indexes) is valid while it stays the same."""
-        return self._version
-
     def read(self) -> Data | None:
         with self._guard():
             if self._depth == 0 or not self._loaded:
@@ -170,7 +149,6 @@ class DurableStorage(Storage):
 
     def write(self, data: Data) -> None:
         with self._guard():
-            self._version += 1
             if self._depth > 0:
                 self._pending = True
                 try:
@@ -239,7 +217,6 @@ class DurableStorage(Storage):
         transaction, memory is dropped (and read again when next used); inside one, the
         transaction saves nothing and says so when it ends, like a refused write()."""
         with self._guard():
-            self._version += 1
             if self._depth > 0:
                 self._pending = self._failed = True
             else:
@@ -261,18 +238,7 @@ class DurableStorage(Storage):
             self._closed = True
             self._data = None
             self._loaded = False
-        self._stop.set()
-        if self._sealer is not None:
-            self._sealer.join()
         self._pruner.wait()
-
-    def wait_sealed(self, timeout: float | None = None) -> bool:
-        """Wait until every loaded document records its nested changes (saves then write
-        only what changed); True when they do. Benchmarks and tests use it."""
-        sealer = self._sealer
-        if sealer is not None:
-            sealer.join(timeout)
-        return self._encoder.ready
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -305,54 +271,7 @@ class DurableStorage(Storage):
         self._pending = self._failed = False
         self._data = None
         self._loaded = False
-        self._memory_replaced()
         self._caches_stale = True
-
-    def _memory_replaced(self) -> None:
-        """The data in memory was dropped or read anew: what was derived from it goes."""
-        self._version += 1
-        self._memory += 1
-        self._kinds.clear()
-        self._encoder.forget()
-        self._encoder.ready = not any((self._data or {}).values())  # loaded docs: not sealed
-
-    def _start_sealing(self) -> None:
-        """After a save, seal the loaded documents in the background (once per memory)."""
-        if self._encoder.ready or self._sealing_for == self._memory or self._stop.is_set():
-            return
-        self._sealing_for = self._memory
-        self._sealer = threading.Thread(
-            target=self._seal_loaded, args=(self._memory,), name="unship-seal", daemon=True
-        )
-        self._sealer.start()
-
-    def _seal_loaded(self, memory: int) -> None:
-        """Seal every loaded document, a batch per hold of the storage, so that saves and
-        readers in other threads wait a few ms at most; stop when memory is replaced."""
-        if self._stop.wait(self.seal_delay):
-            return
-        sealed, doc_class, kinds = self._kinds.sealed, self._kinds.doc, self._kinds
-        while True:
-            with self._mutex:
-                if self._closed or self._memory != memory:
-                    return
-                todo = [
-                    (table, untracked_docs(table, sealed)) for table in (self._data or {}).values()
-                ]
-                if not any(keys for _, keys in todo):
-                    self._encoder.ready = True  # the next save builds the cache
-                    gc.freeze()  # the new containers live as long as the documents
-                    return
-            for table, keys in todo:
-                for start in range(0, len(keys), SEAL_BATCH):
-                    with self._mutex:
-                        if self._closed or self._memory != memory:
-                            return
-                        for key in keys[start : start + SEAL_BATCH]:
-                            doc = table.get(key)
-                            if type(doc) is doc_class:
-                                seal_doc(doc, kinds)
-                    time.sleep(0.001)  # let other threads (the app drawing) run between batches
 
     def _refresh(self) -> bool:
         """Bring memory up to date with the file; True if it was (re)loaded from disk."""
@@ -380,7 +299,7 @@ class DurableStorage(Storage):
         except OSError as err:
             raise read_error(self._shown(), err) from None
         try:
-            tables, meta = decode(raw)
+            tables, meta = decode(raw, self._types)
         except Invalid as why:
             raise CorruptStoreError(self._corrupt_message(why)) from None
         del raw
@@ -394,16 +313,10 @@ class DurableStorage(Storage):
             with self._file_lock():  # migrating writes: redo it under the lock
                 self._loaded = False
                 return self._refresh()
-        if schema == SCHEMA_VERSION:
-            try:
-                load_tables(tables, self._kinds.doc, self._kinds.table)
-            except Invalid as why:
-                raise CorruptStoreError(self._corrupt_message(why)) from None
         self._data = tables
         self._key = key
         self._generation = meta["generation"]
         self._loaded = True
-        self._memory_replaced()
         if schema < SCHEMA_VERSION:
             self._migrate(tables, schema)
         return True
@@ -442,6 +355,9 @@ class DurableStorage(Storage):
                 data = migrate(data)
                 data.pop(META_TABLE, None)
                 check_tables(data)
+                for name, kind in self._types.items():
+                    if name in data:
+                        data[name] = convert(data[name], kind)
             except Exception as err:
                 self._invalidate()
                 raise StoreError(
@@ -454,8 +370,7 @@ class DurableStorage(Storage):
         except OSError as err:
             self._invalidate()
             raise write_error(self.path, err) from err
-        load_tables(data, self._kinds.doc, self._kinds.table)
-        if any(has_non_finite(table) for table in data.values()):
+        if any(bad_value(t) for n, t in data.items() if n not in self._types):
             self._invalidate()
             raise StoreError(f"upgrading {self.path} produced NaN or Infinity; not saved")
         self._data = data
@@ -466,81 +381,30 @@ class DurableStorage(Storage):
             raise
 
     def _prepare(self, data: Data) -> None:
-        """Check data before it is kept: TinyDB shape, no NaN/Infinity in new or changed
-        documents (loaded documents are already finite). Makes every table a tracked one and
-        every document put into one a sealed copy (tracking.py)."""
+        """Check data before it is kept: the TinyDB shape, typed tables holding their type,
+        and plain documents free of values JSON can't hold (NaN) or would change (a date)."""
         if type(data) is not dict:
             raise StoreError(f"cannot save {type(data).__name__} as the order book")
         if META_TABLE in data:
             raise StoreError(f"the table name {META_TABLE!r} is reserved by unship")
-        table_class = self._kinds.table
-        for name, table in list(data.items()):
+        for name, table in data.items():
             if not isinstance(name, str) or not isinstance(table, dict):
                 raise StoreError(f"cannot save table {name!r}: it is not a table of documents")
-            if type(table) is table_class:
-                pending = table.ops[table.checked :]
-                if not pending:
-                    continue
-                if any(op is EVERYTHING for op, _ in pending):  # update(), clear(), ...
-                    self._check_whole(name, table)
-                else:  # only ids set need a check (deleting needs none)
-                    keys = [key for op, key in pending if op is SET]
-                    self._seal_new(name, table, keys, copy=True)
-                table.checked += len(pending)
-            else:  # a table the caller made: check it whole, then keep a tracked copy
-                table = data[name] = table_class(table)
-                self._check_whole(name, table)
-                table.ops.clear()
-        self._collect_changes()
-
-    def _check_whole(self, name: str, table: dict[str, Any]) -> None:
-        """_seal_new for every document that is not sealed, and copies where one document
-        object sits under several ids."""
-        self._seal_new(name, table, untracked_docs(table, self._kinds.sealed))
-        if len(set(map(id, table.values()))) != len(table):
-            self._seal_new(name, table, _second_ids(table), copy=True)
-
-    def _seal_new(
-        self, name: str, table: dict[str, Any], keys: list[Any], *, copy: bool = False
-    ) -> None:
-        """Check the documents at keys (new or replaced) and store sealed copies of them.
-
-        A stored document put under another id is copied as well: one object under two ids
-        would be changed under both by one change, which only one id would record. With
-        copy=False, stored documents are kept (a table the caller rebuilt)."""
-        kinds = self._kinds
-        for key in keys:
-            doc = table.get(key, _NEVER_READ)
-            if doc is _NEVER_READ:
-                continue  # deleted again
-            kind = type(doc)
-            if kind is kinds.sealed or kind is kinds.doc:  # stored: known to be finite
-                if copy:
-                    dict.__setitem__(table, key, adopt_doc(doc, kinds))  # already in the log
+            kind = self._types.get(name)
+            if kind is not None:
+                if not set(map(type, table.values())) <= {kind}:
+                    raise StoreError(
+                        f"cannot save table {name!r}: not every document is a {kind.__name__}"
+                    )
                 continue
-            if not isinstance(doc, dict):
-                raise StoreError(f"cannot save {name!r} document {key}: it is not a dict")
-            if has_non_finite(doc):
-                raise StoreError(self._nan_message(f"{name!r} document {key}"))
-            dict.__setitem__(table, key, adopt_doc(doc, kinds))
-
-    def _collect_changes(self) -> None:
-        """Check the documents and nested lists/dicts changed in place since the last call
-        for NaN/Infinity and hand them to the encoder (which re-serialises them)."""
-        kinds = self._kinds
-        if not (kinds.changed_docs or kinds.changed_nested):
-            return
-        # Each mutating call records its object: keep one of each.
-        docs = list({id(doc): doc for doc in kinds.changed_docs}.values())
-        nested = list({id(obj): obj for obj in kinds.changed_nested}.values())
-        for obj in (*docs, *nested):
-            if has_non_finite(obj):
-                raise StoreError(self._nan_message("a changed document"))
-        self._encoder.note_changes(docs, nested)
-        kinds.clear()
-
-    def _nan_message(self, where: str) -> str:
-        return f"refusing to save {self.path}: {where} holds NaN or Infinity, which JSON cannot"
+            for key, doc in table.items():
+                if not isinstance(doc, dict):
+                    raise StoreError(f"cannot save {name!r} document {key}: it is not a dict")
+                why = bad_value(doc)
+                if why:
+                    raise StoreError(
+                        f"cannot save {self.path}: {name!r} document {key} holds {why}"
+                    )
 
     def _save(self, data: Data) -> None:
         """Write data durably (lock held, file known to be the one we read, or missing)."""
@@ -548,10 +412,10 @@ class DurableStorage(Storage):
         generation = self._generation + 1
         if self._key is None:  # creating: never reuse generations of an earlier life
             generation = max(generation, backups.newest_generation(path) + 1)
+        self._prepare(data)  # also what changed in place after the last write()
         try:
-            self._prepare(data)  # also what changed in place after the last write()
-            payload = self._encoder.encode(data, generation)
-        except TypeError as err:
+            payload = encode(data, generation)
+        except (TypeError, ValueError) as err:
             raise StoreError(f"cannot save {path}: {err}") from None
         try:
             fileio.ensure_dir(path.parent)
@@ -570,4 +434,3 @@ class DurableStorage(Storage):
         self._loaded = True
         if self.keep_backups > 0:
             self._pruner.request(path, self.keep_backups)
-        self._start_sealing()

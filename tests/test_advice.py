@@ -277,3 +277,34 @@ def test_with_items_is_replace():
     assert copy == replace(action, items=(0, 2))
     assert action.items == (0,)
     assert hash(copy) == hash(replace(action, items=(0, 2)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    steps=st.lists(st.tuples(EVENTS, st.integers(0, 40), st.integers(0, 2)), max_size=10),
+    retailer=st.sampled_from(["Amazon", "Walmart", "Target", "Best Buy", "eBay", "Corner Shop"]),
+    category=st.sampled_from(["general", "electronics", "grocery", "renewed", "phones", "apple"]),
+    seller=st.sampled_from(["", "Gadget Hut", "Amazon.com"]),
+    option=st.sampled_from(["", "std-us", "second-ca", "Email"]),
+    look=st.integers(0, 400),
+)
+def test_the_deadlines_alone_are_the_full_advice_s(steps, retailer, category, seller, option, look):
+    """`deadlines` (which works out only the dated actions) says what the full advice says."""
+    from unship.store.advice import deadlines
+
+    extra = {"shipping": option} if option and option != "Email" else {}
+    if option == "Email":
+        extra["carrier"] = "Email"
+    items = [
+        new_item(f"Widget {n}", 2500 + n, category=category, seller=seller, extra=extra)
+        for n in range(3)
+    ]
+    o = new_order(retailer, "113-1234567-1234567", date(2025, 10, 20), items)
+    day = date(2025, 10, 20)
+    for event, gap, item in steps:
+        day += timedelta(days=gap)
+        with contextlib.suppress(TransitionError):
+            o = record(o, event, day, items=[item])
+    today = day + timedelta(days=look)
+    full = order_actions(o, BOOK, today)
+    assert deadlines(o, BOOK, today) == deadlines(o, BOOK, today, full)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from io_support import TODAY
 from unship.store import exporters, importers, lifecycle
-from unship.store.model import Event, ModelError, new_item, new_order
+from unship.store.model import Event, ModelError, new_item, new_order, replace
 from unship.store.repository import OrderBook
 
 

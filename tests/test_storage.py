@@ -98,7 +98,9 @@ def test_cache_hit_does_not_reread(path: Path, monkeypatch: pytest.MonkeyPatch) 
     fill(path, 5).close()
     calls = []
     real = storage_module.decode
-    monkeypatch.setattr(storage_module, "decode", lambda raw: calls.append(1) or real(raw))
+    monkeypatch.setattr(
+        storage_module, "decode", lambda raw, types=None: calls.append(1) or real(raw, types)
+    )
     db = open_db(path)
     orders = db.table("orders", cache_size=0)
     for _ in range(10):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -14,7 +13,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from tui_support import sync
 from unship.store import demo
-from unship.store.model import new_item, new_order
+from unship.store.model import new_item, new_order, replace
 from unship.store.repository import OrderBook
 from unship.store.storage import LockTimeoutError
 from unship.tui import rows as R

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import os
 import signal
 import sys
@@ -230,7 +229,6 @@ def run(
     theme: str | None = None,
 ) -> int:
     """Open the book at `db` (default: the person's data file) and run the app; the exit code."""
-    gc.disable()  # loading many orders is mostly object creation: collect once, after
     try:
         book = OrderBook(db, today=today)
     except (StoreError, ModelError, OSError) as error:
@@ -240,9 +238,6 @@ def run(
         path = db if db is not None else "the order file"
         print(f"unship: {path} holds a record unship cannot read ({error!r})", file=sys.stderr)
         return EXIT_ERROR
-    finally:
-        gc.enable()
-    gc.freeze()  # the loaded orders live as long as the app: keep them out of collections
     # Textual sizes the screen with shutil.get_terminal_size(), which believes COLUMNS and
     # LINES when they are set: a stale pair (exported by a shell or a parent program) froze
     # the layout at that size and every resize was ignored. The terminal knows its size.

@@ -21,13 +21,13 @@ dates, tracking) is overwritten; empty fields are filled in.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
 
 from .. import advice, lifecycle
-from ..model import Event, Item, Order
+from ..model import Event, Item, Order, replace
 from ..text import terminal_safe
 from . import amazon, amazon_report, amazon_returns, unship_csv, unship_json
 from .common import (

@@ -22,11 +22,10 @@ reloads are redeemable and nothing travels; carrier "Email" marks a digital item
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, tzinfo
 
 from ..estimates import ship_date_problem
-from ..model import Item, ModelError, new_item, new_order
+from ..model import Item, ModelError, new_item, new_order, replace
 from ..money import MoneyError, check_currency
 from ..policies import PolicyBook
 from ..text import clean_line

@@ -17,11 +17,11 @@ a refund. Re-importing changes nothing: an event the item is already past is not
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, tzinfo
 
 from .. import lifecycle
-from ..model import Event, HistoryEntry, Order
+from ..model import Event, HistoryEntry, Order, replace
 from ..money import MoneyError, check_currency, format_money
 from ..text import NOTE_MAX, clean_line, clean_text
 from .common import (

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 from .. import lifecycle
-from ..model import Event, HistoryEntry, ModelError, Order, new_item, new_order
+from ..model import Event, HistoryEntry, ModelError, Order, new_item, new_order, replace
 from ..text import clean_line
 from . import ImportPlan
 from .common import ImportFileError, Progress

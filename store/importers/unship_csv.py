@@ -23,11 +23,10 @@ from the item dates. Columns not listed here are reported and ignored.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from ..model import Event, HistoryEntry, ModelError, Order, State, new_item, new_order
+from ..model import Event, HistoryEntry, ModelError, Order, State, new_item, new_order, replace
 from ..money import MoneyError, check_currency
 from ..policies import PolicyBook
 from .common import (

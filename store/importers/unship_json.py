@@ -9,11 +9,20 @@ Everything is checked and cleaned on the way in, as if typed.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from ..model import Event, HistoryEntry, Item, ModelError, Order, State, new_item, new_order
+from ..model import (
+    Event,
+    HistoryEntry,
+    Item,
+    ModelError,
+    Order,
+    State,
+    new_item,
+    new_order,
+    replace,
+)
 from ..policies import PolicyBook
 from ..text import NOTE_MAX, clean_line, clean_text
 from .common import ImportFileError, Incoming, Parsed, Progress, Rejected, RowError, check_day

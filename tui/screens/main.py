@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import gc
-from collections.abc import Iterator
 from datetime import date
 
 from textual import on, work
@@ -50,17 +47,6 @@ Import an Amazon order-history export:
 Or look around with realistic orders in every state (a throwaway copy, your data is untouched):
     unship --demo
 """
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class ViewTabs(Static):
@@ -243,15 +229,7 @@ class MainScreen(Screen):
             return
         same_day = today == self._today
         self._today, self._orders = today, orders
-        first = not self.rows
-        with _collector_paused():  # one object per order: the collector only slows this
-            self._rebuild(orders, same_day)
-            if first and len(self.rows) > SYNC_LIMIT:
-                # The rows live as long as the app, like the loaded orders (frozen by run()):
-                # keep the collector from scanning them again (a full pass cost 17 ms for 50k
-                # rows just before the first frame). They hold no cycles: replaced rows are
-                # still freed by their reference counts.
-                gc.freeze()
+        self._rebuild(orders, same_day)
 
     def _rebuild(self, orders: list[Order], same_day: bool) -> None:
         book, today = self.app.book, self._today
@@ -327,9 +305,6 @@ class MainScreen(Screen):
             return
         for row, row_facts in zip(rows, facts, strict=True):
             row.facts = row_facts
-        # The facts live as long as their rows, which are frozen: out of the collector's
-        # scans too (with 50k orders a full collection took 57 ms in the middle of typing).
-        gc.freeze()
         self._figures = figures
         # A cursor still on the first row stays there: on the most urgent order, not on
         # the newest one, which the list showed first while the deadlines were unknown.
