@@ -141,7 +141,7 @@ def test_an_estimated_deadline_is_never_later_than_the_real_one(
     estimated = return_action(o, today)
     real = return_action(record(o, "delivered", real_day), today)
     policy = BOOK.retailer(retailer)
-    real_last = policy.return_by(BOOK.category(category), real_day, ship)
+    real_last = policy.return_by(BOOK.category(category), real_day, ship, ordered=o.ordered_on)
     if estimated.deadline is not None:  # open: dated from the earliest plausible day
         assert estimated.estimated
         assert estimated.deadline <= real_last
@@ -161,7 +161,7 @@ def test_history_closes_only_after_the_latest_plausible_window(ship, option, loo
     closed = advice.is_history(o, BOOK, today)
     a = estimates.allowance_for(o, o.items[0])
     latest_window = BOOK.retailer("Amazon").return_by(
-        "general", ship + timedelta(days=a.latest), ship
+        "general", ship + timedelta(days=a.latest), ship, ordered=o.ordered_on
     )
     assert closed == (today - latest_window > estimates.CLOSE_AFTER)
     if closed:
