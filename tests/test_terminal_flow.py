@@ -169,7 +169,8 @@ def full_flow(
         launch(again)
         wait_for_list(again)
         row = row_of(again, rf"{RETAILER}.*return started")
-        assert "send back" in row and "left" in row, row  # the state and the deadline show
+        # The state shows whole; an unknown retailer states no ship-back date, so no deadline.
+        assert row.rstrip().endswith("return started"), row
         assert quit_app(again) == 0
         assert again.modes() == tidy
     finally:

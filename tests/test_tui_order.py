@@ -523,7 +523,7 @@ def test_timeline_headline_and_bar(book):
 def test_timeline_overdue_refund(book):
     order = book.get(10)
     actions = book.actions(order)
-    assert headline(order, actions, TODAY).plain.startswith("OVERDUE: Refund expected by 21 Nov")
+    assert headline(order, actions, TODAY).plain.startswith("OVERDUE: Refund expected by 15 Nov")
     bar, _ = draw_bar(timeline_marks(order, actions, TODAY), TODAY, 40)
     assert "×" in bar.plain
 
