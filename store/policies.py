@@ -617,6 +617,8 @@ class PolicyBook:
     payment_disputes: dict[str, PaymentDispute] = field(default_factory=dict)
     # The person's memberships and payment cards (settings.json): deadlines follow them.
     memberships: frozenset[str] = frozenset()
+    # Names already looked up (the advice asks for the same few names for every order).
+    _names: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, repr=False)
 
     def with_memberships(self, keys) -> PolicyBook:
         """This book for a person with these memberships ('plus', 'circle-card')."""
@@ -642,6 +644,12 @@ class PolicyBook:
 
     def retailer(self, name: str) -> Policy:
         """The policy for a retailer name as typed ('Amazon.ca', 'best buy'); 'other' if unknown."""
+        found = self._names.get(("retailer", name))
+        if found is None:
+            found = self._names[("retailer", name)] = self._retailer(name)
+        return found
+
+    def _retailer(self, name: str) -> Policy:
         key = _key(name)
         if key in self.retailers:
             return self.retailers[key]
@@ -655,6 +663,12 @@ class PolicyBook:
         return policy.key if policy.key != "other" or _key(name) == "other" else _key(name)
 
     def category(self, name: str) -> str:
+        found = self._names.get(("category", name))
+        if found is None:
+            found = self._names[("category", name)] = self._category(name)
+        return found
+
+    def _category(self, name: str) -> str:
         key = " ".join(
             (name or "general").strip().lower().replace("-", " ").replace("_", " ").split()
         )

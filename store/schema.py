@@ -139,10 +139,34 @@ def convert(table: dict[str, Any], kind: type) -> dict[str, Any]:
 
 def encode(tables: dict[str, Any], generation: int, schema: int = SCHEMA_VERSION) -> bytes:
     """Serialise tables plus a fresh meta table (ours, whatever the tables held)."""
+    return b"".join(encode_chunks(tables, generation, schema=schema))
+
+
+def encode_chunks(
+    tables: dict[str, Any],
+    generation: int,
+    pieces: dict[str, list[bytes]] | None = None,
+    schema: int = SCHEMA_VERSION,
+) -> list[bytes]:
+    """`encode`'s bytes as chunks to write one after the other; a table in `pieces` is
+    written from its documents' pieces (`"id":{...},`, see pieces.py)."""
     meta = {"1": {"app": APP, "schema": schema, "generation": generation}}
-    return _encoder.encode(
-        {META_TABLE: meta, **{k: v for k, v in tables.items() if k != META_TABLE}}
-    )
+    chunks = [b'{"' + META_TABLE.encode() + b'":' + _encoder.encode(meta)]
+    for name, table in tables.items():
+        if name == META_TABLE:
+            continue
+        key = b"," + _encoder.encode(name) + b":"
+        if pieces is not None and name in pieces:
+            docs = pieces[name]
+            chunks.append(key + b"{")
+            if docs:  # each piece ends with a comma but the last one: the writes copy them
+                chunks += docs[:-1]
+                chunks.append(docs[-1][:-1])
+            chunks.append(b"}")
+        else:
+            chunks.append(key + _encoder.encode(table))
+    chunks.append(b"}")
+    return chunks
 
 
 def bad_value(obj: Any) -> str:

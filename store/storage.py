@@ -49,6 +49,7 @@ from .errors import (
     read_error,
     write_error,
 )
+from .pieces import Pieces
 from .schema import (
     META_TABLE,
     SCHEMA_VERSION,
@@ -58,7 +59,7 @@ from .schema import (
     check_tables,
     convert,
     decode,
-    encode,
+    encode_chunks,
 )
 
 __all__ = [
@@ -126,6 +127,7 @@ class DurableStorage(Storage):
         self._pending = False  # a write inside a transaction not yet on disk
         self._failed = False  # a write inside the transaction was refused
         self._caches_stale = False  # memory was dropped after TinyDB had seen it
+        self._pieces = Pieces()  # typed documents' bytes, kept from one save to the next
         self._swept = False
         self._closed = False
         self._pruner = backups.Pruner()
@@ -152,7 +154,7 @@ class DurableStorage(Storage):
             if self._depth > 0:
                 self._pending = True
                 try:
-                    self._prepare(data)
+                    self._prepare(data, typed_too=False)  # the save checks them once
                 except BaseException:
                     self._failed = True  # memory holds a refused change: never save it
                     raise
@@ -272,6 +274,7 @@ class DurableStorage(Storage):
         self._data = None
         self._loaded = False
         self._caches_stale = True
+        self._pieces.forget()
 
     def _refresh(self) -> bool:
         """Bring memory up to date with the file; True if it was (re)loaded from disk."""
@@ -380,7 +383,7 @@ class DurableStorage(Storage):
             self._invalidate()
             raise
 
-    def _prepare(self, data: Data) -> None:
+    def _prepare(self, data: Data, *, typed_too: bool = True) -> None:
         """Check data before it is kept: the TinyDB shape, typed tables holding their type,
         and plain documents free of values JSON can't hold (NaN) or would change (a date)."""
         if type(data) is not dict:
@@ -392,7 +395,7 @@ class DurableStorage(Storage):
                 raise StoreError(f"cannot save table {name!r}: it is not a table of documents")
             kind = self._types.get(name)
             if kind is not None:
-                if not set(map(type, table.values())) <= {kind}:
+                if typed_too and not set(map(type, table.values())) <= {kind}:
                     raise StoreError(
                         f"cannot save table {name!r}: not every document is a {kind.__name__}"
                     )
@@ -414,7 +417,9 @@ class DurableStorage(Storage):
             generation = max(generation, backups.newest_generation(path) + 1)
         self._prepare(data)  # also what changed in place after the last write()
         try:
-            payload = encode(data, generation)
+            typed = {n: self._pieces.of(n, data[n]) for n in self._types if n in data}
+            self._pieces.drop_missing(set(typed))
+            payload = encode_chunks(data, generation, typed)
         except (TypeError, ValueError) as err:
             raise StoreError(f"cannot save {path}: {err}") from None
         try:

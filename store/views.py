@@ -33,9 +33,8 @@ def deadline_text(d: Deadline | None, today) -> str:
 
 
 def order_row(book, order: Order, actions=None) -> dict[str, Any]:
-    """The order's list row; `actions` (book.actions(order)) when the caller has them."""
-    if actions is None:
-        actions = book.actions(order)
+    """The order's list row; `actions` (book.actions(order)) when the caller has them (the
+    deadlines alone are worked out otherwise)."""
     found = deadlines(order, book.policies, book.today, actions)
     d = found[0] if found else None
     where = standing(order, book.policies, book.today)

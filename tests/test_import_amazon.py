@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from io_support import AMAZON, DATA, TODAY, imported, needs_samples, plan
 from unship.store import importers
-from unship.store.model import Event, State
+from unship.store.model import Event, State, replace
 from unship.store.repository import OrderBook
 
 
@@ -146,9 +146,7 @@ def test_newer_export_moves_orders_on_without_losing_hand_records(book):
     book.record(cable.id, Event.DELIVERED, date(2026, 10, 6))
     book.record(cable.id, Event.RETURN_REQUESTED, date(2026, 10, 10), items=[0])
     kettle = book.find("702-0000002-0000002")
-    book.update(
-        __import__("dataclasses").replace(kettle, notes="for the cabin"), "note on the kettle"
-    )
+    book.update(replace(kettle, notes="for the cabin"), "note on the kettle")
     hand_cable = book.find("111-0000001-0000001")
 
     result = imported(book, DATA / "amazon-orders-later.csv")
