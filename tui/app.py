@@ -73,6 +73,7 @@ class UnshipApp(App[int]):
         self.book = book
         self.demo = demo
         self.main_screen = MainScreen()
+        self.quitting = False  # exit() was called
         self._disk_error = ""
         self._remember_theme = remember_theme
         self._settings_error = ""  # settings.json could not be read: said once mounted
@@ -105,6 +106,17 @@ class UnshipApp(App[int]):
         if isinstance(event, events.InputEvent):  # keys and clicks find the screen complete
             await self.main_screen.settle()
         await super().on_event(event)
+
+    def exit(self, *args, **kwargs) -> None:
+        self.quitting = True
+        super().exit(*args, **kwargs)
+
+    def open(self, screen: Screen, callback=None) -> None:
+        """Push a screen, unless the app is quitting: keys read with the `q` (typed ahead,
+        pasted, arriving together over SSH) open nothing. (Textual mounts no children once
+        exit() was called, so a screen pushed then would find none of its widgets.)"""
+        if not self.quitting:
+            self.push_screen(screen, callback)
 
     def get_default_screen(self) -> Screen:
         """The order list is the base screen (a blank default screen under it, then the list
@@ -166,7 +178,7 @@ class UnshipApp(App[int]):
                 raise
             self.notify("order view not available", severity="warning")
             return
-        self.push_screen(OrderScreen(order_id))
+        self.open(OrderScreen(order_id))
 
     def action_undo(self) -> None:
         try:
@@ -190,12 +202,12 @@ class UnshipApp(App[int]):
     def action_add_order(self) -> None:
         from unship.tui.screens.order_form import OrderForm
 
-        self.push_screen(OrderForm(self.book), self._order_saved)
+        self.open(OrderForm(self.book), self._order_saved)
 
     def action_quick_add(self) -> None:
         from unship.tui.screens.quick_add import QuickAdd
 
-        self.push_screen(QuickAdd(self.book), self._order_saved)
+        self.open(QuickAdd(self.book), self._order_saved)
 
     def edit_order(self, order_id: int) -> None:
         from unship.tui.screens.order_form import OrderForm
@@ -205,7 +217,7 @@ class UnshipApp(App[int]):
         except StoreError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        self.push_screen(OrderForm(self.book, order), self._order_saved)
+        self.open(OrderForm(self.book, order), self._order_saved)
 
     def action_import_file(self) -> None:
         from unship.tui.screens.import_file import ImportScreen
@@ -215,12 +227,12 @@ class UnshipApp(App[int]):
                 self.notify(f"Imported: {description} (u to undo)", markup=False)
                 self.post_message(OrdersChanged(0, description))
 
-        self.push_screen(ImportScreen(self.book), done)
+        self.open(ImportScreen(self.book), done)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen.for_screen(self, self.screen))
+        self.open(HelpScreen.for_screen(self, self.screen))
 
 
 def run(

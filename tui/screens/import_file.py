@@ -16,6 +16,7 @@ from unship.store import importers
 from unship.store.model import ModelError
 from unship.store.storage import StoreError
 from unship.store.text import terminal_safe
+from unship.tui.screens import composed
 from unship.tui.widgets.text_fields import TextInput
 
 FORMAT_CHOICES = [
@@ -68,6 +69,8 @@ class ImportScreen(ModalScreen[str | None]):
                 yield Button("Back", id="import-back")
 
     def on_mount(self) -> None:
+        if not composed(self):  # the app is quitting
+            return
         self.query_one("#import-partial", Checkbox).display = False
         self.query_one("#import-path", Input).focus()
 

@@ -23,6 +23,7 @@ from unship.store.money import format_money
 from unship.store.repository import NotFoundError
 from unship.store.storage import StoreError
 from unship.store.text import clean_line, clean_text
+from unship.tui.screens import composed
 
 from ..messages import OrdersChanged
 from ..widgets.actions import ActionsPanel
@@ -123,6 +124,8 @@ class OrderScreen(Screen):
             yield Static("", markup=False, id="order-notes")
 
     def on_mount(self) -> None:
+        if not composed(self):  # the app is quitting
+            return
         self.refresh_order()
         self.set_focus(self.query_one(ActionsPanel), scroll_visible=False)
 

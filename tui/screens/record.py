@@ -26,6 +26,7 @@ from unship.store.model import Event, ModelError, Order
 from unship.store.money import MoneyError, format_money, to_decimal, to_minor
 from unship.store.storage import StoreError
 from unship.store.text import NOTE_MAX, clean_line, clean_text
+from unship.tui.screens import composed
 from unship.tui.widgets.text_fields import TextInput
 
 from ..widgets.timeline import EVENT_WORDS
@@ -193,6 +194,8 @@ class RecordDialog(ModalScreen[Recorded | None]):
             yield from self._field("What happened", "problem", "lost, damaged, wrong item...")
 
     def on_mount(self) -> None:
+        if not composed(self):  # the app is quitting
+            return
         self.query_one("#date", Input).focus()
         self._show_chosen()
 
