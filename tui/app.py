@@ -255,16 +255,27 @@ def run(
     finally:
         gc.enable()
     gc.freeze()  # the loaded orders live as long as the app: keep them out of collections
-    # Textual sizes the screen with shutil.get_terminal_size(), which believes COLUMNS and
-    # LINES when they are set: a stale pair (exported by a shell or a parent program) froze
-    # the layout at that size and every resize was ignored. The terminal knows its size.
-    for name in ("COLUMNS", "LINES"):
-        os.environ.pop(name, None)
+    forget_stale_size(os.environ)
     with book:
         app = UnshipApp(book, demo=demo, theme=theme, remember_theme=True)
         with _ending_signals(app):
             code = app.run()
     return int(code or 0)
+
+
+def forget_stale_size(environ) -> None:
+    """Drop COLUMNS and LINES when the app draws on a terminal.
+
+    Textual sizes the screen with shutil.get_terminal_size(), which believes COLUMNS and LINES
+    when they are set: a stale pair (exported by a shell or a parent program) froze the layout
+    at that size and every resize was ignored. The terminal knows its size. A driver other than
+    the terminal's (textual-serve's web driver, named in TEXTUAL_DRIVER) has no terminal to ask:
+    it is given the browser's size in COLUMNS and ROWS, so they stay.
+    """
+    if environ.get("TEXTUAL_DRIVER"):
+        return
+    for name in ("COLUMNS", "LINES"):
+        environ.pop(name, None)
 
 
 SHUTDOWN_GRACE = 5.0  # seconds a signalled app has to finish before it is ended outright
