@@ -328,6 +328,42 @@ class OrderBook:
         self._change(f"mark {order.order_number} {Event(event).value}", change)
         return saved[0]
 
+    def record_many(
+        self, ids: list[int], event: Event | str, on: date | None = None, *, note: str = ""
+    ) -> tuple[list[Order], dict[int, str]]:
+        """Record `event` for several orders in one undoable change (every item it applies to).
+        Returns the orders changed and, for those it could not apply to, why not (by id)."""
+        event = Event(event)
+        changed: list[Order] = []
+        refused: dict[int, str] = {}
+
+        def change() -> dict[int, Order | None]:
+            changed.clear()
+            refused.clear()
+            for order_id in dict.fromkeys(ids):
+                order = self.get(order_id)
+                try:
+                    new = lifecycle.record(
+                        order, event, on or self.today, note=note, today=self.today
+                    )
+                except ModelError as error:
+                    refused[order_id] = str(error)
+                    continue
+                changed.append(new)
+            return {order.id: order for order in changed}
+
+        change()  # a first pass says how many it applies to (again below, inside the lock)
+        if not changed:
+            raise lifecycle.TransitionError(
+                next(iter(refused.values()), "")
+                if len(refused) == 1
+                else f"none of the {len(refused)} orders can be marked {event.value}"
+            )
+        count = len(changed)
+        words = f"{count} orders" if count > 1 else f"{changed[0].order_number}"
+        self._change(f"mark {words} {event.value}", change)
+        return changed, refused
+
     def update(self, order: Order, description: str = "") -> Order:
         """Replace an order's editable fields (notes, tracking, ...)."""
         if not order.id:
@@ -341,9 +377,26 @@ class OrderBook:
         return order
 
     def delete(self, ref: str | int) -> Order:
-        order = self.find(ref)
-        self._change(f"delete {order.order_number}", lambda: {order.id: None})
-        return order
+        return self.delete_many([ref])[0]
+
+    def delete_many(self, refs: list[str | int]) -> list[Order]:
+        """Delete orders (ids or order numbers) in one undoable change; all or none: an unknown
+        reference deletes nothing. A reference named twice deletes its order once."""
+        found: dict[int, Order] = {}
+        for ref in refs:
+            order = self.find(ref)
+            found.setdefault(order.id, order)
+        orders = list(found.values())
+        if not orders:
+            return []
+
+        def change() -> dict[int, Order | None]:
+            for order in orders:
+                self.get(order.id)  # still there?
+            return dict.fromkeys(found)
+
+        self._change(delete_description(orders), change)
+        return orders
 
     def replace_all(
         self,
@@ -409,6 +462,12 @@ class OrderBook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def delete_description(orders: list[Order]) -> str:
+    if len(orders) == 1:
+        return f"delete {orders[0].retailer} order {orders[0].order_number}"
+    return f"delete {len(orders)} orders"
 
 
 def states() -> list[str]:

@@ -17,6 +17,7 @@ from unship.cli_errors import EXIT_NONE_DUE, EXIT_OK, CliError
 
 
 def cmd_add(book, args) -> int:
+    from unship.store.lifecycle import shipped_if_tracked
     from unship.store.model import new_item, new_order
     from unship.store.money import MoneyError, check_currency, to_minor
     from unship.store.parsing import detect_carrier, parse_date, parse_price, parse_quick
@@ -93,6 +94,7 @@ def cmd_add(book, args) -> int:
         notes=args.notes,
         today=book.today,
     )
+    order = shipped_if_tracked(order)
     for warning in order_warnings(book, order):
         print(f"unship: warning: {warning}", file=sys.stderr)
     saved = book.add(order)
@@ -260,6 +262,21 @@ def cmd_due(book, args) -> int:
     return EXIT_OK if rows else EXIT_NONE_DUE
 
 
+def cmd_delete(book, args) -> int:
+    from unship.store.text import terminal_safe
+
+    deleted = book.delete_many(args.ids)
+    for order in deleted:
+        print(terminal_safe(f"deleted {order.id}\t{order.retailer} {order.order_number}"))
+    print(
+        "(`unship undo` brings them back)"
+        if len(deleted) > 1
+        else "(`unship undo` brings it back)",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def cmd_undo(book, args) -> int:
     print(f"undone: {book.undo()}")
     return EXIT_OK
@@ -356,6 +373,7 @@ COMMANDS = {
     "mark": cmd_mark,
     "actions": cmd_actions,
     "due": cmd_due,
+    "delete": cmd_delete,
     "undo": cmd_undo,
     "import": cmd_import,
     "export": cmd_export,
