@@ -25,6 +25,7 @@ from .storage import DurableStorage, StoreError, forget_tinydb_caches
 
 ORDERS = "orders"
 UNDO = "undo"
+REDO = "redo"  # what undo took back, newest last; any new change empties it
 UNDO_KEEP = 100
 
 
@@ -39,6 +40,10 @@ class DuplicateOrderError(StoreError):
             f"{existing.retailer} order {existing.order_number} is already in the book "
             f"(id {existing.id})"
         )
+
+
+class NothingToRedoError(StoreError):
+    pass
 
 
 class NothingToUndoError(StoreError):
@@ -216,9 +221,10 @@ class OrderBook:
             self._write_orders(after)
             added = {record[0]: self._add_record(*record)} if record else None
             self._push_undo(description, before, added)
+            self._drop_redo()
 
     def _add_record(self, table: str, doc: dict[str, Any]) -> str:
-        if table in (ORDERS, UNDO):
+        if table in (ORDERS, UNDO, REDO):
             raise ModelError(f"the table {table!r} is the book's own")
         data = self.storage.read() or {}
         docs = data.setdefault(table, {})
@@ -265,10 +271,33 @@ class OrderBook:
         self._orders = cache if in_order else dict(sorted(cache.items()))
         self._source = self._raw_orders()
 
+    def _drop_redo(self) -> None:
+        data = self.storage.read() or {}
+        if data.get(REDO):
+            data[REDO] = {}
+            self.storage.write(data)
+
+    def _now_of(self, before: dict[str, Any]) -> dict[str, Any]:
+        """The stored documents of the orders an undo entry names, as they are now."""
+        known = self._orders or {}
+        return {i: (known[int(i)].to_json() if int(i) in known else None) for i in before}
+
+    def _restore(self, before: dict[str, Any]) -> None:
+        self._write_orders(
+            {
+                int(i): Order.from_json(data, id=int(i)) if data is not None else None
+                for i, data in before.items()
+            }
+        )
+
     def _push_undo(
-        self, description: str, before: dict[str, Any], added: dict[str, str] | None = None
+        self,
+        description: str,
+        before: dict[str, Any],
+        added: dict[str, str] | None = None,
+        table: str = UNDO,
     ) -> None:
-        undo = self._db.table(UNDO, cache_size=0)
+        undo = self._db.table(table, cache_size=0)
         entry = {
             "description": description,
             "at": datetime.now().isoformat(timespec="seconds"),
@@ -276,7 +305,7 @@ class OrderBook:
         }
         if added:
             entry["added"] = added
-        ids = sorted(int(k) for k in (self.storage.read() or {}).get(UNDO, {}))
+        ids = sorted(int(k) for k in (self.storage.read() or {}).get(table, {}))
         next_id = (ids[-1] + 1) if ids else 1
         undo.insert(Document(entry, doc_id=next_id))
         if len(ids) + 1 > UNDO_KEEP:
@@ -434,12 +463,8 @@ class OrderBook:
                 raise NothingToUndoError("nothing to undo")
             last = max(raw, key=int)
             entry = raw[last]
-            self._write_orders(
-                {
-                    int(i): Order.from_json(data, id=int(i)) if data is not None else None
-                    for i, data in entry["before"].items()
-                }
-            )
+            now = self._now_of(entry["before"])
+            self._restore(entry["before"])
             added = entry.get("added") or {}
             if added:
                 data = self.storage.read() or {}
@@ -448,11 +473,33 @@ class OrderBook:
                         del data[table][key]
                 self.storage.write(data)
             self._db.table(UNDO, cache_size=0).remove(doc_ids=[int(last)])
+            self._push_undo(entry["description"], now, table=REDO)
+            return entry["description"]
+
+    def redo_entries(self) -> list[dict[str, Any]]:
+        raw = (self.storage.read() or {}).get(REDO, {})
+        return [raw[k] for k in sorted(raw, key=int, reverse=True)]
+
+    def redo(self) -> str:
+        """Make the change the last undo took back again; returns what was redone. (A side
+        record an import kept is not made again: only the orders.)"""
+        with self._transaction():
+            self.orders()
+            raw = (self.storage.read() or {}).get(REDO, {})
+            if not raw:
+                raise NothingToRedoError("nothing to redo")
+            last = max(raw, key=int)
+            entry = raw[last]
+            now = self._now_of(entry["before"])
+            self._restore(entry["before"])
+            self._db.table(REDO, cache_size=0).remove(doc_ids=[int(last)])
+            self._push_undo(entry["description"], now)
             return entry["description"]
 
     def clear_undo(self) -> None:
         with self._transaction():
             self._db.drop_table(UNDO)
+            self._db.drop_table(REDO)
 
     def close(self) -> None:
         self._db.close()

@@ -265,3 +265,11 @@ def test_adding_with_a_tracking_number_records_shipped(run):
     run("add", "amazon 111-0000001-0000001 'Cable' 9.99 1Z999AA10123456784")
     (order,) = json.loads(run("list", "--json").stdout)
     assert order["state"] == "in transit"
+
+
+def test_redo_makes_the_undone_change_again(run):
+    run("add", "amazon 111-0000001-0000001 'Cable' 9.99")
+    run("mark", "1", "shipped")
+    assert run("undo").stdout == "undone: mark 111-0000001-0000001 shipped\n"
+    assert run("redo").stdout == "redone: mark 111-0000001-0000001 shipped\n"
+    assert run("redo", check=False).returncode == 2

@@ -170,3 +170,24 @@ def test_record_many_is_one_undo_step_and_says_what_it_skipped(tmp_path):
         assert book.get(a.id).items[0].state is State.DELIVERED
         assert book.undo() == "mark N1 delivered"
         assert book.get(a.id).items[0].state is State.ORDERED
+
+
+def test_redo_makes_an_undone_change_again_and_a_new_change_forgets_it(tmp_path):
+    from unship.store.repository import NothingToRedoError
+
+    with OrderBook(tmp_path / "o.json", today=date(2026, 11, 28)) as book:
+        order = book.add(new_order("Amazon", "N1", date(2026, 11, 20), [new_item("x", 100)]))
+        book.record(order.id, "shipped")
+        assert book.undo() == "mark N1 shipped"
+        assert book.redo_entries()[0]["description"] == "mark N1 shipped"
+        assert book.redo() == "mark N1 shipped"
+        assert book.get(order.id).items[0].state is State.SHIPPED
+        assert book.undo_entries()[0]["description"] == "mark N1 shipped"  # undo it again
+        assert book.undo() == "mark N1 shipped" and book.undo() == "add Amazon order N1"
+        assert book.orders() == []
+        assert book.redo() == "add Amazon order N1" and len(book.orders()) == 1
+        book.record(order.id, "delivered")  # a new change: the undone shipped is gone
+        with pytest.raises(NothingToRedoError):
+            book.redo()
+    with OrderBook(tmp_path / "o.json", today=date(2026, 11, 28)) as again:  # kept on disk
+        assert again.get(order.id).items[0].state is State.DELIVERED

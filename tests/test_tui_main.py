@@ -311,8 +311,26 @@ async def test_undo_notifies(book):
         await pilot.press("ctrl+z")
         await pilot.pause()
         messages = [str(n.message) for n in app._notifications]
-        assert f"Undone: mark {target.order_number} cancel-requested" in messages
+        assert f"Undone: mark {target.order_number} cancel-requested. ctrl+y redoes it." in messages
         assert book.get(target.id) == target
+
+
+@sync
+async def test_ctrl_y_redoes_and_the_notice_says_what_u_undoes_next(book):
+    target = book.orders()[0]
+    book.record(target.id, "cancel-requested")
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.press("ctrl+y")
+        assert [str(n.message) for n in app._notifications] == ["Nothing to redo"]
+        await pilot.press("u", "ctrl+y")
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        step = f"mark {target.order_number} cancel-requested"
+        assert messages[-1] == f"Redone: {step}. u undoes: {step}"
+        assert book.get(target.id).items[0].state.value == "cancel-requested"
 
 
 @sync

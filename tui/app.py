@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from unship.store import settings
 from unship.store.model import ModelError
-from unship.store.repository import NothingToUndoError, OrderBook
+from unship.store.repository import NothingToRedoError, NothingToUndoError, OrderBook
 from unship.store.storage import StoreError
 from unship.tui.commands import UnshipCommands
 from unship.tui.messages import OrdersChanged
@@ -43,6 +43,7 @@ class UnshipApp(App[int]):
         Binding("question_mark", "help", "help"),
         Binding("u", "undo", "undo"),
         Binding("ctrl+z", "undo", "undo", show=False),
+        Binding("ctrl+y", "redo", "redo", show=False, tooltip="make the undone change again"),
         # In a terminal ctrl+c means stop: quit (a text field with a selection still copies it).
         Binding("ctrl+c", "quit", "quit", show=False),
         # Priority: the focus moves before the next key is delivered, so keys typed ahead
@@ -189,8 +190,28 @@ class UnshipApp(App[int]):
         except StoreError as error:
             self.notify(str(error), title="Could not undo", severity="error", markup=False)
             return
-        self.notify(f"Undone: {what}", markup=False)
+        self.notify(f"Undone: {what}. ctrl+y redoes it.{self._next_undo()}", markup=False)
         self.post_message(OrdersChanged(0, f"undo {what}"))
+
+    def action_redo(self) -> None:
+        try:
+            what = self.book.redo()
+        except NothingToRedoError:
+            self.notify("Nothing to redo")
+            return
+        except StoreError as error:
+            self.notify(str(error), title="Could not redo", severity="error", markup=False)
+            return
+        self.notify(f"Redone: {what}.{self._next_undo()}", markup=False)
+        self.post_message(OrdersChanged(0, f"redo {what}"))
+
+    def _next_undo(self) -> str:
+        """' u undoes: mark 1 shipped' (what the next u takes back), or ''."""
+        try:
+            entries = self.book.undo_entries()
+        except StoreError:
+            return ""
+        return f" u undoes: {entries[0]['description']}" if entries else ""
 
     def _order_saved(self, order) -> None:
         """After the form or quick add: show the order it saved (or the existing one)."""

@@ -174,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     delete.add_argument("ids", nargs="+", metavar="ID")
     sub.add_parser("undo", help="undo the last change")
+    sub.add_parser("redo", help="make the change the last undo took back again")
     _add_io_parsers(sub)
     cli_backup.add_parser(sub)
     cli_serve.add_parser(sub)

@@ -282,6 +282,11 @@ def cmd_undo(book, args) -> int:
     return EXIT_OK
 
 
+def cmd_redo(book, args) -> int:
+    print(f"redone: {book.redo()}")
+    return EXIT_OK
+
+
 def cmd_import(book, args) -> int:
     from unship.store import importers
 
@@ -375,6 +380,7 @@ COMMANDS = {
     "due": cmd_due,
     "delete": cmd_delete,
     "undo": cmd_undo,
+    "redo": cmd_redo,
     "import": cmd_import,
     "export": cmd_export,
 }
