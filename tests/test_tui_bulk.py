@@ -140,3 +140,19 @@ async def test_x_on_marked_orders_records_the_cancel_for_each_in_one_step(book):
         await pilot.pause()
         assert Counter(states(book).values()) == {State.ORDERED: 2, State.CANCEL_REQUESTED: 2}
         assert book.undo_entries()[0]["description"] == "mark 2 orders cancel-requested"
+
+
+@sync
+async def test_d_on_the_order_screen_deletes_it_after_a_question(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        first = listed(app).current.order.id
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+        assert first not in {o.id for o in book.orders()}
+        assert first not in {r.order.id for r in listed(app).rows}
