@@ -17,22 +17,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 from unship.store.advice import Action
-from unship.store.model import ModelError, Order
+from unship.store.model import EVENT_WORDS, ModelError, Order
 from unship.store.storage import StoreError
 from unship.tui.messages import OrdersChanged
 from unship.tui.screens import composed
 from unship.tui.screens.confirm_dialog import ConfirmDialog
 from unship.tui.screens.record import DateError, RecordDialog, Recorded, parse_day
 from unship.tui.widgets.text_fields import TextInput
-
-EVENT_WORDS = {
-    "delivered": "delivered",
-    "kept": "kept",
-    "cancel-requested": "cancel requested",
-    "cancelled": "cancelled",
-    "refused": "refused",
-    "return-requested": "return started",
-}
 
 
 class BulkDateDialog(ModalScreen[date | None]):

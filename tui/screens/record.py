@@ -22,14 +22,12 @@ from textual.widgets.selection_list import Selection
 from unship.store import estimates
 from unship.store.advice import Action, day_text
 from unship.store.lifecycle import TRANSITIONS
-from unship.store.model import Event, ModelError, Order
+from unship.store.model import EVENT_WORDS, Event, ModelError, Order
 from unship.store.money import MoneyError, format_money, to_decimal, to_minor
 from unship.store.storage import StoreError
 from unship.store.text import NOTE_MAX, clean_line, clean_text
 from unship.tui.screens import composed
 from unship.tui.widgets.text_fields import TextInput
-
-from ..widgets.timeline import EVENT_WORDS
 
 
 class DateError(ValueError):
