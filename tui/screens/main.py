@@ -41,15 +41,14 @@ Figures = tuple[R.Summary, dict[str, int | None]]
 EMPTY_TEXT = """\
 No orders yet.
 
-Add your first order from the shell:
-    unship add --retailer Amazon --order-number 113-0000000-0000000 \\
-               --item "USB-C cable" --price 12.99
+  a   add your first order with the form
+  A   add one in a line: amazon 113-0000000-0000000 "USB-C cable" 12.99
+  i   import a file: an Amazon order history, a mailbox, unship JSON or CSV
 
-Import an Amazon order-history export:
-    unship import FILE
+  ?   every key          q   quit
 
-Or look around with realistic orders in every state (a throwaway copy, your data is untouched):
-    unship --demo
+To look around first: quit, then start `unship --demo`
+(realistic orders in every state, in a throwaway copy).
 """
 
 
