@@ -23,6 +23,7 @@ from unship.store.money import format_money
 from unship.store.repository import NotFoundError
 from unship.store.storage import StoreError
 from unship.store.text import clean_line, clean_text
+from unship.tui.links import open_link
 from unship.tui.screens import composed
 
 from ..messages import OrdersChanged
@@ -52,8 +53,7 @@ class LinkLine(Static):
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
-        if self.url:
-            self.app.open_url(self.url)
+        open_link(self.app, self.url)
 
 
 class OrderScreen(Screen):
@@ -310,15 +310,13 @@ class OrderScreen(Screen):
             self.notify(f"Copied tracking number {self.order.tracking}", markup=False)
 
     def action_open_order(self) -> None:
-        self._open(self.order_link)
+        open_link(self.app, self.order_link, "order page's link")
 
     def action_open_tracking(self) -> None:
-        self._open(self.tracking_link)
+        open_link(self.app, self.tracking_link, "tracking link")
 
     def _open(self, url: str) -> None:
-        if url:
-            self.app.open_url(url)
-            self.notify(f"Opening {url}", markup=False)
+        open_link(self.app, url)
 
     # -- doing ------------------------------------------------------------------------------
     @on(ActionsPanel.Chosen)
