@@ -18,6 +18,7 @@ from unship.store.storage import StoreError
 from unship.store.text import terminal_safe
 from unship.tui.screens import composed
 from unship.tui.widgets.text_fields import TextInput
+from unship.tui.widgets.ticks import TickBox
 
 FORMAT_CHOICES = [
     ("detect from the file", ""),
@@ -62,7 +63,7 @@ class ImportScreen(ModalScreen[str | None]):
                     id="import-report",
                     markup=False,
                 )
-            yield Checkbox("Import the good rows and skip the rejected ones", id="import-partial")
+            yield TickBox("Import the good rows and skip the rejected ones", id="import-partial")
             with Horizontal(id="import-buttons"):
                 yield Button("Preview", id="import-preview-button")
                 yield Button("Import", id="import-confirm", variant="primary", disabled=True)

@@ -28,6 +28,7 @@ from unship.store.storage import StoreError
 from unship.store.text import NOTE_MAX, clean_line, clean_text
 from unship.tui.screens import composed
 from unship.tui.widgets.text_fields import TextInput
+from unship.tui.widgets.ticks import TickList
 
 
 class DateError(ValueError):
@@ -64,7 +65,7 @@ class Recorded:
     words: str
 
 
-class ItemPicker(SelectionList[int]):
+class ItemPicker(TickList):
     """The items an event applies to; space toggles, Enter confirms the dialog."""
 
     BINDINGS = [Binding("enter", "screen.confirm", "Record", show=False)]
