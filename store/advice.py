@@ -689,6 +689,13 @@ def _follow_ups(ctx: Context) -> list[Action]:
             "it arrived: the return window starts",
             Event.DELIVERED,
         )
+    elif state is State.ORDERED:  # logged after it arrived: shipped is recorded with it
+        add(
+            "mark-delivered",
+            "Mark delivered",
+            "it already arrived: records shipped too, the same day",
+            Event.DELIVERED,
+        )
     if state is State.DELIVERED and ctx.estimated and ctx.item.state is not State.DELIVERED:
         d = ctx.delivery
         add(

@@ -127,6 +127,9 @@ def apply_event(item: Item, event: Event, on: date, *, ordered_on: date) -> Item
             f"the item's last event was on {latest.isoformat()}"
         )
     dates = dict(item.dates)
+    if event is E.DELIVERED and E.SHIPPED.value not in dates:
+        # Logged after it arrived (straight from ordered): it shipped too, by that day.
+        dates[E.SHIPPED.value] = on
     dates[event.value] = on
     return replace(item, state=new_state, dates=dates)
 
@@ -196,3 +199,11 @@ def summary_state(order: Order, states: tuple[State, ...] | None = None) -> str:
 def is_open(order: Order) -> bool:
     """Something may still happen to at least one item."""
     return any(item.state not in FINAL_STATES for item in order.items)
+
+
+def shipped_if_tracked(order: Order) -> Order:
+    """A new order logged with a tracking number has shipped: recorded on the order date
+    (the earliest it can have), for the items still ordered."""
+    if not order.tracking or not any(item.state is S.ORDERED for item in order.items):
+        return order
+    return record(order, E.SHIPPED, order.ordered_on, note="logged with a tracking number")

@@ -77,6 +77,27 @@ class Event(StrEnum):
     PROBLEM = "problem"
 
 
+# What each event is called in the app and the CLI's text output (the data file and --json
+# keep the event's value).
+EVENT_WORDS = {
+    "placed": "placed",
+    "shipped": "shipped",
+    "out-for-delivery": "out for delivery",
+    "delivered": "delivered",
+    "cancel-requested": "cancel requested",
+    "cancel-failed": "cancel failed",
+    "cancelled": "cancelled",
+    "refused": "refused at the door",
+    "return-requested": "return started",
+    "return-shipped": "return shipped",
+    "refunded": "refunded",
+    "kept": "kept",
+    "problem": "problem reported",
+    "edited": "edited",
+    "note": "note",
+}
+
+
 def parse_date(value: str | date, *, what: str = "date") -> date:
     if isinstance(value, date):
         return value

@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from .errors import StoreError
+from .lifecycle import shipped_if_tracked
 from .model import ModelError, Order, new_item, new_order
 from .money import MoneyError, check_currency, to_decimal, to_minor
 from .order_edit import edit_order
@@ -324,6 +325,7 @@ def check_order(
                 notes=notes,
                 today=today,
             )
+            checked.order = shipped_if_tracked(checked.order)
         else:
             checked.order, checked.changes = edit_order(
                 editing,

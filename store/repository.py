@@ -24,6 +24,7 @@ from .storage import DurableStorage, StoreError
 
 ORDERS = "orders"
 UNDO = "undo"
+REDO = "redo"  # what undo took back, newest last; any new change empties it
 UNDO_KEEP = 100
 
 
@@ -47,6 +48,10 @@ class DuplicateOrderError(StoreError):
             f"{existing.retailer} order {existing.order_number} is already in the book "
             f"(id {existing.id})"
         )
+
+
+class NothingToRedoError(StoreError):
+    pass
 
 
 class NothingToUndoError(StoreError):
@@ -83,7 +88,9 @@ class OrderBook:
         self.policies = policies
         self._today = today
         self.storage = DurableStorage(
-            self.path, lock_timeout=lock_timeout, types={ORDERS: Order, UNDO: UndoEntry}
+            self.path,
+            lock_timeout=lock_timeout,
+            types={ORDERS: Order, UNDO: UndoEntry, REDO: UndoEntry},
         )
         self._orders: dict[int, Order] | None = None
         self._source: object = None
@@ -225,9 +232,10 @@ class OrderBook:
             self._write_orders(after)
             added = {record[0]: self._add_record(*record)} if record else None
             self._push_undo(description, before, added)
+            self._drop_redo()
 
     def _add_record(self, table: str, doc: dict[str, Any]) -> str:
-        if table in (ORDERS, UNDO):
+        if table in (ORDERS, UNDO, REDO):
             raise ModelError(f"the table {table!r} is the book's own")
         data = self.storage.read() or {}
         docs = data.setdefault(table, {})
@@ -276,17 +284,35 @@ class OrderBook:
         self._orders = cache if in_order else dict(sorted(cache.items()))
         self._source = self._raw_orders()
 
+    def _drop_redo(self) -> None:
+        data = self.storage.read() or {}
+        if data.get(REDO):
+            data[REDO] = {}
+            self.storage.write(data)
+
+    def _now_of(self, before: dict[str, Order | None]) -> dict[str, Order | None]:
+        """The orders an undo entry names, as they are now."""
+        known = self._orders or {}
+        return {i: known.get(int(i)) for i in before}
+
+    def _restore(self, before: dict[str, Order | None]) -> None:
+        self._write_orders({int(i): order for i, order in before.items()})
+
     def _push_undo(
-        self, description: str, before: dict[str, Order | None], added: dict[str, str] | None = None
+        self,
+        description: str,
+        before: dict[str, Order | None],
+        added: dict[str, str] | None = None,
+        table: str = UNDO,
     ) -> None:
         data = self.storage.read() or {}
-        undo = data.setdefault(UNDO, {})
-        ids = sorted(map(int, undo))
-        undo[str(ids[-1] + 1 if ids else 1)] = UndoEntry(
+        entries = data.setdefault(table, {})
+        ids = sorted(map(int, entries))
+        entries[str(ids[-1] + 1 if ids else 1)] = UndoEntry(
             description, datetime.now().isoformat(timespec="seconds"), before, added or {}
         )
         for old in ids[: max(0, len(ids) + 1 - UNDO_KEEP)]:
-            del undo[str(old)]
+            del entries[str(old)]
         self.storage.write(data)
 
     def _next_order_id(self) -> int:
@@ -335,6 +361,42 @@ class OrderBook:
         self._change(f"mark {order.order_number} {Event(event).value}", change)
         return saved[0]
 
+    def record_many(
+        self, ids: list[int], event: Event | str, on: date | None = None, *, note: str = ""
+    ) -> tuple[list[Order], dict[int, str]]:
+        """Record `event` for several orders in one undoable change (every item it applies to).
+        Returns the orders changed and, for those it could not apply to, why not (by id)."""
+        event = Event(event)
+        changed: list[Order] = []
+        refused: dict[int, str] = {}
+
+        def change() -> dict[int, Order | None]:
+            changed.clear()
+            refused.clear()
+            for order_id in dict.fromkeys(ids):
+                order = self.get(order_id)
+                try:
+                    new = lifecycle.record(
+                        order, event, on or self.today, note=note, today=self.today
+                    )
+                except ModelError as error:
+                    refused[order_id] = str(error)
+                    continue
+                changed.append(new)
+            return {order.id: order for order in changed}
+
+        change()  # a first pass says how many it applies to (again below, inside the lock)
+        if not changed:
+            raise lifecycle.TransitionError(
+                next(iter(refused.values()), "")
+                if len(refused) == 1
+                else f"none of the {len(refused)} orders can be marked {event.value}"
+            )
+        count = len(changed)
+        words = f"{count} orders" if count > 1 else f"{changed[0].order_number}"
+        self._change(f"mark {words} {event.value}", change)
+        return changed, refused
+
     def update(self, order: Order, description: str = "") -> Order:
         """Replace an order's editable fields (notes, tracking, ...)."""
         if not order.id:
@@ -348,9 +410,26 @@ class OrderBook:
         return order
 
     def delete(self, ref: str | int) -> Order:
-        order = self.find(ref)
-        self._change(f"delete {order.order_number}", lambda: {order.id: None})
-        return order
+        return self.delete_many([ref])[0]
+
+    def delete_many(self, refs: list[str | int]) -> list[Order]:
+        """Delete orders (ids or order numbers) in one undoable change; all or none: an unknown
+        reference deletes nothing. A reference named twice deletes its order once."""
+        found: dict[int, Order] = {}
+        for ref in refs:
+            order = self.find(ref)
+            found.setdefault(order.id, order)
+        orders = list(found.values())
+        if not orders:
+            return []
+
+        def change() -> dict[int, Order | None]:
+            for order in orders:
+                self.get(order.id)  # still there?
+            return dict.fromkeys(found)
+
+        self._change(delete_description(orders), change)
+        return orders
 
     def replace_all(
         self,
@@ -388,19 +467,44 @@ class OrderBook:
                 raise NothingToUndoError("nothing to undo")
             last = max(raw, key=int)
             entry: UndoEntry = raw[last]
-            self._write_orders({int(i): order for i, order in entry.before.items()})
+            now = self._now_of(entry.before)
+            self._restore(entry.before)
             data = self.storage.read() or {}
             for table, key in entry.added.items():
-                if table not in (ORDERS, UNDO) and key in data.get(table, {}):
+                if table not in (ORDERS, UNDO, REDO) and key in data.get(table, {}):
                     del data[table][key]
             del data[UNDO][last]
             self.storage.write(data)
+            self._push_undo(entry.description, now, table=REDO)
+            return entry.description
+
+    def redo_entries(self) -> list[UndoEntry]:
+        raw = (self.storage.read() or {}).get(REDO, {})
+        return [raw[k] for k in sorted(raw, key=int, reverse=True)]
+
+    def redo(self) -> str:
+        """Make the change the last undo took back again; returns what was redone. (A side
+        record an import kept is not made again: only the orders.)"""
+        with self._transaction():
+            self.orders()
+            raw = (self.storage.read() or {}).get(REDO, {})
+            if not raw:
+                raise NothingToRedoError("nothing to redo")
+            last = max(raw, key=int)
+            entry: UndoEntry = raw[last]
+            now = self._now_of(entry.before)
+            self._restore(entry.before)
+            data = self.storage.read() or {}
+            del data[REDO][last]
+            self.storage.write(data)
+            self._push_undo(entry.description, now)
             return entry.description
 
     def clear_undo(self) -> None:
         with self._transaction():
             data = self.storage.read() or {}
-            if data.pop(UNDO, None) is not None:
+            if data.pop(UNDO, None) is not None or data.pop(REDO, None) is not None:
+                data.pop(REDO, None)
                 self.storage.write(data)
 
     def close(self) -> None:
@@ -422,6 +526,12 @@ def _saved_memberships() -> list[str]:
         return settings.get_memberships()
     except settings.SettingsError:
         return []
+
+
+def delete_description(orders: list[Order]) -> str:
+    if len(orders) == 1:
+        return f"delete {orders[0].retailer} order {orders[0].order_number}"
+    return f"delete {len(orders)} orders"
 
 
 def states() -> list[str]:

@@ -238,3 +238,38 @@ def test_backup_list_and_restore_after_corruption(run):
     assert json.loads(run("show", "1", "--json").stdout)["state"] == "in transit"
     missing = run("backup", "restore", "9", check=False)
     assert missing.returncode == 2 and "cannot read the backup" in missing.stderr
+
+
+def test_delete_asks_nothing_and_undo_brings_every_order_back(run):
+    for number in ("111-0000001-0000001", "111-0000002-0000002", "111-0000003-0000003"):
+        run("add", f"amazon {number} 'Cable' 9.99")
+    out = run("delete", "1", "111-0000002-0000002")
+    assert out.stdout.splitlines() == [
+        "deleted 1\tAmazon 111-0000001-0000001",
+        "deleted 2\tAmazon 111-0000002-0000002",
+    ]
+    assert "undo" in out.stderr
+    assert [o["id"] for o in json.loads(run("list", "--json").stdout)] == [3]
+    assert run("undo").stdout == "undone: delete 2 orders\n"  # one step for the lot
+    assert sorted(o["id"] for o in json.loads(run("list", "--json").stdout)) == [1, 2, 3]
+
+
+def test_delete_with_an_unknown_id_deletes_nothing(run):
+    run("add", "amazon 111-0000001-0000001 'Cable' 9.99")
+    out = run("delete", "1", "99", check=False)
+    assert out.returncode == 2 and "99" in out.stderr and out.stdout == ""
+    assert len(json.loads(run("list", "--json").stdout)) == 1
+
+
+def test_adding_with_a_tracking_number_records_shipped(run):
+    run("add", "amazon 111-0000001-0000001 'Cable' 9.99 1Z999AA10123456784")
+    (order,) = json.loads(run("list", "--json").stdout)
+    assert order["state"] == "in transit"
+
+
+def test_redo_makes_the_undone_change_again(run):
+    run("add", "amazon 111-0000001-0000001 'Cable' 9.99")
+    run("mark", "1", "shipped")
+    assert run("undo").stdout == "undone: mark 111-0000001-0000001 shipped\n"
+    assert run("redo").stdout == "redone: mark 111-0000001-0000001 shipped\n"
+    assert run("redo", check=False).returncode == 2

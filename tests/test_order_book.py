@@ -130,3 +130,63 @@ def test_a_file_without_ids_in_its_documents_reads_the_ids_from_the_keys(tmp_pat
         assert [o.id for o in book.orders()] == [1, 2]
         book.record(2, "shipped", date(2026, 11, 21))
         assert book.get(2).items[0].state.value == "shipped"
+
+
+def test_delete_many_is_one_undo_step_and_all_or_nothing(tmp_path):
+    from unship.store.repository import NotFoundError
+
+    with OrderBook(tmp_path / "o.json", today=date(2026, 11, 28)) as book:
+        ids = [
+            book.add(new_order("Amazon", f"N{n}", date(2026, 11, 20), [new_item("x", 100)])).id
+            for n in range(3)
+        ]
+        with pytest.raises(NotFoundError):
+            book.delete_many([ids[0], 99])
+        assert len(book.orders()) == 3
+        gone = book.delete_many([ids[0], "N1", ids[0]])
+        assert [o.id for o in gone] == ids[:2]
+        assert [o.id for o in book.orders()] == [ids[2]]
+        assert book.undo() == "delete 2 orders"
+        assert [o.id for o in book.orders()] == ids
+
+
+def test_delivered_straight_from_ordered_records_shipped_the_same_day(tmp_path):
+    with OrderBook(tmp_path / "o.json", today=date(2026, 11, 28)) as book:
+        order = book.add(new_order("Amazon", "N1", date(2026, 11, 20), [new_item("x", 100)]))
+        assert "mark-delivered" in [a.action for a in book.actions(order)]
+        order = book.record(order.id, "delivered", date(2026, 11, 25))
+        assert order.items[0].state is State.DELIVERED
+        assert order.items[0].dates["shipped"] == order.items[0].dates["delivered"]
+
+
+def test_record_many_is_one_undo_step_and_says_what_it_skipped(tmp_path):
+    with OrderBook(tmp_path / "o.json", today=date(2026, 11, 28)) as book:
+        a = book.add(new_order("Amazon", "N1", date(2026, 11, 20), [new_item("x", 100)]))
+        b = book.add(new_order("Amazon", "N2", date(2026, 11, 20), [new_item("y", 100)]))
+        book.record(b.id, "cancelled")
+        changed, refused = book.record_many([a.id, b.id], "delivered", date(2026, 11, 26))
+        assert [o.id for o in changed] == [a.id] and list(refused) == [b.id]
+        assert book.get(a.id).items[0].state is State.DELIVERED
+        assert book.undo() == "mark N1 delivered"
+        assert book.get(a.id).items[0].state is State.ORDERED
+
+
+def test_redo_makes_an_undone_change_again_and_a_new_change_forgets_it(tmp_path):
+    from unship.store.repository import NothingToRedoError
+
+    with OrderBook(tmp_path / "o.json", today=date(2026, 11, 28)) as book:
+        order = book.add(new_order("Amazon", "N1", date(2026, 11, 20), [new_item("x", 100)]))
+        book.record(order.id, "shipped")
+        assert book.undo() == "mark N1 shipped"
+        assert book.redo_entries()[0].description == "mark N1 shipped"
+        assert book.redo() == "mark N1 shipped"
+        assert book.get(order.id).items[0].state is State.SHIPPED
+        assert book.undo_entries()[0].description == "mark N1 shipped"  # undo it again
+        assert book.undo() == "mark N1 shipped" and book.undo() == "add Amazon order N1"
+        assert book.orders() == []
+        assert book.redo() == "add Amazon order N1" and len(book.orders()) == 1
+        book.record(order.id, "delivered")  # a new change: the undone shipped is gone
+        with pytest.raises(NothingToRedoError):
+            book.redo()
+    with OrderBook(tmp_path / "o.json", today=date(2026, 11, 28)) as again:  # kept on disk
+        assert again.get(order.id).items[0].state is State.DELIVERED

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -69,13 +70,15 @@ def _wait_for(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
     pytest.fail("serve did not start listening")
 
 
-async def _screen_text(port: int, wanted: str, timeout: float = 60) -> str:
+async def _screen_text(
+    port: int, wanted: str, timeout: float = 60, size: tuple[int, int] = (100, 30)
+) -> str:
     import aiohttp
 
     out = ""
     async with (
         aiohttp.ClientSession() as session,
-        session.ws_connect(f"http://127.0.0.1:{port}/ws?width=100&height=30") as ws,
+        session.ws_connect(f"http://127.0.0.1:{port}/ws?width={size[0]}&height={size[1]}") as ws,
     ):
         end = time.monotonic() + timeout
         while time.monotonic() < end and wanted not in out:
@@ -118,3 +121,43 @@ def test_serve_runs_the_app_for_a_browser(tmp_path, allow_remote):
             proc.kill()
             _, err = proc.communicate()
     assert ("NO authentication" in err) == allow_remote
+
+
+def test_a_web_driver_keeps_the_browser_size_a_terminal_forgets_a_stale_one():
+    from unship.tui.app import forget_stale_size
+
+    terminal = {"COLUMNS": "80", "LINES": "24", "HOME": "/h"}
+    forget_stale_size(terminal)
+    assert terminal == {"HOME": "/h"}
+    web = {"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver", "COLUMNS": "142", "ROWS": "34"}
+    forget_stale_size(web)
+    assert web["COLUMNS"] == "142" and web["ROWS"] == "34"
+
+
+def test_serve_draws_at_the_browser_tab_width(tmp_path):
+    """A 142x34 tab gets a 142-column app (it drew 80 when the app dropped COLUMNS)."""
+    pytest.importorskip("textual_serve", reason="the serve extra is not installed")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [*UNSHIP, "--demo", "--today", "2026-11-28", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for(port, proc)
+        screen = asyncio.run(_screen_text(port, "Sony", size=(142, 34)))
+    finally:
+        proc.terminate()
+        try:
+            proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+    # Textual starts each line of a frame with a cursor move: the widest line is the app's width
+    # (the header's and footer's backgrounds fill it).
+    lines = re.split(r"\x1b\[\d+;\d+H", screen)
+    escape = re.compile(r"\x1b(\[[0-9;?]*[A-Za-z]|\][^\x07\x1b]*(\x07|\x1b\\)?)")
+    plain = [escape.sub("", line) for line in lines]
+    widest = max(len(line.rstrip("\r\n")) for line in plain)
+    assert widest == 142, widest

@@ -123,7 +123,9 @@ async def test_every_field_typed_then_ctrl_s_saves(book):
     ]
     assert order.carrier == "ups" and order.tracking == "1Z999AA10123456784"
     assert order.notes == "gift for Sam\n[b]wrap it[/b]"
-    assert [e.event for e in order.history] == ["placed"]
+    # logged with a tracking number: it has shipped (on the order date)
+    assert [e.event for e in order.history] == ["placed", "shipped"]
+    assert {i.state.value for i in order.items} == {"shipped"}
 
 
 @sync

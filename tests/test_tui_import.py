@@ -162,3 +162,21 @@ async def test_a_maildir_moves_a_logged_order_on(book, tmp_path):
         await wait_for(pilot, lambda: app.result != "not dismissed")
     assert app.result.startswith("import mail Maildir: 0 new, 1 updated")
     assert book.get(order.id).items[0].state.value == "delivered"
+
+
+@sync
+async def test_the_footer_shows_the_import_keys_and_the_path_completes(book, tmp_path):
+    (tmp_path / "Retail.OrderHistory.1.csv").write_text("x")
+    app = ImportApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        footer_keys = {b.binding.action for b in app.screen.active_bindings.values()}
+        assert {"confirm", "cancel"} <= footer_keys
+        assert app.screen.query("Footer")  # its own footer, over the list's
+        await pilot.press(*f"{tmp_path}/Ret")
+        await wait_for(pilot, lambda: app.screen.query_one("#import-path")._suggestion != "")
+        await pilot.press("right")  # takes the suggestion
+        path = app.screen.query_one("#import-path")
+        assert path.value == f"{tmp_path}/Retail.OrderHistory.1.csv"
+        await pilot.press("tab", "shift+tab")  # back into the path: what was typed stays whole
+        assert app.screen.focused is path and path.selection.is_empty

@@ -310,8 +310,26 @@ async def test_undo_notifies(book):
         await pilot.press("ctrl+z")
         await pilot.pause()
         messages = [str(n.message) for n in app._notifications]
-        assert f"Undone: mark {target.order_number} cancel-requested" in messages
+        assert f"Undone: mark {target.order_number} cancel-requested. ctrl+y redoes it." in messages
         assert book.get(target.id) == target
+
+
+@sync
+async def test_ctrl_y_redoes_and_the_notice_says_what_u_undoes_next(book):
+    target = book.orders()[0]
+    book.record(target.id, "cancel-requested")
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.press("ctrl+y")
+        assert [str(n.message) for n in app._notifications] == ["Nothing to redo"]
+        await pilot.press("u", "ctrl+y")
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        step = f"mark {target.order_number} cancel-requested"
+        assert messages[-1] == f"Redone: {step}. u undoes: {step}"
+        assert book.get(target.id).items[0].state.value == "cancel-requested"
 
 
 @sync
@@ -441,9 +459,12 @@ async def test_empty_state(empty_book):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         text = screen_text(app)
-        assert "unship add --retailer" in text
-        assert "unship import FILE" in text
-        assert "unship --demo" in text
+        # keys for a person in the app, not shell commands
+        assert "a   add your first order" in text and "A   add one in a line" in text
+        assert "i   import a file" in text
+        assert "unship add" not in text and "unship import" not in text
+        await pilot.press("a")
+        assert type(app.screen).__name__ == "OrderForm"
 
 
 @sync
@@ -648,7 +669,7 @@ async def test_the_empty_note_is_mounted_when_the_last_order_goes(empty_book):
         empty_book.delete(order.id)
         app.refresh_orders()
         await pilot.pause()
-        assert "unship import FILE" in screen_text(app)
+        assert "i   import a file" in screen_text(app)
         assert not listed(app).display
 
 

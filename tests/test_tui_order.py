@@ -322,8 +322,16 @@ async def test_escape_cancels_without_recording(book):
         assert app.changes == []
 
 
+@pytest.fixture
+def desktop(monkeypatch):
+    """A graphical session on this machine: a browser can open links."""
+    for name in ("SSH_CONNECTION", "SSH_TTY", "TEXTUAL_DRIVER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DISPLAY", ":0")
+
+
 @pilot_test
-async def test_copy_and_links(book):
+async def test_copy_and_links(book, desktop):
     app, run = await _start(book, 4)
     async with run as pilot:
         await pilot.pause()
@@ -354,7 +362,34 @@ async def test_no_tracking_no_tracking_keys(book):
 
 
 @pilot_test
-async def test_track_action_opens_the_link_and_unavailable_says_why(book):
+async def test_over_ssh_o_and_t_copy_the_link_and_say_no_browser_opens(book, monkeypatch):
+    monkeypatch.delenv("TEXTUAL_DRIVER", raising=False)
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22")
+    app, run = await _start(book, 4)
+    async with run as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        assert app.opened == []
+        assert app.clipboard == "https://www.ups.com/track?tracknum=1Z999AA10123456784"
+        assert "No browser can open here" in app.notices[-1]
+        await pilot.press("o")
+        assert app.clipboard.endswith("orderID=114-2203918-6641209")
+
+
+def test_where_a_browser_can_open():
+    from unship.tui.links import browser_can_open
+
+    assert browser_can_open({"DISPLAY": ":0"}, "linux")
+    assert browser_can_open({"WAYLAND_DISPLAY": "wayland-0"}, "linux")
+    assert not browser_can_open({}, "linux")  # a console
+    assert not browser_can_open({"DISPLAY": ":0", "SSH_CONNECTION": "a b c d"}, "linux")
+    assert not browser_can_open({"SSH_TTY": "/dev/pts/1"}, "darwin")
+    assert browser_can_open({}, "darwin")
+    assert browser_can_open({"SSH_CONNECTION": "a", "TEXTUAL_DRIVER": "web"}, "linux")
+
+
+@pilot_test
+async def test_track_action_opens_the_link_and_unavailable_says_why(book, desktop):
     app, run = await _start(book, 2)
     async with run as pilot:
         await pilot.pause()

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from unship.store import settings
 from unship.store.model import ModelError
-from unship.store.repository import NothingToUndoError, OrderBook
+from unship.store.repository import NothingToRedoError, NothingToUndoError, OrderBook
 from unship.store.storage import StoreError
 from unship.tui.commands import UnshipCommands
 from unship.tui.messages import OrdersChanged
@@ -42,6 +42,7 @@ class UnshipApp(App[int]):
         Binding("question_mark", "help", "help"),
         Binding("u", "undo", "undo"),
         Binding("ctrl+z", "undo", "undo", show=False),
+        Binding("ctrl+y", "redo", "redo", show=False, tooltip="make the undone change again"),
         # In a terminal ctrl+c means stop: quit (a text field with a selection still copies it).
         Binding("ctrl+c", "quit", "quit", show=False),
         # Priority: the focus moves before the next key is delivered, so keys typed ahead
@@ -72,6 +73,7 @@ class UnshipApp(App[int]):
         self.book = book
         self.demo = demo
         self.main_screen = MainScreen()
+        self.quitting = False  # exit() was called
         self._disk_error = ""
         self._remember_theme = remember_theme
         self._settings_error = ""  # settings.json could not be read: said once mounted
@@ -104,6 +106,17 @@ class UnshipApp(App[int]):
         if isinstance(event, events.InputEvent):  # keys and clicks find the screen complete
             await self.main_screen.settle()
         await super().on_event(event)
+
+    def exit(self, *args, **kwargs) -> None:
+        self.quitting = True
+        super().exit(*args, **kwargs)
+
+    def open(self, screen: Screen, callback=None) -> None:
+        """Push a screen, unless the app is quitting: keys read with the `q` (typed ahead,
+        pasted, arriving together over SSH) open nothing. (Textual mounts no children once
+        exit() was called, so a screen pushed then would find none of its widgets.)"""
+        if not self.quitting:
+            self.push_screen(screen, callback)
 
     def get_default_screen(self) -> Screen:
         """The order list is the base screen (a blank default screen under it, then the list
@@ -165,7 +178,7 @@ class UnshipApp(App[int]):
                 raise
             self.notify("order view not available", severity="warning")
             return
-        self.push_screen(OrderScreen(order_id))
+        self.open(OrderScreen(order_id))
 
     def action_undo(self) -> None:
         try:
@@ -176,8 +189,28 @@ class UnshipApp(App[int]):
         except StoreError as error:
             self.notify(str(error), title="Could not undo", severity="error", markup=False)
             return
-        self.notify(f"Undone: {what}", markup=False)
+        self.notify(f"Undone: {what}. ctrl+y redoes it.{self._next_undo()}", markup=False)
         self.post_message(OrdersChanged(0, f"undo {what}"))
+
+    def action_redo(self) -> None:
+        try:
+            what = self.book.redo()
+        except NothingToRedoError:
+            self.notify("Nothing to redo")
+            return
+        except StoreError as error:
+            self.notify(str(error), title="Could not redo", severity="error", markup=False)
+            return
+        self.notify(f"Redone: {what}.{self._next_undo()}", markup=False)
+        self.post_message(OrdersChanged(0, f"redo {what}"))
+
+    def _next_undo(self) -> str:
+        """' u undoes: mark 1 shipped' (what the next u takes back), or ''."""
+        try:
+            entries = self.book.undo_entries()
+        except StoreError:
+            return ""
+        return f" u undoes: {entries[0].description}" if entries else ""
 
     def _order_saved(self, order) -> None:
         """After the form or quick add: show the order it saved (or the existing one)."""
@@ -189,12 +222,12 @@ class UnshipApp(App[int]):
     def action_add_order(self) -> None:
         from unship.tui.screens.order_form import OrderForm
 
-        self.push_screen(OrderForm(self.book), self._order_saved)
+        self.open(OrderForm(self.book), self._order_saved)
 
     def action_quick_add(self) -> None:
         from unship.tui.screens.quick_add import QuickAdd
 
-        self.push_screen(QuickAdd(self.book), self._order_saved)
+        self.open(QuickAdd(self.book), self._order_saved)
 
     def edit_order(self, order_id: int) -> None:
         from unship.tui.screens.order_form import OrderForm
@@ -204,7 +237,7 @@ class UnshipApp(App[int]):
         except StoreError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        self.push_screen(OrderForm(self.book, order), self._order_saved)
+        self.open(OrderForm(self.book, order), self._order_saved)
 
     def action_import_file(self) -> None:
         from unship.tui.screens.import_file import ImportScreen
@@ -214,12 +247,12 @@ class UnshipApp(App[int]):
                 self.notify(f"Imported: {description} (u to undo)", markup=False)
                 self.post_message(OrdersChanged(0, description))
 
-        self.push_screen(ImportScreen(self.book), done)
+        self.open(ImportScreen(self.book), done)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen.for_screen(self, self.screen))
+        self.open(HelpScreen.for_screen(self, self.screen))
 
 
 def run(
@@ -238,16 +271,27 @@ def run(
         path = db if db is not None else "the order file"
         print(f"unship: {path} holds a record unship cannot read ({error!r})", file=sys.stderr)
         return EXIT_ERROR
-    # Textual sizes the screen with shutil.get_terminal_size(), which believes COLUMNS and
-    # LINES when they are set: a stale pair (exported by a shell or a parent program) froze
-    # the layout at that size and every resize was ignored. The terminal knows its size.
-    for name in ("COLUMNS", "LINES"):
-        os.environ.pop(name, None)
+    forget_stale_size(os.environ)
     with book:
         app = UnshipApp(book, demo=demo, theme=theme, remember_theme=True)
         with _ending_signals(app):
             code = app.run()
     return int(code or 0)
+
+
+def forget_stale_size(environ) -> None:
+    """Drop COLUMNS and LINES when the app draws on a terminal.
+
+    Textual sizes the screen with shutil.get_terminal_size(), which believes COLUMNS and LINES
+    when they are set: a stale pair (exported by a shell or a parent program) froze the layout
+    at that size and every resize was ignored. The terminal knows its size. A driver other than
+    the terminal's (textual-serve's web driver, named in TEXTUAL_DRIVER) has no terminal to ask:
+    it is given the browser's size in COLUMNS and ROWS, so they stay.
+    """
+    if environ.get("TEXTUAL_DRIVER"):
+        return
+    for name in ("COLUMNS", "LINES"):
+        environ.pop(name, None)
 
 
 SHUTDOWN_GRACE = 5.0  # seconds a signalled app has to finish before it is ended outright

@@ -180,7 +180,15 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--days", type=_days, default=7, help=f"0 to {MAX_DAYS} (default 7)")
     due.add_argument("--json", action="store_true")
 
+    delete = sub.add_parser(
+        "delete",
+        help="delete orders (no question asked: `unship undo` brings them back)",
+        description="Delete orders by id or order number, all in one change: `unship undo` "
+        "brings them all back. An unknown one deletes nothing.",
+    )
+    delete.add_argument("ids", nargs="+", metavar="ID")
     sub.add_parser("undo", help="undo the last change")
+    sub.add_parser("redo", help="make the change the last undo took back again")
     _add_io_parsers(sub)
     cli_backup.add_parser(sub)
     cli_serve.add_parser(sub)

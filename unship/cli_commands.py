@@ -4,20 +4,20 @@ returns the exit status; unship/cli.py parses and dispatches."""
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import sys
 from datetime import date
 from pathlib import Path
 
 from unship.cli_errors import EXIT_NONE_DUE, EXIT_OK, CliError
+from unship.cli_output import json_text, print_json, print_table, print_wrapped
 
 # -- commands ----------------------------------------------------------------------------
 
 
 def cmd_add(book, args) -> int:
     from unship.store.advice import SELLER_WINDOW
+    from unship.store.lifecycle import shipped_if_tracked
     from unship.store.model import new_item, new_order
     from unship.store.money import MoneyError, check_currency, to_minor
     from unship.store.parsing import detect_carrier, parse_date, parse_price, parse_quick
@@ -99,6 +99,7 @@ def cmd_add(book, args) -> int:
         notes=args.notes,
         today=book.today,
     )
+    order = shipped_if_tracked(order)
     for warning in order_warnings(book, order):
         print(f"unship: warning: {warning}", file=sys.stderr)
     saved = book.add(order)
@@ -133,7 +134,7 @@ def cmd_list(book, args) -> int:
                 str(r["id"]),
                 r["retailer"],
                 r["order_number"],
-                _cut(r["title"], 32),
+                r["title"],
                 r["total"],
                 r["state"],
                 r["next_deadline_text"] or "-",
@@ -141,11 +142,14 @@ def cmd_list(book, args) -> int:
             for r in rows
         ],
         right={0, 4},
+        flex={3: (24, 10), 6: (22, 17)},  # title, deadline; the order number goes first
+        optional={2},
     )
     return EXIT_OK
 
 
 def cmd_show(book, args) -> int:
+    from unship.store.model import EVENT_WORDS, State
     from unship.store.views import order_detail
 
     order = book.find(args.id)
@@ -163,7 +167,7 @@ def cmd_show(book, args) -> int:
     for n, item in enumerate(detail["items"], 1):
         print(
             f"  {n}. {item['title']}  ×{item['quantity']}  {item['price_text']}  "
-            f"[{item['category']}]  {item['state']}"
+            f"[{item['category']}]  {State(item['state']).label}"
         )
         delivery = item["delivery"]
         if delivery and delivery["estimated"]:
@@ -176,7 +180,8 @@ def cmd_show(book, args) -> int:
     for entry in detail["history"]:
         which = f" (items {', '.join(map(str, entry['items']))})" if entry.get("items") else ""
         note = f" - {entry['note']}" if entry.get("note") else ""
-        print(f"  {entry['on']}  {entry['event']}{which}{note}")
+        event = EVENT_WORDS.get(entry["event"], entry["event"])
+        print_wrapped(f"{event}{which}{note}", f"  {entry['on']}  ")
     if detail["notes"]:
         print("Notes:")
         for line in detail["notes"].splitlines():
@@ -255,19 +260,43 @@ def cmd_due(book, args) -> int:
                     str(r["id"]),
                     r["order_number"],
                     r["label"],
-                    _cut(r["title"], 30),
+                    r["title"],
                 ]
                 for r in rows
             ],
             right={2},
+            flex={5: (24, 10)},
+            optional={3},
         )
+    elif args.days == 0:
+        print("Nothing due today.")
     else:
-        print(f"Nothing due in the next {args.days} days.")
+        print(f"Nothing due in the next {args.days} day{'s' if args.days != 1 else ''}.")
     return EXIT_OK if rows else EXIT_NONE_DUE
+
+
+def cmd_delete(book, args) -> int:
+    from unship.store.text import terminal_safe
+
+    deleted = book.delete_many(args.ids)
+    for order in deleted:
+        print(terminal_safe(f"deleted {order.id}\t{order.retailer} {order.order_number}"))
+    print(
+        "(`unship undo` brings them back)"
+        if len(deleted) > 1
+        else "(`unship undo` brings it back)",
+        file=sys.stderr,
+    )
+    return EXIT_OK
 
 
 def cmd_undo(book, args) -> int:
     print(f"undone: {book.undo()}")
+    return EXIT_OK
+
+
+def cmd_redo(book, args) -> int:
+    print(f"redone: {book.redo()}")
     return EXIT_OK
 
 
@@ -362,46 +391,17 @@ COMMANDS = {
     "mark": cmd_mark,
     "actions": cmd_actions,
     "due": cmd_due,
+    "delete": cmd_delete,
     "undo": cmd_undo,
+    "redo": cmd_redo,
     "import": cmd_import,
     "export": cmd_export,
 }
 
 
 # -- output ------------------------------------------------------------------------------
-
-
-def _print_json(value) -> None:
-    import msgspec
-
-    try:  # the same text as json.dumps(indent=2, ensure_ascii=False), 10x sooner
-        text = msgspec.json.format(msgspec.json.encode(value), indent=2).decode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: json.dumps keeps it, json_text escapes it
-        text = json.dumps(value, indent=2, ensure_ascii=False)
-    sys.stdout.write(json_text(text) + "\n")
-
-
-# Characters a terminal may act on that json.dumps(ensure_ascii=False) leaves raw: written
-# as \uXXXX escapes instead (the same JSON value; they can only occur inside strings).
-_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-def json_text(text: str) -> str:
-    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _print_table(header: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> None:
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        cells = [
-            str(cell).rjust(widths[i]) if i in right else str(cell).ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        print("  ".join(cells).rstrip())
+# kept under their old names: unship/cli.py and cli_backup use them
+_print_json, _print_table = print_json, print_table
 
 
 def _print_actions(actions: list[dict], *, item_count: int) -> None:
@@ -410,9 +410,9 @@ def _print_actions(actions: list[dict], *, item_count: int) -> None:
         which = ""
         if len(a["items"]) < item_count:
             which = f" [item{'s' if len(a['items']) > 1 else ''} {', '.join(map(str, a['items']))}]"
-        print(f"  {mark} {a['label']}{which}: {a['reason']}")
+        print_wrapped(f"{mark} {a['label']}{which}: {a['reason']}", "  ", "      ")
         if a["available"]:
             for step in a["steps"]:
-                print(f"      - {step}")
+                print_wrapped(f"- {step}", "      ", "        ")
             if a["cost_note"]:
-                print(f"      ! {a['cost_note']}")
+                print_wrapped(f"! {a['cost_note']}", "      ", "        ")

@@ -10,13 +10,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState
 from unship.store import importers
 from unship.store.model import ModelError
 from unship.store.storage import StoreError
 from unship.store.text import terminal_safe
+from unship.tui.screens import composed
+from unship.tui.widgets.path_suggester import PathSuggester
 from unship.tui.widgets.text_fields import TextInput
+from unship.tui.widgets.ticks import TickBox
 
 FORMAT_CHOICES = [
     ("detect from the file", ""),
@@ -50,8 +53,10 @@ class ImportScreen(ModalScreen[str | None]):
             yield Label("Import orders", id="import-title")
             yield TextInput(
                 self.initial_path,
-                placeholder="a file, e.g. ~/Downloads/Retail.OrderHistory.1.csv, or a Maildir",
+                placeholder="a file or a Maildir: ~/Downloads/Retail.OrderHistory.1.csv (→ completes)",
                 id="import-path",
+                suggester=PathSuggester(),
+                select_on_focus=False,  # shift+tab back into it keeps what was typed
             )
             yield Select(FORMAT_CHOICES, value="", allow_blank=False, id="import-format")
             yield ProgressBar(total=1, show_eta=False, id="import-progress")
@@ -61,13 +66,16 @@ class ImportScreen(ModalScreen[str | None]):
                     id="import-report",
                     markup=False,
                 )
-            yield Checkbox("Import the good rows and skip the rejected ones", id="import-partial")
+            yield TickBox("Import the good rows and skip the rejected ones", id="import-partial")
             with Horizontal(id="import-buttons"):
                 yield Button("Preview", id="import-preview-button")
                 yield Button("Import", id="import-confirm", variant="primary", disabled=True)
                 yield Button("Back", id="import-back")
+        yield Footer(compact=True)  # this screen's keys, not the list's under it
 
     def on_mount(self) -> None:
+        if not composed(self):  # the app is quitting
+            return
         self.query_one("#import-partial", Checkbox).display = False
         self.query_one("#import-path", Input).focus()
 

@@ -17,6 +17,7 @@ from unship.store.model import Order
 from unship.store.storage import StoreError
 from unship.store.text import clean_line
 from unship.tui import rows as R
+from unship.tui.screens.bulk import ListActions
 from unship.tui.widgets.header import SummaryBar
 from unship.tui.widgets.order_list import OrderList
 from unship.tui.widgets.text_fields import TextInput
@@ -37,15 +38,14 @@ Figures = tuple[R.Summary, dict[str, int | None]]
 EMPTY_TEXT = """\
 No orders yet.
 
-Add your first order from the shell:
-    unship add --retailer Amazon --order-number 113-0000000-0000000 \\
-               --item "USB-C cable" --price 12.99
+  a   add your first order with the form
+  A   add one in a line: amazon 113-0000000-0000000 "USB-C cable" 12.99
+  i   import a file: an Amazon order history, a mailbox, unship JSON or CSV
 
-Import an Amazon order-history export:
-    unship import FILE
+  ?   every key          q   quit
 
-Or look around with realistic orders in every state (a throwaway copy, your data is untouched):
-    unship --demo
+To look around first: quit, then start `unship --demo`
+(realistic orders in every state, in a throwaway copy).
 """
 
 
@@ -58,8 +58,8 @@ class ViewTabs(Static):
         if self._shown is not None:
             self.show(*self._shown)
 
-    def show(self, view: str, counts: dict[str, int | None], sort: str) -> None:
-        self._shown = (view, counts, sort)
+    def show(self, view: str, counts: dict[str, int | None], sort: str, marked: int = 0) -> None:
+        self._shown = (view, counts, sort, marked)
         parts = []
         wide = self.size.width >= 100
         for n, (key, long_label) in enumerate(R.VIEWS, start=1):
@@ -71,10 +71,12 @@ class ViewTabs(Static):
             else:
                 parts.append(Content.assemble((f"{n}", "bold $accent"), f" {text}"))
         parts.append(Content.assemble("  sort ", (sort, "bold"), " (s)"))
+        if marked:
+            parts.append(Content.styled(f"  {marked} marked (esc clears)", "bold reverse"))
         self.update(Content(" ").join(parts))
 
 
-class MainScreen(Screen):
+class MainScreen(ListActions, Screen):
     HELP_TITLE = "Order list"
     HELP_MERGE = {"view": "views: all, action, transit, returns, done"}
     BINDINGS = [
@@ -100,7 +102,13 @@ class MainScreen(Screen):
         Binding("i", "app.import_file", "import", tooltip="import orders from a file"),
         Binding("c", "copy_number", "copy number", show=False),
         Binding("C", "copy_tracking", "copy tracking", show=False),
-        Binding("escape", "clear_filter", "clear", tooltip="clear the filter"),
+        Binding("escape", "clear_filter", "clear", tooltip="clear the marks, then the filter"),
+        Binding("x", "decide('cancel')", "cancel", show=False, tooltip="cancel the order(s)"),
+        Binding("f", "decide('refuse')", "refuse", show=False, tooltip="refuse the order(s)"),
+        Binding("r", "decide('return')", "return", show=False, tooltip="return the order(s)"),
+        Binding("D", "mark_all('delivered')", "delivered", show=False, tooltip="mark delivered"),
+        Binding("K", "mark_all('kept')", "kept", show=False, tooltip="mark kept"),
+        Binding("d", "delete", "delete", show=False, tooltip="delete the order(s), asks first"),
     ]
 
     def __init__(self) -> None:
@@ -247,6 +255,9 @@ class MainScreen(Screen):
             rows = list(map(R.Row, orders))  # 30% quicker than a comprehension at 10k
         missing = [row for row in rows if row.facts is None]
         self.rows = rows
+        marked = self.order_list.marked
+        if marked:
+            self.order_list.marked = marked & {row.order.id for row in rows}
         self._figures = None
         self._generation += 1
         if len(missing) <= SYNC_LIMIT:
@@ -381,7 +392,7 @@ class MainScreen(Screen):
             figures = self._figures = R.figures(self.rows)
         summary, counts = figures
         self.query_one(SummaryBar).show(summary)
-        self.query_one(ViewTabs).show(self.view, counts, self.sort)
+        self.query_one(ViewTabs).show(self.view, counts, self.sort, len(self.order_list.marked))
 
     def _show_counting(self, total: int) -> None:
         """The header and the tab line while the figures are being worked out."""
@@ -410,6 +421,9 @@ class MainScreen(Screen):
         self.order_list.focus()
 
     def action_clear_filter(self) -> None:
+        if self.order_list.marked:
+            self.clear_marks()
+            return
         field = self._filter_field
         had_query = bool(self.query_text)
         if field is not None:
@@ -423,8 +437,28 @@ class MainScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             field = self._filter_field
-            return bool(self.query_text) or (field is not None and field.display)
+            marked = bool(self.order_list.marked)
+            return marked or bool(self.query_text) or (field is not None and field.display)
+        if action in ("decide", "mark_all", "delete"):
+            return bool(self.rows)
         return True
+
+    # -- marks ---------------------------------------------------------------------------
+    def chosen_orders(self) -> list[Order]:
+        """The marked orders (filtered out or not), else the highlighted one."""
+        marked = self.order_list.marked
+        if marked:
+            return [row.order for row in self.rows if row.order.id in marked]
+        row = self.order_list.current
+        return [row.order] if row is not None else []
+
+    def clear_marks(self) -> None:
+        self.order_list.set_marks(set())
+
+    @on(OrderList.MarksChanged)
+    def _marks_changed(self) -> None:
+        self._show_figures()
+        self.refresh_bindings()
 
     # -- views and sorts -----------------------------------------------------------
     def action_view(self, index: int) -> None:

@@ -23,6 +23,8 @@ from unship.store.money import format_money
 from unship.store.repository import NotFoundError
 from unship.store.storage import StoreError
 from unship.store.text import clean_line, clean_text
+from unship.tui.links import open_link
+from unship.tui.screens import composed
 
 from ..messages import OrdersChanged
 from ..widgets.actions import ActionsPanel
@@ -51,8 +53,7 @@ class LinkLine(Static):
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
-        if self.url:
-            self.app.open_url(self.url)
+        open_link(self.app, self.url)
 
 
 class OrderScreen(Screen):
@@ -71,6 +72,7 @@ class OrderScreen(Screen):
         Binding("C", "copy_tracking", "Copy tracking #", id="order.copy-tracking", show=False),
         Binding("o", "open_order", "Order page", id="order.open-order"),
         Binding("t", "open_tracking", "Track", id="order.open-tracking"),
+        Binding("d", "delete", "Delete", id="order.delete", show=False),
     ]
 
     def __init__(self, order_id: int) -> None:
@@ -79,6 +81,7 @@ class OrderScreen(Screen):
         self.order: Order | None = None
         self.actions: list[Action] = []
         self._gone = False
+        self._left = False  # dismissed
         self._wide = False
 
     # -- building ---------------------------------------------------------------------------
@@ -123,6 +126,8 @@ class OrderScreen(Screen):
             yield Static("", markup=False, id="order-notes")
 
     def on_mount(self) -> None:
+        if not composed(self):  # the app is quitting
+            return
         self.refresh_order()
         self.set_focus(self.query_one(ActionsPanel), scroll_visible=False)
 
@@ -145,10 +150,10 @@ class OrderScreen(Screen):
         try:
             order = book.get(self.order_id)
         except NotFoundError:
+            if not self._gone:  # deleted elsewhere (here: d said so)
+                self.notify(f"Order {self.order_id} is no longer in the book", markup=False)
             self._gone = True
-            self.notify(f"Order {self.order_id} is no longer in the book", markup=False)
-            if self.is_current:
-                self.dismiss()
+            self._leave()
             return
         except StoreError as error:
             self.notify(
@@ -271,6 +276,29 @@ class OrderScreen(Screen):
         if action is not None:
             self.perform(action)
 
+    def action_delete(self) -> None:
+        """d: delete this order, after a question; u brings it back."""
+        order = self.order
+        if order is None:
+            return
+        from .bulk import orders_text
+        from .confirm_dialog import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.app.book.delete(order.id)
+            except StoreError as error:
+                self.notify(str(error), title="Not deleted", severity="error", markup=False)
+                return
+            self._gone = True  # leaves as the app refreshes (or when it is resumed)
+            self.app.post_message(OrdersChanged(order.id, f"delete {order.order_number}"))
+            self.app.notify(f"Deleted {orders_text([order])} (u to undo)", markup=False)
+
+        question = f"Delete {orders_text([order])}? u undoes it right after."
+        self.app.open(ConfirmDialog(question, yes="Delete", no="Keep"), answered)
+
     def action_copy_number(self) -> None:
         if self.order is not None:
             self.app.copy_to_clipboard(self.order.order_number)
@@ -282,15 +310,13 @@ class OrderScreen(Screen):
             self.notify(f"Copied tracking number {self.order.tracking}", markup=False)
 
     def action_open_order(self) -> None:
-        self._open(self.order_link)
+        open_link(self.app, self.order_link, "order page's link")
 
     def action_open_tracking(self) -> None:
-        self._open(self.tracking_link)
+        open_link(self.app, self.tracking_link, "tracking link")
 
     def _open(self, url: str) -> None:
-        if url:
-            self.app.open_url(url)
-            self.notify(f"Opening {url}", markup=False)
+        open_link(self.app, url)
 
     # -- doing ------------------------------------------------------------------------------
     @on(ActionsPanel.Chosen)
@@ -333,8 +359,13 @@ class OrderScreen(Screen):
         if message.order_id in (0, self.order_id):
             self.refresh_order()
 
+    def _leave(self) -> None:
+        if self.is_current and not self._left:
+            self._left = True
+            self.dismiss()
+
     def on_screen_resume(self) -> None:
         if self._gone:
-            self.dismiss()
+            self._leave()
         elif self.order is not None:
             self.refresh_order()

@@ -49,6 +49,7 @@ from unship.store.repository import DuplicateOrderError
 from unship.store.storage import StoreError
 from unship.store.text import FIELD_MAX, clean_line
 from unship.tui.messages import OrdersChanged
+from unship.tui.screens import composed
 from unship.tui.screens.confirm_dialog import ConfirmDialog
 from unship.tui.widgets.item_rows import ItemRow, ItemRows
 from unship.tui.widgets.message_line import MessageLine
@@ -192,6 +193,8 @@ class OrderForm(ModalScreen[Order | None]):
         return {n for n, item in enumerate(self.order.items) if item_has_history(item)}
 
     def on_mount(self) -> None:
+        if not composed(self):  # the app is quitting
+            return
         self._initial = self.fields()
         self._refresh()
         self.query_one("#retailer", Input).focus()

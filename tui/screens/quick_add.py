@@ -30,6 +30,7 @@ from unship.store.parsing import parse_quick
 from unship.store.repository import DuplicateOrderError
 from unship.store.storage import StoreError
 from unship.tui.messages import OrdersChanged
+from unship.tui.screens import composed
 from unship.tui.screens.order_form import FIELD_NAMES, OrderForm
 from unship.tui.widgets.message_line import MessageLine
 from unship.tui.widgets.text_fields import TextInput
@@ -77,6 +78,8 @@ class QuickAdd(ModalScreen[Order | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if not composed(self):  # the app is quitting
+            return
         self._read()
         self.query_one("#quick-line", Input).focus()
 

@@ -22,13 +22,13 @@ from textual.widgets.selection_list import Selection
 from unship.store import estimates
 from unship.store.advice import Action, day_text
 from unship.store.lifecycle import TRANSITIONS
-from unship.store.model import Event, ModelError, Order
+from unship.store.model import EVENT_WORDS, Event, ModelError, Order
 from unship.store.money import MoneyError, format_money, to_decimal, to_minor
 from unship.store.storage import StoreError
 from unship.store.text import NOTE_MAX, clean_line, clean_text
+from unship.tui.screens import composed
 from unship.tui.widgets.text_fields import TextInput
-
-from ..widgets.timeline import EVENT_WORDS
+from unship.tui.widgets.ticks import TickList
 
 
 class DateError(ValueError):
@@ -65,7 +65,7 @@ class Recorded:
     words: str
 
 
-class ItemPicker(SelectionList[int]):
+class ItemPicker(TickList):
     """The items an event applies to; space toggles, Enter confirms the dialog."""
 
     BINDINGS = [Binding("enter", "screen.confirm", "Record", show=False)]
@@ -193,6 +193,8 @@ class RecordDialog(ModalScreen[Recorded | None]):
             yield from self._field("What happened", "problem", "lost, damaged, wrong item...")
 
     def on_mount(self) -> None:
+        if not composed(self):  # the app is quitting
+            return
         self.query_one("#date", Input).focus()
         self._show_chosen()
 

@@ -128,6 +128,9 @@ class OrderList(ScrollView, can_focus=True):
         Binding("home,g", "first", "first order", show=False),
         Binding("end,G", "last", "last order", show=False),
         Binding("enter", "open", "open", show=True),
+        Binding("space", "mark", "mark", show=False, tooltip="mark the order (for bulk work)"),
+        Binding("shift+down", "mark_run(1)", "mark down", show=False),
+        Binding("shift+up", "mark_run(-1)", "mark up", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -144,9 +147,17 @@ class OrderList(ScrollView, can_focus=True):
             self.order_id = order_id
             super().__init__()
 
+    class MarksChanged(Message):
+        """The marked orders changed: `count` are marked now."""
+
+        def __init__(self, count: int) -> None:
+            self.count = count
+            super().__init__()
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.rows: list[Row] = []
+        self.marked: set[int] = set()  # order ids: they stay marked when the list is filtered
         self.today = date.today()
         self.empty_text = "No orders."
         self._paint: _Paint | None = None
@@ -214,6 +225,42 @@ class OrderList(ScrollView, can_focus=True):
 
     def action_last(self) -> None:
         self.cursor = len(self.rows) - 1
+
+    def action_mark(self) -> None:
+        """Space: mark the order (or unmark it) and move to the next."""
+        row = self.current
+        if row is None:
+            return
+        self.marked.symmetric_difference_update({row.order.id})
+        self.cursor += 1
+        self._marks_changed()
+
+    def action_mark_run(self, step: int) -> None:
+        """Shift+arrow: mark this order and the next one, a run as the cursor moves."""
+        row = self.current
+        if row is None:
+            return
+        self.marked.add(row.order.id)
+        self.cursor += step
+        if self.current is not None:
+            self.marked.add(self.current.order.id)
+        self._marks_changed()
+
+    def set_marks(self, order_ids: set[int]) -> None:
+        if order_ids != self.marked:
+            self.marked = set(order_ids)
+            self._marks_changed()
+
+    def _marks_changed(self) -> None:
+        self.refresh()
+        self.post_message(self.MarksChanged(len(self.marked)))
+
+    @property
+    def chosen(self) -> list[Row]:
+        """The rows to act on: the marked ones listed (in the list's order), else the cursor's."""
+        if self.marked:
+            return [row for row in self.rows if row.order.id in self.marked]
+        return [self.current] if self.current is not None else []
 
     def action_open(self) -> None:
         row = self.current
@@ -307,8 +354,9 @@ class OrderList(ScrollView, can_focus=True):
         if selected:  # the cursor's colours win, except for what is overdue
             state_style = None
             deadline_style = styles["cursor"] + deadline_style if overdue else None
+        marked = row.order.id in self.marked if self.marked else False
         values = {
-            "": "›" if selected else " ",
+            "": "✓" if marked else ("›" if selected else " "),
             "retailer": retailer,
             "order": number,
             "title": title,

@@ -16,26 +16,8 @@ from textual.widget import Widget
 from unship.store import estimates
 from unship.store.advice import Action, day_text, days_left_text, item_states
 from unship.store.lifecycle import is_open, summary_state
-from unship.store.model import Order
+from unship.store.model import EVENT_WORDS, Order
 from unship.store.text import clean_line
-
-EVENT_WORDS = {
-    "placed": "placed",
-    "shipped": "shipped",
-    "out-for-delivery": "out for delivery",
-    "delivered": "delivered",
-    "cancel-requested": "cancel requested",
-    "cancel-failed": "cancel failed",
-    "cancelled": "cancelled",
-    "refused": "refused at the door",
-    "return-requested": "return started",
-    "return-shipped": "return shipped",
-    "refunded": "refunded",
-    "kept": "kept",
-    "problem": "problem reported",
-    "edited": "edited",
-    "note": "note",
-}
 
 DEADLINE_WORDS = {
     "return": "return window closes",

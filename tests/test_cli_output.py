@@ -1,0 +1,99 @@
+"""The command line's text fits the terminal in display cells, never breaks a word, and is
+whole when piped."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+from terminal_support import UNSHIP, Terminal, skip_reason, unship_env
+
+from unship.cli_output import cells, print_table, shorten, wrap
+
+TODAY = "2026-11-28"
+
+
+def test_wide_characters_count_two_cells():
+    assert cells("abc") == 3
+    assert cells("日本語") == 6
+    assert cells("e\u0301") == 1  # a combining accent takes no cell
+
+
+@pytest.mark.parametrize("width", range(4, 30))
+def test_shortening_keeps_whole_words_within_the_width(width):
+    title = "Anker USB-C to USB-C cable, 日本語 6 ft"
+    short = shorten(title, width)
+    assert cells(short) <= width
+    if short != title:
+        assert short.endswith("…")
+        words = short[:-1].split(" ")
+        assert all(w in title.split(" ") for w in words[:-1])
+
+
+def test_wrapping_breaks_between_words_only():
+    text = "Choose a reason and a drop-off or pick-up option (at least one is usually free)"
+    lines = wrap(text, "      - ", 40, "        ")
+    assert all(cells(line) <= 40 for line in lines)
+    assert " ".join(line.strip().removeprefix("- ") for line in lines) == text
+
+
+def test_a_table_fits_its_width_and_drops_the_optional_column(capsys):
+    rows = [["1", "Amazon", "113-4820195-7730611", "日本語のタイトル " * 4, "$68.47"]]
+    header = ["ID", "RETAILER", "ORDER", "TITLE", "TOTAL"]
+    print_table(header, rows, right={0, 4}, flex={3: (24, 10)}, optional={2}, width=50)
+    lines = capsys.readouterr().out.splitlines()
+    assert all(cells(line) <= 50 for line in lines)
+    assert "ORDER" not in lines[0] and "$68.47" in lines[1]
+
+
+def _unship(*args, db):
+    return subprocess.run(
+        [UNSHIP, "--db", str(db), "--today", TODAY, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **unship_env(), "COLUMNS": "40"},
+    )
+
+
+def test_piped_output_is_never_cut(tmp_path):
+    db = tmp_path / "o.json"
+    title = "A very long title that would never fit in forty columns of a terminal"
+    assert _unship("add", f"amazon 111-0000001-0000001 '{title}' 9.99", db=db).returncode == 0
+    out = _unship("list", db=db).stdout
+    assert title in out and "111-0000001-0000001" in out
+
+
+def test_nothing_due_says_one_day_and_show_uses_the_apps_words(tmp_path):
+    db = tmp_path / "o.json"
+    _unship("add", "amazon 111-0000001-0000001 Cable 9.99 2026-11-01", db=db)
+    assert _unship("due", "--days", "1", db=db).stdout == "Nothing due in the next 1 day.\n"
+    _unship("mark", "1", "delivered", "--on", "2026-11-03", db=db)
+    _unship("mark", "1", "return-requested", db=db)
+    shown = _unship("show", "1", db=db).stdout
+    assert "return started" in shown and "return-requested" not in shown
+
+
+@pytest.mark.skipif(skip_reason() is not None, reason=str(skip_reason()))
+@pytest.mark.parametrize("command", [["list"], ["due", "--days", "90"], ["actions", "4"]])
+def test_in_an_80_column_terminal_no_line_wraps(tmp_path, command):
+    term = Terminal(tmp_path, width=80, height=60)
+    try:
+        term.start([UNSHIP, "--demo", "--today", TODAY, *command], env=unship_env())
+        assert term.wait_exit() == 0
+        screen = term.lines()
+    finally:
+        term.close()
+    piped = subprocess.run(  # the same output, piped: whole, to compare with
+        [UNSHIP, "--demo", "--today", TODAY, *command], capture_output=True, text=True, timeout=60
+    )
+    words = set(piped.stdout.split())
+    assert all(cells(line) <= 80 for line in screen)
+    for line in screen:
+        if line.startswith("[the command"):
+            continue
+        # every word shown is a whole word of the output ("usuall" / "y free" were not),
+        # except a shortened one's last word, which ends in "…"
+        broken = [w for w in line.split() if w not in words and not w.endswith("…")]
+        assert not broken, line

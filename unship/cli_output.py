@@ -1,0 +1,155 @@
+"""The command line's text output: JSON, tables and wrapped lines that fit the terminal.
+
+Widths are counted in display cells (a wide character, such as CJK, takes two). On a terminal,
+a table gives its flexible column (the title) the room left and shortens it at a word, with
+"…"; running text wraps between words. When the output is piped, nothing is cut or wrapped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import unicodedata
+
+# Characters a terminal may act on that json.dumps(ensure_ascii=False) leaves raw: written
+# as \uXXXX escapes instead (the same JSON value; they can only occur inside strings).
+_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+GAP = "  "  # between columns
+
+
+def json_text(text: str) -> str:
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def print_json(value) -> None:
+    import msgspec
+
+    try:  # the same text as json.dumps(indent=2, ensure_ascii=False), 10x sooner
+        text = msgspec.json.format(msgspec.json.encode(value), indent=2).decode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: json.dumps keeps it, json_text escapes it
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+    sys.stdout.write(json_text(text) + "\n")
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when standard output is one; None when piped (nothing is cut)."""
+    try:
+        if not sys.stdout.isatty():
+            return None
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def char_cells(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def cells(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return sum(map(char_cells, text))
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` in at most `width` cells: cut at a word where there is one, then "…"."""
+    if cells(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    room, out = width - 1, ""
+    for char in text:
+        if cells(out) + char_cells(char) > room:
+            break
+        out += char
+    space = out.rfind(" ")
+    if space > 0:  # never half a word, when there is a whole one
+        out = out[:space]
+    return out.rstrip(" ,;:·-") + "…"
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    fill = " " * max(0, width - cells(text))
+    return fill + text if right else text + fill
+
+
+def fit_widths(
+    widths: list[int], width: int, flex: dict[int, tuple[int, int]], optional: set[int]
+) -> tuple[list[int], set[int]]:
+    """Column widths that fit `width` cells. The `flex` columns ({column: (comfortable,
+    fewest)}) give way first, in their order, down to a comfortable width; if that is not
+    enough the `optional` columns are left out; then the flex columns give way down to their
+    fewest cells. Returns (widths, columns left out)."""
+
+    def shrink(dropped: set[int], floor: int) -> tuple[list[int], int]:
+        out = list(widths)
+        shown = [i for i in range(len(out)) if i not in dropped]
+        over = sum(out[i] for i in shown) + len(GAP) * (len(shown) - 1) - width
+        for col, limits in flex.items():
+            cut = min(max(0, over), max(0, out[col] - limits[floor]))
+            out[col] -= cut
+            over -= cut
+        return out, over
+
+    fitted, over = shrink(set(), 0)
+    if over <= 0:
+        return fitted, set()
+    fitted, over = shrink(set(optional), 0)
+    if over <= 0:
+        return fitted, set(optional)
+    return shrink(set(optional), 1)[0], set(optional)
+
+
+def print_table(
+    header: list[str],
+    rows: list[list[str]],
+    right: set[int] = frozenset(),
+    flex: dict[int, tuple[int, int]] | None = None,
+    optional: set[int] = frozenset(),
+    width: int | None = None,
+) -> None:
+    """Aligned columns. On a terminal (or with `width`), the `flex` columns are shortened at
+    a word and `optional` columns left out so each line fits (see fit_widths); the other
+    columns are never cut. Piped, every column is whole."""
+    rows = [[str(cell) for cell in row] for row in rows]
+    width = width if width is not None else terminal_width()
+    widths = [max(cells(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    dropped: set[int] = set()
+    if width is not None and flex:
+        widths, dropped = fit_widths(widths, width, flex, set(optional))
+    for row in [header, *rows]:
+        line = [
+            pad(shorten(cell, widths[i]), widths[i], i in right)
+            for i, cell in enumerate(row)
+            if i not in dropped
+        ]
+        print(GAP.join(line).rstrip())
+
+
+def wrap(text: str, indent: str, width: int | None, hanging: str | None = None) -> list[str]:
+    """`text` after `indent`, wrapped between words to `width` cells (None: one line);
+    continuation lines start with `hanging` (default: spaces as wide as `indent`)."""
+    first = indent + text
+    if width is None or cells(first) <= width:
+        return [first]
+    hanging = " " * cells(indent) if hanging is None else hanging
+    lines, line = [], indent
+    for word in text.split(" "):
+        start = line in (indent, hanging)
+        candidate = line + ("" if start else " ") + word
+        if cells(candidate) <= width or start:
+            line = candidate
+        else:
+            lines.append(line)
+            line = hanging + word
+    lines.append(line)
+    return lines
+
+
+def print_wrapped(text: str, indent: str = "", hanging: str | None = None) -> None:
+    for line in wrap(text, indent, terminal_width(), hanging):
+        print(line)
