@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import orjson
+import msgspec
 
 from . import fileio
 from .errors import CorruptStoreError, FutureVersionError, StoreError, write_error
@@ -171,10 +171,10 @@ def list_backups(path: str | os.PathLike[str], *, count_orders: bool = True) -> 
 
 def _count_orders(backup: Path) -> int | None:
     try:
-        data = orjson.loads(backup.read_bytes())
-        orders = data.get("orders", {})
-        return len(orders) if isinstance(orders, dict) else None
-    except (OSError, orjson.JSONDecodeError, AttributeError):
+        tables = msgspec.json.decode(backup.read_bytes(), type=dict[str, msgspec.Raw])
+        orders = msgspec.json.decode(tables.get("orders", b"{}"), type=dict[str, msgspec.Raw])
+        return len(orders)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
         return None
 
 

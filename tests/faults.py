@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import orjson
+import msgspec
 
 TODAY = date(2026, 11, 28)
 NUMBERS = ["113-0000001-0000001", "113-0000002-0000002", "113-0000003-0000003"]
@@ -66,7 +66,7 @@ def snapshot(path: Path) -> tuple:
 
 def stored_numbers(path: Path) -> list[str]:
     """The order numbers in the file, read straight from its JSON."""
-    doc = orjson.loads(path.read_bytes())
+    doc = msgspec.json.decode(path.read_bytes())
     return sorted(order["order_number"] for order in doc["orders"].values())
 
 
@@ -88,9 +88,9 @@ def _corrupt(good: bytes) -> bytes:
 def _future(good: bytes) -> bytes:
     from unship.store.schema import SCHEMA_VERSION
 
-    doc = orjson.loads(good)
+    doc = msgspec.json.decode(good)
     doc["_unship"]["1"]["schema"] = SCHEMA_VERSION + 1
-    return orjson.dumps(doc)
+    return msgspec.json.encode(doc)
 
 
 def _folder(path: Path) -> None:

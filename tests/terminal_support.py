@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import orjson
+import msgspec
 
 TMUX = shutil.which("tmux")
 UNSHIP = str(Path(sys.executable).with_name("unship"))  # the command this venv installed
@@ -232,14 +232,14 @@ def cli(*args: str, db: Path) -> subprocess.CompletedProcess:
 def orders_json(db: Path) -> list[dict]:
     done = cli("list", "--json", db=db)
     assert done.returncode == 0, done.stderr
-    return orjson.loads(done.stdout)
+    return msgspec.json.decode(done.stdout)
 
 
 def action_index(db: Path, order_id: int, label: str) -> int:
     """Where `label` stands in the order's actions panel (the order `unship actions` gives)."""
     done = cli("actions", str(order_id), "--json", db=db)
     assert done.returncode == 0, done.stderr
-    labels = [a["label"] for a in orjson.loads(done.stdout)]
+    labels = [a["label"] for a in msgspec.json.decode(done.stdout)]
     assert label in labels, f"{label!r} is not among the actions {labels}"
     return labels.index(label)
 

@@ -15,7 +15,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-import orjson
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -49,7 +49,7 @@ def open_db(path: Path, **kwargs) -> TinyDB:
 
 
 def file_doc(path: Path) -> dict:
-    return orjson.loads(path.read_bytes())
+    return msgspec.json.decode(path.read_bytes())
 
 
 def meta(path: Path) -> dict:

@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-import orjson
+import msgspec
 import pytest
 import tally
 from tinydb import TinyDB
@@ -108,7 +108,7 @@ def test_two_processes_insert_concurrently(tmp_path: Path, modes: tuple[str, str
         assert writer.returncode == 0, err
         assert out.strip() == "DONE"
     tally.count("faults: concurrent writers (changes)", 2 * count)
-    raw = orjson.loads(path.read_bytes())
+    raw = msgspec.json.decode(path.read_bytes())
     orders = raw["orders"]
     if len(orders) < 2 * count:
         tally.count_loss("concurrent writers", 2 * count - len(orders))
