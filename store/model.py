@@ -7,6 +7,7 @@ Money is in integer minor units, dates are `datetime.date` (stored as ISO text).
 from __future__ import annotations
 
 import dataclasses
+import sys
 from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -98,6 +99,43 @@ EVENT_WORDS = {
 }
 
 
+class Entry(StrEnum):
+    """What a history entry records: an event, or the order's own moments. An enum so that
+    the entries loaded from the file share one string per kind."""
+
+    PLACED = "placed"
+    EDITED = "edited"
+    NOTE = "note"
+    SHIPPED = "shipped"
+    OUT_FOR_DELIVERY = "out-for-delivery"
+    DELIVERED = "delivered"
+    CANCEL_REQUESTED = "cancel-requested"
+    CANCEL_FAILED = "cancel-failed"
+    CANCELLED = "cancelled"
+    REFUSED = "refused"
+    RETURN_REQUESTED = "return-requested"
+    RETURN_SHIPPED = "return-shipped"
+    REFUNDED = "refunded"
+    KEPT = "kept"
+    PROBLEM = "problem"
+
+
+class FrozenMap(dict):
+    """An empty map that cannot be changed, shared by every record that has none: records
+    are edited with `replace` and a new dict, never in place."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("a record's map cannot be changed in place: replace the record")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse  # type: ignore[assignment]
+    update = setdefault = pop = popitem = clear = _refuse  # type: ignore[assignment]
+
+
+EMPTY: dict = FrozenMap()
+
+
 def parse_date(value: str | date, *, what: str = "date") -> date:
     if isinstance(value, date):
         return value
@@ -119,9 +157,11 @@ def replace(record: _T, /, **changes: Any) -> _T:
 # document in between), they are immutable, and gc=False keeps them out of the garbage
 # collector's scans (they hold no cycles: strings, dates, ints, tuples of records, and dicts
 # of strings and dates). A dict field is never changed in place: edits make a new record.
+# Fields at their default are left out of the file (omit_defaults): an empty map is then
+# read back as the one shared EMPTY instead of a new dict per record.
 
 
-class Item(msgspec.Struct, frozen=True, gc=False):
+class Item(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     title: str
     price: int  # unit price, minor units of the order's currency
     quantity: int = 1
@@ -129,8 +169,8 @@ class Item(msgspec.Struct, frozen=True, gc=False):
     seller: str = ""
     state: State = State.ORDERED
     # When each event last happened to this item (event value -> date).
-    dates: dict[str, date] = {}
-    extra: dict[str, str] = {}  # e.g. asin, condition
+    dates: dict[str, date] = EMPTY
+    extra: dict[str, str] = EMPTY  # e.g. asin, condition
 
     def on(self, event: Event | str) -> date | None:
         return self.dates.get(str(event))
@@ -155,9 +195,9 @@ class Item(msgspec.Struct, frozen=True, gc=False):
         return _from_builtins(data, cls)
 
 
-class HistoryEntry(msgspec.Struct, frozen=True, gc=False):
+class HistoryEntry(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     on: date
-    event: str  # an Event value, or "placed" / "edited" / "note"
+    event: Entry  # an Event value, or "placed" / "edited" / "note"
     items: tuple[int, ...] = ()  # indexes of the items it concerns; () for the whole order
     note: str = ""
 
@@ -174,7 +214,7 @@ class HistoryEntry(msgspec.Struct, frozen=True, gc=False):
         return _from_builtins(data, cls)
 
 
-class Order(msgspec.Struct, frozen=True, gc=False):
+class Order(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     retailer: str  # a policy key ("amazon") or a free name
     order_number: str
     ordered_on: date
@@ -186,7 +226,7 @@ class Order(msgspec.Struct, frozen=True, gc=False):
     history: tuple[HistoryEntry, ...] = ()
     id: int = 0  # the order's key in the book; 0 until saved
     source: str = "manual"
-    extra: dict[str, str] = {}  # e.g. website
+    extra: dict[str, str] = EMPTY  # e.g. website
 
     @property
     def total(self) -> int:
@@ -261,9 +301,9 @@ def new_item(
         title=clean_title,
         price=price,
         quantity=quantity,
-        category=cat,
+        category=sys.intern(cat),  # the default's own string: left out of the file
         seller=clean_line(seller, limit=FIELD_MAX),
-        extra={k: clean_line(v) for k, v in (extra or {}).items()},
+        extra={k: clean_line(v) for k, v in extra.items()} if extra else EMPTY,
     )
 
 
@@ -303,12 +343,12 @@ def new_order(
         retailer=name,
         order_number=number,
         ordered_on=ordered_on,
-        items=tuple(replace(item, state=State.ORDERED, dates={}) for item in items),
-        currency=currency,
+        items=tuple(replace(item, state=State.ORDERED, dates=EMPTY) for item in items),
+        currency=sys.intern(currency),
         carrier=clean_line(carrier, limit=40),
         tracking=clean_line(tracking, limit=60).replace(" ", ""),
         notes=clean_text(notes, limit=NOTE_MAX),
         history=(placed,),
-        source=source,
-        extra={k: clean_line(v) for k, v in (extra or {}).items()},
+        source=sys.intern(source),
+        extra={k: clean_line(v) for k, v in extra.items()} if extra else EMPTY,
     )

@@ -73,9 +73,11 @@ def orders_file(n: int) -> Path:
         order["ordered_on"] = _shift(order["ordered_on"], ago)
         for item in order["items"]:
             item["title"] = f"{item['title']} {rng.choice(WORDS)}"
-            item["dates"] = {k: _shift(v, ago) for k, v in item.get("dates", {}).items()}
+            if "dates" in item:  # as the store writes them: no empty map
+                item["dates"] = {k: _shift(v, ago) for k, v in item["dates"].items()}
         for entry in order.get("history", []):
             entry["on"] = _shift(entry["on"], ago)
+        order["id"] = i + 1  # the store keeps each order's id in its document
         orders[str(i + 1)] = order
     data["orders"] = orders
     tmp = path.with_suffix(".tmp")
