@@ -8,8 +8,7 @@ import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-
-import filelock
+from typing import TYPE_CHECKING
 
 from .errors import (
     LockTimeoutError,
@@ -18,6 +17,9 @@ from .errors import (
     not_a_file_error,
     write_error,
 )
+
+if TYPE_CHECKING:
+    import filelock
 
 Buffer = bytes | memoryview
 
@@ -191,14 +193,22 @@ def lock_path(path: Path) -> Path:
 
 def make_lock(path: Path) -> filelock.FileLock:
     """The inter-process lock for path: an flock on `<path>.lock` (kept; 0600)."""
+    import filelock  # here: a command that only reads never needs it (20 ms of start-up)
+
     return filelock.FileLock(str(lock_path(path)), mode=FILE_MODE, thread_local=False)
+
+
+def filelock_timeout() -> type[Exception]:
+    import filelock
+
+    return filelock.Timeout
 
 
 def acquire(lock: filelock.FileLock, path: Path, timeout: float) -> None:
     ensure_folder_for_write(path)
     try:
         lock.acquire(timeout=timeout)
-    except filelock.Timeout:
+    except filelock_timeout():
         raise LockTimeoutError(busy_message(path)) from None
     except OSError as err:
         raise lock_error(path, lock_path(path), err) from err

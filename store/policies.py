@@ -20,6 +20,8 @@ from typing import Any
 
 from .paths import config_dir
 
+MEMO_MAX = 100_000  # remembered deadlines per retailer (a few MB at most)
+
 
 class PolicyError(ValueError):
     pass
@@ -297,6 +299,8 @@ class Policy:
     order_urls: dict[str, str] = field(default_factory=dict)
     after_return: AfterReturn = AfterReturn()
     escalations: tuple[Escalation, ...] = ()
+    # Deadlines already worked out: a book's orders share delivery days and categories.
+    _memo: dict[tuple, ReturnDeadline] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def window(self) -> Window:
@@ -359,6 +363,35 @@ class Policy:
         seller_window_days: int | None = None,
         memberships: frozenset[str] | set[str] | tuple[str, ...] = frozenset(),
         category_known: bool = True,
+    ) -> ReturnDeadline:
+        """`_return_deadline` (below), remembered: the answer depends on nothing else."""
+        key = (
+            category,
+            delivered,
+            shipped,
+            ordered,
+            seller,
+            seller_window_days,
+            frozenset(memberships),
+            category_known,
+        )
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= MEMO_MAX:
+                self._memo.clear()
+            found = self._memo[key] = self._return_deadline(*key)
+        return found
+
+    def _return_deadline(
+        self,
+        category: str,
+        delivered: date,
+        shipped: date | None,
+        ordered: date | None,
+        seller: str,
+        seller_window_days: int | None,
+        memberships: frozenset[str],
+        category_known: bool,
     ) -> ReturnDeadline:
         """By when a delivered item can be returned, and the rule that says so.
 

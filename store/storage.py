@@ -114,7 +114,7 @@ class DurableStorage(Storage):
         self.keep_backups = keep_backups
         self._migrations = dict(migrations or {})
         self._mutex = threading.RLock()  # one thread at a time inside this storage
-        self._lock = fileio.make_lock(self.path)
+        self._lock: Any = None  # the inter-process lock, made when first needed
         self._depth = 0  # transaction nesting (the file lock is held while > 0)
         self._data: Data | None = None
         self._loaded = False  # _data reflects the file as of _key (or a missing file)
@@ -258,6 +258,8 @@ class DurableStorage(Storage):
     @contextlib.contextmanager
     def _file_lock(self) -> Iterator[None]:
         if self._depth == 0:
+            if self._lock is None:
+                self._lock = fileio.make_lock(self.path)
             fileio.acquire(self._lock, self.path, self.lock_timeout)
         self._depth += 1
         try:
