@@ -146,6 +146,20 @@ def parse_date(value: str | date, *, what: str = "date") -> date:
         raise ModelError(f"{what}: {text!r} is not a date (use YYYY-MM-DD)") from None
 
 
+# What a deadline is called in a line of text ('return by 23 Dec'); an action not named here
+# is called by its label.
+DEADLINE_WORDS = {
+    "return": "return by",
+    "return-shipped": "send back by",
+    "expect-refund": "refund due",
+    "contact": "contact by",
+    "a-to-z": "A-to-z claim by",
+    "money-back-guarantee": "eBay claim by",
+    "marketplace-promise": "claim by",
+    "chargeback": "chargeback by",
+}
+
+
 def replace(record: _T, /, **changes: Any) -> _T:
     """A copy of a record (or of a dataclass) with some fields changed."""
     if isinstance(record, msgspec.Struct):

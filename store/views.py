@@ -6,19 +6,8 @@ from typing import Any
 
 from . import estimates
 from .advice import Deadline, day_text, days_left_text, deadlines, standing
-from .model import Order, State
+from .model import DEADLINE_WORDS, Order, State
 from .money import format_money
-
-DEADLINE_WORDS = {
-    "return": "return by",
-    "return-shipped": "send back by",
-    "expect-refund": "refund due",
-    "contact": "contact by",
-    "a-to-z": "A-to-z claim by",
-    "money-back-guarantee": "eBay claim by",
-    "marketplace-promise": "claim by",
-    "chargeback": "chargeback by",
-}
 
 
 def deadline_text(d: Deadline | None, today) -> str:

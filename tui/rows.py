@@ -19,13 +19,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import product
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
-from unship.store import advice, lifecycle
-from unship.store.advice import Deadline
-from unship.store.model import Order, State
+from unship.store import lifecycle
+from unship.store.model import DEADLINE_WORDS, Order, State
 from unship.store.money import format_money
 from unship.store.text import clean_line
-from unship.store.views import DEADLINE_WORDS
+
+if TYPE_CHECKING:
+    from unship.store import advice
 
 SORTS = ("urgency", "date", "retailer", "total")
 
@@ -54,7 +56,7 @@ _FLAGS = {flags: flags for flags in product((False, True), repeat=3)}
 class Facts:
     """What the advice engine says about one order, reduced to what the list shows."""
 
-    deadline: Deadline | None
+    deadline: advice.Deadline | None
     needs_action: bool
     overdue: int  # deadlines already passed
     due_soon: int  # deadlines in the next 7 days
@@ -72,6 +74,8 @@ _UNDATED: dict[tuple, Facts] = {}
 def compute_facts(order: Order, book, today: date) -> Facts:
     """One pass of the advice engine (`advice.deadlines`, `advice.needs_action` and
     `advice.standing` in one go)."""
+    from unship.store import advice
+
     policies = book.policies
     actions = advice.order_actions(order, policies, today)
     where = advice.standing(order, policies, today)
@@ -102,7 +106,7 @@ def compute_facts(order: Order, book, today: date) -> Facts:
         return found
     dated.sort(key=lambda pair: pair[0])  # stable: the same order as advice.deadlines
     day, first = dated[0]
-    deadline = Deadline(
+    deadline = advice.Deadline(
         order.id,
         day,
         first.action,
@@ -129,12 +133,14 @@ def short_left(day: date, today: date) -> str:
     return f"{-left}d overdue"
 
 
-def deadline_cell(d: Deadline | None, today: date, width: int = 99) -> str:
+def deadline_cell(d: advice.Deadline | None, today: date, width: int = 99) -> str:
     """The next deadline in the longest form that fits `width`:
     'return by 23 Dec · 25 days left', 'return 23 Dec · 25d left', 'return · 25d left',
     and at the narrowest the time left alone; never cut."""
     if d is None:
         return ""
+    from unship.store import advice  # the advice engine is not needed for the first frame
+
     long_words = DEADLINE_WORDS.get(d.action, f"{d.label.lower()} by")
     words = long_words.removesuffix(" by")
     day = advice.day_text(d.day, today)

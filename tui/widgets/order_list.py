@@ -21,7 +21,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from unship.store.advice import item_states
 from unship.tui.rows import Row, deadline_cell, state_cell
 
 _ORDER_ID = attrgetter("order.id")
@@ -349,6 +348,8 @@ class OrderList(ScrollView, can_focus=True):
             elif left <= 7:
                 deadline_style = styles["soon"]
         if len(state) > paint.state_width:  # a mixed order: the short form, never cut
+            from unship.store.advice import item_states
+
             states = item_states(row.order, self.today) if estimated_state else None
             state = state_cell(row.order, paint.state_width, states)
         if selected:  # the cursor's colours win, except for what is overdue
