@@ -10,7 +10,7 @@ from functools import lru_cache
 from . import estimates
 from .estimates import Delivery
 from .lifecycle import CLOSED_LABEL, FINAL_STATES, summary_state
-from .model import Event, Item, Order, State
+from .model import SELLER_WINDOW, Event, Item, Order, State
 from .policies import Escalation, Policy, PolicyBook, ReturnDeadline
 
 DECISIONS = ("cancel", "refuse", "return")
@@ -19,7 +19,6 @@ CHECK = "check with the retailer"
 SOON = timedelta(days=7)
 # The escalation ladder's rungs, in the order a person climbs them.
 RUNGS = ("contact", "a-to-z", "money-back-guarantee", "marketplace-promise", "chargeback")
-SELLER_WINDOW = "seller_window_days"  # item.extra: the marketplace seller's own window
 # Digital items, services and gift cards: no A-to-z claim (Amazon help 200783670).
 NO_CLAIM_CATEGORIES = frozenset({"digital", "kindle-book", "gift-card", "membership"})
 

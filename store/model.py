@@ -146,6 +146,9 @@ def parse_date(value: str | date, *, what: str = "date") -> date:
         raise ModelError(f"{what}: {text!r} is not a date (use YYYY-MM-DD)") from None
 
 
+# item.extra: a marketplace seller's own return window in days, as the person typed it.
+SELLER_WINDOW = "seller_window_days"
+
 # What a deadline is called in a line of text ('return by 23 Dec'); an action not named here
 # is called by its label.
 DEADLINE_WORDS = {

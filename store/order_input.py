@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from .errors import StoreError
 from .lifecycle import shipped_if_tracked
-from .model import ModelError, Order, new_item, new_order
+from .model import EMPTY, SELLER_WINDOW, ModelError, Order, new_item, new_order, replace
 from .money import MoneyError, check_currency, to_decimal, to_minor
 from .order_edit import edit_order
 from .parsing import ParseError, QuickOrder, TrackingGuess, detect_carrier, parse_date, parse_price
@@ -63,6 +63,8 @@ class OrderFields:
     carrier: str = ""
     tracking: str = ""
     notes: str = ""
+    seller: str = ""  # a marketplace seller, for every item ('' : the retailer itself)
+    seller_window: str = ""  # that seller's own return window, in days
 
     @classmethod
     def from_order(cls, order: Order, policies: PolicyBook | None = None) -> OrderFields:
@@ -88,7 +90,21 @@ class OrderFields:
             carrier=carrier,
             tracking=order.tracking,
             notes=order.notes,
+            seller=order.items[0].seller if order.items else "",
+            seller_window=order.items[0].extra.get(SELLER_WINDOW, "") if order.items else "",
         )
+
+
+def check_seller_window(text: str) -> int | None:
+    """A marketplace seller's return window as typed: whole days, or '' for none."""
+    value = text.strip().lower().removesuffix("days").removesuffix("day").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= 3650:
+        raise ModelError(
+            f"{clean_line(text, limit=20)!r}: type the seller's window in days (1-3650)"
+        )
+    return int(value)
 
 
 def price_text(minor: int, currency: str) -> str:
@@ -278,6 +294,10 @@ def check_order(
     known_carrier = policies.carrier(carrier) if carrier else None
     link = known_carrier.link(tracking) if known_carrier and tracking else ""
 
+    seller = clean_line(fields.seller, limit=FIELD_MAX)
+    seller_window = _attempt(errors, "seller_window", check_seller_window, fields.seller_window)
+    if seller_window is not None and not seller:
+        errors["seller_window"] = "a seller's window needs the seller's name (Sold by)"
     if retailer and number and (warning := order_number_warning(policies, retailer, number)):
         warnings["order_number"] = warning
 
@@ -343,7 +363,23 @@ def check_order(
         key = "ordered_on" if "date" in str(error) else "items"
         checked.errors[key] = str(error)
         checked.order = None
+    if checked.order is not None:
+        checked.order = _with_seller(checked.order, seller, seller_window)
     return checked
+
+
+def _with_seller(order: Order, seller: str, window: int | None) -> Order:
+    """Every item sold by `seller`, with its own window when the person typed one."""
+    items = []
+    for item in order.items:
+        extra = {k: v for k, v in item.extra.items() if k != SELLER_WINDOW}
+        if window is not None:
+            extra[SELLER_WINDOW] = str(window)
+        if item.seller == seller and extra == dict(item.extra):
+            items.append(item)
+        else:
+            items.append(replace(item, seller=seller, extra=extra or EMPTY))
+    return replace(order, items=tuple(items))
 
 
 def _carrier_key(text: str, policies: PolicyBook) -> str:

@@ -144,6 +144,8 @@ async def test_enter_moves_on_and_saves_on_the_last_field(book):
         assert isinstance(app.screen.focused, TextArea)
         await pilot.press("tab", "tab")
         assert app.screen.focused.id == "tracking"
+        await pilot.press("enter", "enter")  # tracking, sold by
+        assert app.screen.focused.id == "seller_window"  # the last field: Enter saves
         await pilot.press("enter")
         await pilot.pause()
     (order,) = stored(book)
@@ -596,3 +598,42 @@ async def test_keys_typed_ahead_across_fields_land_in_the_next_field(book):
         assert form.query_one("#order_number", Input).value == "ZP-1"
         fields = form.fields()
         assert [(i.title, i.price) for i in fields.items] == [("Shoes", "12")]
+
+
+def test_a_marketplace_sellers_window_from_the_form(tmp_path):
+    """Sold by + Their window: every item is the seller's, and its deadline follows the
+    seller's own window (the retailer's minimum for marketplace sellers otherwise)."""
+    from datetime import date as D
+
+    from unship.store import advice
+    from unship.store.model import SELLER_WINDOW
+    from unship.store.order_input import ItemFields, OrderFields, check_order
+    from unship.store.repository import OrderBook
+
+    with OrderBook(tmp_path / "o.json", today=D(2026, 6, 1)) as book:
+        fields = OrderFields(
+            retailer="Walmart",
+            order_number="200012345678",
+            ordered_on="2026-05-01",
+            items=[ItemFields(title="Lamp", price="20.00")],
+            seller="Lamps R Us",
+            seller_window="60 days",
+        )
+        checked = check_order(fields, book)
+        assert not checked.errors, checked.errors
+        item = checked.order.items[0]
+        assert item.seller == "Lamps R Us" and item.extra[SELLER_WINDOW] == "60"
+        assert OrderFields.from_order(checked.order).seller_window == "60"
+        saved = book.add(checked.order)
+        saved = book.record(saved.id, "shipped", D(2026, 5, 2))
+        saved = book.record(saved.id, "delivered", D(2026, 5, 3))
+        ret = next(
+            a
+            for a in advice.order_actions(saved, book.policies, book.today)
+            if a.action == "return"
+        )
+        assert ret.deadline == D(2026, 7, 2)  # 60 days from delivery
+        bad = check_order(OrderFields(**{**fields.__dict__, "seller_window": "soon"}), book)
+        assert "days" in bad.errors["seller_window"]
+        alone = check_order(OrderFields(**{**fields.__dict__, "seller": ""}), book)
+        assert "Sold by" in alone.errors["seller_window"]

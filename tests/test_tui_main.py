@@ -689,3 +689,35 @@ async def test_keys_typed_before_the_screen_is_up_reach_the_filter(book):
         await pilot.pause()
         assert app.main_screen.query_text == "zap"
         assert app.focused is app.main_screen.query_one("#filter")
+
+
+@sync
+async def test_a_membership_from_the_palette_moves_the_deadlines(tmp_path, monkeypatch):
+    """ctrl+p "I have My Best Buy Plus": saved like `unship config`, deadlines follow."""
+    from unship.store import settings
+    from unship.store.model import new_item, new_order
+    from unship.store.repository import OrderBook
+    from unship.tui.app import UnshipApp
+
+    monkeypatch.setenv("UNSHIP_CONFIG_DIR", str(tmp_path / "config"))
+    with OrderBook(tmp_path / "o.json", today=date(2026, 6, 5)) as book:
+        order = book.add(
+            new_order("Best Buy", "BBY01-1", date(2026, 5, 30), [new_item("TV", 49999)])
+        )
+        book.record(order.id, "shipped", date(2026, 6, 1))
+        book.record(order.id, "delivered", date(2026, 6, 2))
+        app = UnshipApp(book)
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            before = next(a for a in book.actions(book.get(order.id)) if a.action == "return")
+            app.toggle_membership("plus")
+            await pilot.pause()
+            after = next(a for a in book.actions(book.get(order.id)) if a.action == "return")
+            assert after.deadline > before.deadline
+            assert settings.get_memberships() == ["plus"]
+            row = next(r for r in app.main_screen.rows if r.id == order.id)
+            await pilot.pause(0.2)
+            assert row.facts is not None and row.facts.deadline.day == after.deadline
+            app.toggle_membership("plus")
+            await pilot.pause()
+            assert settings.get_memberships() == []

@@ -180,6 +180,23 @@ class UnshipApp(App[int]):
             return
         self.open(OrderScreen(order_id))
 
+    def toggle_membership(self, key: str) -> None:
+        """A membership or payment card the person has, or no longer has: saved in
+        settings.json (as `unship config membership` does) and every deadline worked out
+        again with it."""
+        have = set(self.book.policies.memberships)
+        have.symmetric_difference_update({key})
+        try:
+            settings.set_memberships(have)
+        except settings.SettingsError as error:
+            self.notify(str(error), title="Settings", severity="error", markup=False)
+            return
+        self.book.policies = self.book.policies.with_memberships(have)
+        policy, membership = self.book.policies.known_memberships()[key]
+        said = "now counted" if key in have else "no longer counted"
+        self.notify(f"{membership.name} ({policy.name}): {said}", markup=False)
+        self.main_screen.reload(force=True, anew=True)
+
     def action_undo(self) -> None:
         try:
             what = self.book.undo()

@@ -1,4 +1,5 @@
-"""The command palette's own commands (ctrl+p): sorts, quick views, undo, help, quit."""
+"""The command palette's own commands (ctrl+p): sorts, quick views, undo, help, quit, and the
+memberships and payment cards whose longer windows the deadlines follow."""
 
 from __future__ import annotations
 
@@ -33,6 +34,16 @@ class UnshipCommands(Provider):
         yield ("Undo the last change", app.action_undo, "u or ctrl+z")
         yield ("Help: list the keys", app.action_help, "?")
         yield ("Toggle light/dark theme", app.action_toggle_dark, "switch the colour theme")
+        book = getattr(app, "book", None)
+        if book is not None:
+            have = book.policies.memberships
+            for key, (policy, membership) in sorted(book.policies.known_memberships().items()):
+                verb = "I no longer have" if key in have else "I have"
+                yield (
+                    f"{verb} {membership.name} ({policy.name})",
+                    partial(app.toggle_membership, key),
+                    "deadlines follow it (saved in settings.json)",
+                )
         yield ("Quit unship", app.action_quit, "q")
 
     async def discover(self) -> Hits:

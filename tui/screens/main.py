@@ -215,8 +215,9 @@ class MainScreen(ListActions, Screen):
         self._show_counting(len(orders))
         return True
 
-    def reload(self, force: bool = False) -> None:
-        """Rebuild the rows from the book (after a change here or in another process)."""
+    def reload(self, force: bool = False, *, anew: bool = False) -> None:
+        """Rebuild the rows from the book (after a change here or in another process);
+        `anew`: work every order's facts out again (the rules they follow changed)."""
         self._previewing = False
         book = self.app.book
         try:
@@ -235,7 +236,7 @@ class MainScreen(ListActions, Screen):
             and all(a is b for a, b in zip(orders, self._orders, strict=True))
         ):
             return
-        same_day = today == self._today
+        same_day = today == self._today and not anew
         self._today, self._orders = today, orders
         self._rebuild(orders, same_day)
 

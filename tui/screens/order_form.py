@@ -65,6 +65,8 @@ TOP_FIELDS = [
 DELIVERY_FIELDS = [
     ("carrier", "Carrier", "UPS, USPS, …", 40),
     ("tracking", "Tracking", "the tracking number, if there is one yet", 60),
+    ("seller", "Sold by", "a marketplace seller; empty: the retailer itself", 60),
+    ("seller_window", "Their window", "the seller's return window in days, e.g. 30", 12),
 ]
 FIELD_NAMES = {
     "retailer": "retailer",
@@ -76,6 +78,7 @@ FIELD_NAMES = {
     "quantity": "quantity",
     "price": "price",
     "category": "category",
+    "seller_window": "the seller's window",
 }
 
 
