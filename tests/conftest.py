@@ -22,6 +22,32 @@ def book(tmp_path):
         yield b
 
 
+# Files whose tests start real processes, terminals or SSH sessions, kill writers, render the
+# screenshots or fuzz at length: `pytest -m "not slow"` leaves them out (the inner loop);
+# `pytest`, as CI runs it, runs everything.
+SLOW_FILES = frozenset(
+    {
+        "test_faults_real.py",
+        "test_fuzz.py",
+        "test_hostile_cli.py",
+        "test_screenshots.py",
+        "test_serve.py",
+        "test_storage_processes.py",
+        "test_terminal_concurrency.py",
+        "test_terminal_exits.py",
+        "test_terminal_flow.py",
+        "test_terminal_ssh.py",
+        "test_terminal_typeahead.py",
+    }
+)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_terminal_summary(terminalreporter):
     """The hostile-input and fault tally (tests/tally.py): inputs tried, faults injected, losses."""
     lines = summary_lines()

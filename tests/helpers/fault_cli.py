@@ -32,6 +32,7 @@ def preload() -> None:
         importlib.import_module(info.name)
     importlib.import_module("unship.cli_backup")
     importlib.import_module("unship.tui.app")
+    importlib.import_module("filelock")  # the store takes its lock on the first write
     from unship.store.policies import default_book
 
     default_book()
