@@ -99,25 +99,12 @@ EVENT_WORDS = {
 }
 
 
-class Entry(StrEnum):
-    """What a history entry records: an event, or the order's own moments. An enum so that
-    the entries loaded from the file share one string per kind."""
-
-    PLACED = "placed"
-    EDITED = "edited"
-    NOTE = "note"
-    SHIPPED = "shipped"
-    OUT_FOR_DELIVERY = "out-for-delivery"
-    DELIVERED = "delivered"
-    CANCEL_REQUESTED = "cancel-requested"
-    CANCEL_FAILED = "cancel-failed"
-    CANCELLED = "cancelled"
-    REFUSED = "refused"
-    RETURN_REQUESTED = "return-requested"
-    RETURN_SHIPPED = "return-shipped"
-    REFUNDED = "refunded"
-    KEPT = "kept"
-    PROBLEM = "problem"
+# What a history entry records: an event, or the order's own moments. An enum so that the
+# entries loaded from the file share one string per kind.
+Entry = StrEnum(
+    "Entry",
+    {"PLACED": "placed", "EDITED": "edited", "NOTE": "note", **{e.name: e.value for e in Event}},
+)
 
 
 class FrozenMap(dict):
