@@ -572,3 +572,32 @@ def test_timeline_not_returnable(book):
 def test_timeline_nothing_left(book):
     order = book.get(13)  # kept
     assert headline(order, book.actions(order), TODAY).plain.startswith("Nothing left to do")
+
+
+@pilot_test
+async def test_recording_an_estimated_delivery_offers_the_estimate_and_doubts_a_late_day(
+    tmp_path,
+):
+    """An export's order: shipped, no delivery recorded. The dialog offers the estimated day,
+    says so, and questions a day far past what the shipping option takes (without refusing)."""
+    from unship.store.model import new_item, new_order
+
+    with OrderBook(tmp_path / "e.json", today=TODAY) as book:
+        item = new_item("Vacuum bags", 3999, extra={"shipping": "second-ca"})
+        order = book.add(new_order("Amazon.ca", "702-4060128-5100216", date(2026, 11, 9), [item]))
+        book.record(order.id, "shipped", date(2026, 11, 10))
+        app, run = await _start(book, order.id)
+        async with run as pilot:
+            await pilot.pause()
+            await _choose(pilot, "mark-delivered")
+            dialog = _dialog(app)
+            assert dialog.query_one("#date", Input).value == "2026-11-11"  # ship day + 1
+            assert "estimated day" in _text(app, "#date-hint")
+            field = dialog.query_one("#date", Input)
+            field.value = "2026-11-27"
+            await pilot.pause()
+            assert "17 days after it shipped" in _text(app, "#date-error")
+            await pilot.press("enter")
+            await pilot.pause()
+            saved = book.get(order.id)
+            assert saved.items[0].on("delivered") == date(2026, 11, 27)
