@@ -806,7 +806,11 @@ class Standing:
 
 
 def standing(order: Order, book: PolicyBook, today: date) -> Standing:
-    return Standing(item_states(order, today), is_history(order, book, today))
+    """Each item's state with estimates applied, and whether the order is closed history:
+    one Context (one delivery estimate) per item serves both."""
+    policy = book.retailer(order.retailer)
+    contexts = [Context(order, policy, book, today, i) for i in range(len(order.items))]
+    return Standing(tuple(c.state for c in contexts), _closed(contexts, today))
 
 
 def is_history(order: Order, book: PolicyBook, today: date) -> bool:
@@ -814,15 +818,17 @@ def is_history(order: Order, book: PolicyBook, today: date) -> bool:
     extension included, counted from the latest plausible delivery of an estimate) over
     for longer than `estimates.CLOSE_AFTER`. Such an order is done ("window closed"),
     still open to a reported problem or a return the retailer agrees to."""
-    policy = book.retailer(order.retailer)
+    return standing(order, book, today).closed
+
+
+def _closed(contexts: list[Context], today: date) -> bool:
     closed_any = False
-    for index, item in enumerate(order.items):
-        if item.state in FINAL_STATES:
+    for ctx in contexts:
+        if ctx.item.state in FINAL_STATES:
             continue
-        ctx = Context(order, policy, book, today, index)
         if ctx.state is not State.DELIVERED or ctx.delivery is None:
             return False
-        if policy.rule_for(ctx.category()).returnable:
+        if ctx.policy.rule_for(ctx.category()).returnable:
             end = ctx.return_by(latest=True)
         else:
             end = ctx.delivery.latest
