@@ -98,10 +98,6 @@ class TransitionError(ModelError):
     """An event that cannot happen to an item in its current state."""
 
 
-def allowed_events(state: State) -> list[Event]:
-    return list(TRANSITIONS[state])
-
-
 def next_state(state: State, event: Event) -> State:
     try:
         return TRANSITIONS[state][event]

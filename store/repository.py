@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 
 from . import advice, lifecycle
-from .model import Event, ModelError, Order, State, replace
+from .model import Event, ModelError, Order, replace
 from .money import format_money
 from .paths import default_db_path
 from .policies import PolicyBook, default_book
@@ -175,9 +175,6 @@ class OrderBook:
     # -- advice -----------------------------------------------------------------
     def actions(self, order: Order) -> list[advice.Action]:
         return advice.order_actions(order, self.policies, self.today)
-
-    def next_deadline(self, order: Order) -> advice.Deadline | None:
-        return advice.next_deadline(order, self.policies, self.today)
 
     def due(self, days: int = 7) -> list[tuple[Order, advice.Deadline]]:
         """Deadlines up to `days` from today (overdue ones included), soonest first."""
@@ -532,7 +529,3 @@ def delete_description(orders: list[Order]) -> str:
     if len(orders) == 1:
         return f"delete {orders[0].retailer} order {orders[0].order_number}"
     return f"delete {len(orders)} orders"
-
-
-def states() -> list[str]:
-    return [s.value for s in State]

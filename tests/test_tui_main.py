@@ -87,7 +87,7 @@ async def test_header_counts_match_overview(book):
     app = UnshipApp(book)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        summary = R.summarize(app.main_screen.rows)
+        summary = R.figures(app.main_screen.rows)[0]
         overview = book.overview()
         assert (summary.open_orders, summary.due_soon, summary.overdue) == (
             overview.open_orders,

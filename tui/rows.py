@@ -431,7 +431,3 @@ def figures(
     if not known:
         return Summary(open_orders, None, None, pending), counts
     return Summary(open_orders, due_soon, overdue, pending), counts
-
-
-def summarize(rows: list[Row]) -> Summary:
-    return figures(rows)[0]

@@ -64,7 +64,7 @@ def check_address(host: str, port: int, allow_remote: bool) -> str | None:
 
 
 def run(args: argparse.Namespace, app_command: list[str]) -> int:
-    from unship.cli import CliError
+    from unship.cli_errors import CliError
 
     try:
         warning = check_address(args.host, args.port, args.allow_remote)
