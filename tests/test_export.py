@@ -127,3 +127,44 @@ def test_cli_import_dry_run_reimport_export(tmp_path):
 def test_cli_unknown_file_is_one_line(tmp_path):
     done = _run(tmp_path, "import", str(tmp_path / "nope.csv"), ok=(2,))
     assert done.stderr.startswith("unship: can't read") and "Traceback" not in done.stderr
+
+
+def test_export_output_is_written_through_the_durable_write(tmp_path, monkeypatch, capsys):
+    """`export --output` replaces the file whole and fsyncs it; when the write fails, the old
+    file stays as it was and no temp file is left."""
+    from unship import cli
+
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    db = tmp_path / "orders.json"
+    out = tmp_path / "out.csv"
+    out.write_text("old contents that must go\n")
+    assert (
+        cli.main(
+            [
+                "--db",
+                str(db),
+                "--today",
+                TODAY.isoformat(),
+                "export",
+                "--format",
+                "csv",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert out.read_text().startswith("retailer,order_number,")
+    assert synced, "the export was not fsynced"
+
+    def refuse(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    code = cli.main(["--db", str(db), "export", "--format", "json", "--output", str(out)])
+    assert code == 2
+    assert "can't write" in capsys.readouterr().err
+    assert out.read_text().startswith("retailer,order_number,"), "the old export was damaged"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out")) == []

@@ -4,10 +4,8 @@ returns the exit status; unship/cli.py parses and dispatches."""
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import date
-from pathlib import Path
 
 from unship.cli_errors import EXIT_NONE_DUE, EXIT_OK, CliError
 from unship.cli_output import json_text, print_json, print_table, print_wrapped
@@ -370,14 +368,13 @@ def cmd_export(book, args) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return EXIT_OK
-    import tempfile
+    from unship.store.fileio import atomic_write
 
     target = args.output
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(tmp, target)
+        # The store's own write: temp file, fsync, rename, fsync the folder; the temp file is
+        # removed on error and an existing export is never left half-written.
+        atomic_write(target, text.encode("utf-8"))
     except OSError as error:
         raise CliError(f"can't write {target}: {error.strerror or error}") from None
     print(f"wrote {target}", file=sys.stderr)
