@@ -8,7 +8,7 @@
   folder), after hard-linking the previous version into `backups/`. Plain documents holding
   NaN/Infinity or values JSON would change are refused. Each save encodes the whole file with
   msgspec: at 50k orders that costs less than the write and fsync it precedes (see
-  tests/bench/bench_store.py), so nothing tracks which documents changed.
+  bench/bench_store.py), so nothing tracks which documents changed.
 - Processes: `transaction()` holds an flock on `<path>.lock`, reloads if another process saved
   meanwhile, and saves once when the block ends. A write outside a transaction takes the lock
   for itself and refuses to overwrite a file that changed since it was read.

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from cli_support import assert_clean_exit, run_unship
+from io_support import EMAIL
 from unship.store import advice, importers
 from unship.store.importers import mail, mail_book
 from unship.store.importers import mail_classify as mc
 from unship.store.model import State, new_item, new_order
 
-EMAIL = Path(__file__).resolve().parents[2] / "shared" / "samples" / "email"
 needs_email = pytest.mark.skipif(not EMAIL.is_dir(), reason=f"the sample emails are not at {EMAIL}")
 AMAZON_NUMBER = "123-1234567-1234567"
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
+from io_support import DATA, EMAIL
 from textual.app import App
 from textual.widgets import Button, Checkbox, Static
 from tui_support import sync
@@ -15,7 +15,6 @@ from unship.store.repository import OrderBook
 from unship.tui.screens.import_file import ImportScreen
 
 TODAY = date(2026, 11, 28)
-DATA = Path(__file__).parent / "data"
 
 
 class ImportApp(App):
@@ -136,9 +135,6 @@ async def test_the_app_opens_it_with_i_and_shows_the_imported_orders(book, tmp_p
         await pilot.press("u")
         await pilot.pause()
         assert book.orders() == []
-
-
-EMAIL = Path(__file__).resolve().parents[2] / "shared" / "samples" / "email"
 
 
 @pytest.mark.skipif(not EMAIL.is_dir(), reason=f"the sample emails are not at {EMAIL}")

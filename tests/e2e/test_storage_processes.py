@@ -18,10 +18,11 @@ from pathlib import Path
 import msgspec
 import pytest
 import tally
+from io_support import HELPERS
 from tinydb import TinyDB
 from unship.store.storage import DurableStorage
 
-WRITER = Path(__file__).parent / "helpers" / "writer.py"
+WRITER = HELPERS / "writer.py"
 KILLS = int(os.environ.get("UNSHIP_CRASH_KILLS", "200"))
 LANES = 2
 

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from textual.app import App
 from textual.widgets import Input, Static
+from tui_support import settle
 from unship.store import demo
 from unship.store.model import State, new_item, new_order
 from unship.store.repository import OrderBook
@@ -515,8 +516,7 @@ async def test_wide_and_back_to_narrow(book):
         await pilot.press("down")
         place = app.screen.query_one(ActionsPanel).highlighted
         await pilot.resize_terminal(80, 24)
-        await pilot.pause()
-        assert not app.screen.query("#actions-scroll")
+        await settle(pilot, lambda: not app.screen.query("#actions-scroll"))
         assert isinstance(app.focused, ActionsPanel)
         assert app.focused.highlighted == place == 1  # the new layout keeps the place
         await pilot.press("home")

@@ -1,6 +1,6 @@
 """Benchmark: time to first frame, filter keystroke latency and peak memory of the main screen.
 
-    .venv/bin/python tests/bench_tui.py [--sizes 0,1000,10000,50000] [--rounds 5]
+    .venv/bin/python bench/bench_tui.py [--sizes 0,1000,10000,50000] [--rounds 5]
 
 Each run is a fresh subprocess (so memory and gc state do not leak between runs) that drives
 the app headless at 80x24. A "frame" is the compositor's update handed to App._display, turned

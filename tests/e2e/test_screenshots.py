@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
+from io_support import ROOT
 from unship.tui.screenshots import SHOTS
 
-COMMITTED = Path(__file__).resolve().parents[1] / "screenshots"
+COMMITTED = ROOT / "screenshots"
 
 
 def test_screenshots_are_regenerated_identical_to_the_committed_ones(tmp_path):

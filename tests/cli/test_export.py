@@ -17,6 +17,8 @@ from unship.store import exporters
 from unship.store.demo import demo_orders
 from unship.store.repository import OrderBook
 
+pytestmark = pytest.mark.durable  # real fsync: see tests/conftest.py
+
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):

@@ -1,7 +1,7 @@
 """Snapshots of estimated deliveries: the list's '~' deadline and closed history, and the
 order screen saying what an estimate came from.
 
-Regenerate with `.venv/bin/pytest tests/test_tui_estimate_snapshots.py --snapshot-update`,
+Regenerate with `.venv/bin/pytest tests/tui/test_tui_estimate_snapshots.py --snapshot-update`,
 then look at the SVGs.
 """
 

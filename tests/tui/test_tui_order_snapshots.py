@@ -1,6 +1,6 @@
 """Snapshots of the order screen for each kind of action, and of the record dialog.
 
-Regenerate with `.venv/bin/pytest tests/test_tui_order_snapshots.py --snapshot-update`,
+Regenerate with `.venv/bin/pytest tests/tui/test_tui_order_snapshots.py --snapshot-update`,
 then look at the SVGs (snapshot_report.html shows the differences when a test fails).
 """
 

@@ -23,12 +23,17 @@ from faults import (
     OTHER_NUMBER,
     RUNNING_FAULTS,
     TODAY,
+    UNSHIP,
     WRITE_FAULTS,
+    holds,
+    kept,
+    lock_fault,
+    names,
     simulated,
     snapshot,
+    told,
 )
 from tally import count
-from test_faults import UNSHIP, holds, kept, lock_fault, names, told
 from test_tui_form import fill_item, fill_order
 from textual.widgets import Input
 from tui_support import sync
@@ -37,6 +42,8 @@ from unship.tui.app import UnshipApp, run
 from unship.tui.screens.order_form import OrderForm
 from unship.tui.screens.quick_add import QuickAdd
 from unship.tui.widgets.order_list import OrderList
+
+pytestmark = pytest.mark.durable  # real fsync: see tests/conftest.py
 
 SIZE = (100, 30)
 LINE = f'amazon {NEW_NUMBER} "after the fault" 5.00 yesterday'

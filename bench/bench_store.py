@@ -1,10 +1,10 @@
 """One durable change to the order book against the floor, measured between the updates.
 
-    .venv/bin/python tests/bench/bench_store.py [--sizes 10000,50000] [--edits 15]
+    .venv/bin/python bench/bench_store.py [--sizes 10000,50000] [--edits 15]
 
-In one process per size (a copy of tests/bench_tui.py's cached demo-order file):
+In one process per size (a copy of bench/bench_tui.py's cached demo-order file):
 - open: OrderBook(path) and its first orders() (in-process: Python's start and the imports
-  are left out; tests/bench/bench_process.py times whole commands)
+  are left out; bench/bench_process.py times whole commands)
 - edit: OrderBook.update of one order (the app's write path: the order replaced, an undo
   entry, one atomic durable save of the file); the first edit after opening encodes every
   document once (later saves reuse the bytes of the unchanged ones) and is shown apart
@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_tui import TODAY, orders_file  # noqa: E402
 
 

@@ -1,5 +1,5 @@
 """Every data-file fault (tests/faults.py) through two doors: the OrderBook API and the `unship`
-command as a real process. The app's door is tests/test_faults_tui.py.
+command as a real process. The app's door is tests/tui/test_faults_tui.py.
 
 For each fault: the person is told what is wrong and how to recover (the message names the file,
 never a traceback; the command exits 2), the data file is exactly what it was (a complete
@@ -11,38 +11,37 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from faults import (
+    ADD,
     FILE_FAULTS,
     NEW_NUMBER,
     NUMBERS,
     OTHER_NUMBER,
     RUNNING_FAULTS,
     TODAY,
+    UNSHIP,
     WRITE_FAULTS,
+    faulty,
     fill,
+    holds,
+    kept,
+    lock_fault,
+    names,
     new_order_for,
     simulated,
     snapshot,
-    stored_numbers,
+    told,
+    unship,
 )
-from tally import count, count_loss
+from tally import count
 from unship.store.repository import OrderBook
 from unship.store.storage import StoreError
 
-HELPERS = Path(__file__).parent / "helpers"
-UNSHIP = shutil.which("unship") or os.path.join(os.path.dirname(sys.executable), "unship")
-ADD = ["add", "--retailer", "amazon", "--order-number", NEW_NUMBER]
-ADD += ["--item", "after the fault", "--price", "5", "--ordered", TODAY.isoformat()]
-
-
-def names(rows) -> list[str]:
-    return [row.name for row in rows]
+pytestmark = pytest.mark.durable  # real fsync: see tests/conftest.py
 
 
 @pytest.fixture
@@ -50,71 +49,6 @@ def good(tmp_path) -> Path:
     path = tmp_path / "orders.json"
     fill(path)
     return path
-
-
-def told(message: str, path: Path, words: tuple[str, ...]) -> None:
-    """The message a person sees: one clear line naming the file and the way out."""
-    assert "Traceback" not in message, message
-    assert str(path) in message, message
-    for word in words:
-        assert word in message, (word, message)
-
-
-def kept(fault: str, before: tuple, path: Path) -> None:
-    """The data path is exactly what it was before unship met the fault."""
-    if snapshot(path) != before:
-        count_loss(fault)
-    assert snapshot(path) == before, f"{fault}: the data file changed"
-
-
-def holds(fault: str, path: Path, numbers: list[str]) -> None:
-    """Every acknowledged order is in the file (and nothing that was refused)."""
-    stored = stored_numbers(path)
-    if not set(numbers) <= set(stored):
-        count_loss(fault, len(set(numbers) - set(stored)))
-    assert stored == sorted(numbers), fault
-
-
-def unship(path: Path, *args: str, tool: list[str] | None = None, env=None):
-    command = [*(tool or [UNSHIP]), "--db", str(path), "--today", TODAY.isoformat(), *args]
-    return subprocess.run(
-        command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, env=env
-    )
-
-
-def faulty(*options: str) -> list[str]:
-    return [sys.executable, str(HELPERS / "fault_cli.py"), *options, "--"]
-
-
-class Holder:
-    """A real process that took the lock and is stuck (it waits on its stdin)."""
-
-    def __init__(self, path: Path) -> None:
-        writer = HELPERS / "writer.py"
-        self.proc = subprocess.Popen(
-            [sys.executable, str(writer), "hold", str(path)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.proc.stdout.readline().strip() == "LOCKED"
-        self.pid = self.proc.pid
-
-    def release(self) -> None:
-        self.proc.stdin.close()
-        self.proc.wait(timeout=30)
-
-
-def lock_fault(kind: str, path: Path):
-    """Put a lock fault in place; returns what removes it."""
-    lock = path.with_name(path.name + ".lock")
-    if kind == "held":
-        holder = Holder(path)
-        named = [f"pid {holder.pid}"] if os.path.exists("/proc/locks") else []  # Linux
-        return holder.release, named
-    lock.unlink(missing_ok=True)
-    lock.mkdir()
-    return lock.rmdir, [str(lock)]
 
 
 # -- the OrderBook API --------------------------------------------------------------------------

@@ -3,9 +3,9 @@ real pty, and `unship due` / `unship list --json` to their exit, each beside a y
 the same rounds (a bare Textual app that paints one line; a plain msgspec decode of the same
 data file into dicts), as ratios of medians; and the app's peak resident memory (VmHWM).
 
-    .venv/bin/python tests/bench/bench_process.py [--sizes 10000,50000] [--rounds 5]
+    .venv/bin/python bench/bench_process.py [--sizes 10000,50000] [--rounds 5]
 
-Prints figures; not a test. Data files are the varied demo orders of tests/bench_tui.py
+Prints figures; not a test. Data files are the varied demo orders of bench/bench_tui.py
 (cached in the temp folder). Every round runs each command once, interleaved, so a slow
 minute on this 2-core machine hits unship and its yardstick alike.
 """
@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_tui import TODAY, orders_file  # noqa: E402
 
 UNSHIP = str(Path(sys.executable).with_name("unship"))

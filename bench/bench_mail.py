@@ -1,6 +1,6 @@
 """How fast mail is read: a Maildir made from the sample emails, planned, applied, read again.
 
-Run: .venv/bin/python tests/bench/bench_mail.py [MESSAGES] [--other PERCENT]
+Run: .venv/bin/python bench/bench_mail.py [MESSAGES] [--other PERCENT]
 (prints figures; not a test). MESSAGES defaults to 10,000. The samples come from
 ../shared/samples/email; each copy gets its own Message-ID and order number, and a third of
 the order numbers are logged in the book first. --other mixes in plain personal mail (read
@@ -22,7 +22,7 @@ from unship.store.importers import mail_book
 from unship.store.model import new_item, new_order
 from unship.store.repository import OrderBook
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "email"
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "email"
 OTHER = (
     b"From: friend@example.org\nTo: me@example.org\nSubject: dinner on friday?\n"
     b"Date: Mon, 05 Oct 2026 10:00:00 +0000\nMessage-ID: <%d@example.org>\n\n"

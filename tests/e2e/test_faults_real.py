@@ -20,9 +20,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from faults import NEW_NUMBER, NUMBERS, fill, snapshot, stored_numbers
+from faults import (
+    ADD,
+    NEW_NUMBER,
+    NUMBERS,
+    UNSHIP,
+    faulty,
+    fill,
+    holds,
+    kept,
+    snapshot,
+    stored_numbers,
+    told,
+    unship,
+)
 from tally import count
-from test_faults import ADD, UNSHIP, faulty, holds, kept, told, unship
 
 NOBODY = 65534
 

@@ -1,6 +1,6 @@
 """How long a decade of Amazon orders (20,000 item rows) takes to plan, import and re-import.
 
-Run: .venv/bin/python tests/bench/bench_import.py [ROWS]   (prints figures; not a test)
+Run: .venv/bin/python bench/bench_import.py [ROWS]   (prints figures; not a test)
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 from textual.binding import Binding
 from textual.screen import ModalScreen
-from tui_support import sync
+from tui_support import settle, sync
 from unship.store import demo
 from unship.store.model import new_item, new_order, replace
 from unship.store.repository import OrderBook
@@ -249,8 +249,7 @@ async def test_big_book_works_out_deadlines_in_a_thread(book, monkeypatch):
     app = UnshipApp(book)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert all(row.facts is not None for row in app.main_screen.rows)
+        await settle(pilot, lambda: all(row.facts is not None for row in app.main_screen.rows))
         assert ids(app) == expected_ids
         assert str(app.main_screen.query_one("#summary").render()) == expected_header
         assert listed(app).cursor == 0  # on the most urgent order, not the newest one
@@ -618,12 +617,13 @@ async def test_a_big_book_first_shows_its_newest_orders_then_every_row(sixty_boo
         assert previewing and len(preview_ids) == SIZE[1]  # the terminal's height, not 5
         assert virtual_height == 60 + 1  # the header line and every order
         screen = app.main_screen
-        assert not screen.previewing and len(screen.rows) == 60
+        await settle(pilot, lambda: not screen.previewing)
+        assert len(screen.rows) == 60
         newest = [row.id for row in R.newest_first(screen.rows)]
         assert preview_ids == newest[: SIZE[1]]
         # The footer came after the first frame, in the line kept for it: nothing moved.
         assert listed(app).region == region
-        assert "filter" in screen_text(app).splitlines()[-1]
+        await settle(pilot, lambda: "filter" in screen_text(app).splitlines()[-1])
 
 
 @sync

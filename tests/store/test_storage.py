@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from io_support import HELPERS
 from tinydb import Query, TinyDB
 from unship.store import storage as storage_module
 from unship.store.storage import (
@@ -36,7 +37,9 @@ from unship.store.storage import (
     restore_backup,
 )
 
-WRITER = Path(__file__).parent / "helpers" / "writer.py"
+pytestmark = pytest.mark.durable  # real fsync: see tests/conftest.py
+
+WRITER = HELPERS / "writer.py"
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ powerline symbols live) in anything the app draws, and no emoji presentation."""
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from io_support import ROOT
+
 SOURCES = sorted([*ROOT.glob("tui/**/*.py"), *ROOT.glob("tui/**/*.tcss"), *ROOT.glob("store/*.py")])
 
 

@@ -1,6 +1,6 @@
 """Snapshots of the main screen (pytest-textual-snapshot): demo data on a fixed day.
 
-Update with `pytest tests/test_tui_snapshots.py --snapshot-update`, then look at the SVGs.
+Update with `pytest tests/tui/test_tui_snapshots.py --snapshot-update`, then look at the SVGs.
 """
 
 from __future__ import annotations
