@@ -319,3 +319,23 @@ def test_order_screen_offers_unkeep_only_while_the_window_is_open(book):
             assert any("no longer kept" in n for n in app.notices), app.notices
 
     asyncio.run(run())
+
+
+# -- exports ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_the_return_tracking_and_the_refund_survive_an_export_and_import(tmp_path, book, fmt):
+    from io_support import imported
+    from unship.store import exporters
+
+    order = book.record(returned(book).id, Event.REFUNDED, refunded=116999)
+    out = tmp_path / f"export.{fmt}"
+    out.write_text(exporters.export(book, fmt), encoding="utf-8")
+    with OrderBook(tmp_path / "again.json", today=TODAY) as again:
+        imported(again, out)
+        (copy,) = again.orders()
+        assert copy.items[0].return_tracking == UPS
+        assert copy.items[0].refunded == 116999 and copy.items[0].refund_short == 13000
+        assert advice.needs_action(copy, again.policies, again.today)
+    assert order.items[0].refund_short == 13000
