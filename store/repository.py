@@ -200,10 +200,10 @@ class OrderBook:
                 elif d.day <= horizon:
                     due_soon += 1
             for item in order.items:
-                if item.state in lifecycle.REFUND_PENDING_STATES:
-                    pending[order.currency] = (
-                        pending.get(order.currency, 0) + item.price * item.quantity
-                    )
+                owed = item.line_total if item.state in lifecycle.REFUND_PENDING_STATES else 0
+                owed += item.refund_short  # the rest of a short refund is owed too
+                if owed:
+                    pending[order.currency] = pending.get(order.currency, 0) + owed
         return Overview(open_orders, due_soon, overdue, pending)
 
     # -- changing ---------------------------------------------------------------

@@ -87,10 +87,12 @@ def test_a_short_refund_is_a_problem_until_it_is_accepted_and_undo_brings_it_bac
     assert {"contact", "mark-refunded", "accept-refund"} <= set(actions)
     assert "$130.00 short" in actions["accept-refund"].reason
     assert book.overview().open_orders == 1
+    assert book.overview().refund_pending == {"USD": 13000}  # the rest is owed
 
     accepted = book.accept_refund(order.id)
     assert accepted.items[0].refund_short == 0 and accepted.items[0].refunded == 116999
     assert not needs_action(book, accepted) and not is_open(accepted)
+    assert book.overview().refund_pending == {}
     assert advice.standing(accepted, book.policies, book.today).done
     with pytest.raises(TransitionError, match="from there: nothing"):
         book.accept_refund(order.id)
