@@ -5,7 +5,7 @@
   unreadable file is an error, never an empty database. Tables given a document type
   (`types`, e.g. the book's orders) decode straight into it (schema.py).
 - Writes: atomic and durable (temp file 0600 in the same folder, fsync, os.replace, fsync the
-  folder), after hard-linking the previous version into `backups/`. Plain documents holding
+  folder), after hard-linking the previous version into `<name>.backups/` (backups.py). Plain documents holding
   NaN/Infinity or values JSON would change are refused. Each save encodes the whole file with
   msgspec: at 50k orders that costs less than the write and fsync it precedes (see
   bench/bench_store.py), so nothing tracks which documents changed.
@@ -129,6 +129,7 @@ class DurableStorage(Storage):
         self._caches_stale = False  # memory was dropped after TinyDB had seen it
         self._pieces = Pieces()  # typed documents' bytes, kept from one save to the next
         self._swept = False
+        self._adopted = False  # the legacy shared backups/ folder was looked at
         self._closed = False
         self._pruner = backups.Pruner()
 
@@ -261,6 +262,9 @@ class DurableStorage(Storage):
             if self._lock is None:
                 self._lock = fileio.make_lock(self.path)
             fileio.acquire(self._lock, self.path, self.lock_timeout)
+            if not self._adopted:
+                self._adopted = True
+                self._adopt_legacy_backups()
         self._depth += 1
         try:
             yield
@@ -269,6 +273,13 @@ class DurableStorage(Storage):
             if self._depth == 0:
                 self._pending = self._failed = False
                 self._lock.release()
+
+    def _adopt_legacy_backups(self) -> None:
+        """Move this file's backups out of the shared `backups/` folder of earlier versions.
+        A failure only leaves them there (they are still listed and restored from there), so
+        it never stops the change the lock was taken for."""
+        with contextlib.suppress(OSError):
+            backups.adopt_legacy(self.path)
 
     def _invalidate(self) -> None:
         """Forget memory (it may hold changes that are not on disk); reload on next use."""
@@ -346,7 +357,7 @@ class DurableStorage(Storage):
 
     def _migrate(self, tables: Data, schema: int) -> None:
         """Upgrade tables from schema to SCHEMA_VERSION and save (lock held, file untouched
-        until the save; a copy of the old file is kept as `backups/<name>.v<old>.bak`)."""
+        until the save; a copy of the old file is kept as `<name>.backups/<name>.v<old>.bak`)."""
         data: dict = tables
         for step in range(schema, SCHEMA_VERSION):
             migrate = self._migrations.get(step)

@@ -167,6 +167,11 @@ def cmd_show(book, args) -> int:
             f"  {n}. {item['title']}  ×{item['quantity']}  {item['price_text']}  "
             f"[{item['category']}]  {State(item['state']).label}"
         )
+        if "refunded" in item:
+            short = f" · {item['short_text']}" if item["short"] else ""
+            print(f"     refunded {item['refunded_text']}{short}")
+        if item["return_tracking"]:
+            print(f"     return tracking {item['return_tracking']}")
         delivery = item["delivery"]
         if delivery and delivery["estimated"]:
             when = "delivered" if delivery["arrived"] else "arriving"
@@ -210,7 +215,28 @@ def cmd_mark(book, args) -> int:
         )
         if doubt:
             print(f"warning: {doubt}", file=sys.stderr)
-    order = book.record(args.id, args.event, on, items=items, note=note)
+    refunded = None
+    if args.amount is not None:
+        from unship.store.money import MoneyError, to_minor
+
+        if args.event != "refunded":
+            raise CliError("--amount goes with refunded")
+        currency = book.find(args.id).currency
+        try:
+            refunded = to_minor(args.amount.lstrip("$€£¥").replace(",", ""), currency)
+        except MoneyError as error:
+            raise CliError(f"--amount: {error}") from None
+    if args.tracking and args.event != "return-shipped":
+        raise CliError("--tracking goes with return-shipped")
+    order = book.record(
+        args.id,
+        args.event,
+        on,
+        items=items,
+        note=note,
+        refunded=refunded,
+        return_tracking=args.tracking or "",
+    )
     print(f"{order.id}\t{standing(order, book.policies, book.today).text(order)}")
     return EXIT_OK
 

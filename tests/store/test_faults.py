@@ -169,8 +169,10 @@ def test_cli_follows_a_symbolic_link_and_keeps_it(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert link.is_symlink() and link.resolve() == target
     holds("a link to a file elsewhere", target, [*NUMBERS, NEW_NUMBER])
-    assert not (tmp_path / "backups").exists()  # backups and the lock live beside the target
-    assert (target.parent / "backups").is_dir()
+    assert not (
+        tmp_path / "orders.json.backups"
+    ).exists()  # backups and the lock live beside the target
+    assert (target.parent / "orders.json.backups").is_dir()
     assert (target.parent / "orders.json.lock").exists()
     with OrderBook(link, today=TODAY) as book:  # the API follows it the same way
         assert len(book.orders()) == 4

@@ -185,7 +185,7 @@ def test_bad_file_is_refused_and_untouched(path: Path, content: bytes) -> None:
         pass
     assert path.read_bytes() == content
     assert leftovers(path.parent) == []
-    assert not (path.parent / "backups").exists()
+    assert not (path.parent / "orders.json.backups").exists()
 
 
 def test_corrupt_message_names_newest_backup(path: Path) -> None:
@@ -193,7 +193,7 @@ def test_corrupt_message_names_newest_backup(path: Path) -> None:
     path.write_bytes(path.read_bytes()[:-20])
     with pytest.raises(CorruptStoreError) as info:
         open_db(path).table("orders").all()
-    newest = path.parent / "backups" / "orders.3.json"
+    newest = path.parent / "orders.json.backups" / "orders.3.json"
     assert f"unship --db {path} backup restore {newest}" in str(info.value)
 
 
@@ -238,7 +238,7 @@ def test_migration_keeps_a_backup_of_the_old_file(path: Path) -> None:
     db = open_db(path, migrations={0: rename_name_to_title})
     assert db.table("orders").all() == [{"title": "Lamp"}]
     assert meta(path) == {"app": "unship", "schema": SCHEMA_VERSION, "generation": 5}
-    assert (path.parent / "backups" / "orders.json.v0.bak").read_bytes() == OLD
+    assert (path.parent / "orders.json.backups" / "orders.json.v0.bak").read_bytes() == OLD
     db.table("orders").insert({"title": "Chair"})
     assert len(file_doc(path)["orders"]) == 2
 
@@ -433,9 +433,9 @@ def test_permissions_do_not_depend_on_umask(path: Path) -> None:
     mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
     assert mode(path.parent) == 0o700
     assert mode(path) == 0o600
-    assert mode(path.parent / "backups") == 0o700
+    assert mode(path.parent / "orders.json.backups") == 0o700
     assert mode(path.parent / "orders.json.lock") == 0o600
-    assert all(mode(p) == 0o600 for p in (path.parent / "backups").iterdir())
+    assert all(mode(p) == 0o600 for p in (path.parent / "orders.json.backups").iterdir())
 
 
 # -- backups -------------------------------------------------------------------------------
@@ -449,7 +449,7 @@ def test_backup_rotation_keeps_n(path: Path) -> None:
     infos = list_backups(path)
     assert [b.generation for b in infos] == [9, 8, 7]
     assert [b.orders for b in infos] == [9, 8, 7]
-    assert infos[0].path == path.parent / "backups" / "orders.9.json"
+    assert infos[0].path == path.parent / "orders.json.backups" / "orders.9.json"
     assert infos[0].size == infos[0].path.stat().st_size
     assert isinstance(infos[0].saved_at, datetime) and infos[0].saved_at.tzinfo
     assert meta(infos[1].path)["generation"] == 8  # each backup is the version it names
@@ -458,9 +458,9 @@ def test_backup_rotation_keeps_n(path: Path) -> None:
 def test_backup_is_a_snapshot_not_a_live_link(path: Path) -> None:
     db = fill(path, 1)
     db.table("orders").insert({"i": 2})
-    snapshot = (path.parent / "backups" / "orders.1.json").read_bytes()
+    snapshot = (path.parent / "orders.json.backups" / "orders.1.json").read_bytes()
     db.table("orders").insert({"i": 3})
-    assert (path.parent / "backups" / "orders.1.json").read_bytes() == snapshot
+    assert (path.parent / "orders.json.backups" / "orders.1.json").read_bytes() == snapshot
 
 
 def test_no_backups_when_disabled(path: Path) -> None:
@@ -476,7 +476,7 @@ def test_backups_fall_back_to_copies_without_hard_links(
     db = fill(path, 1)
     monkeypatch.setattr(os, "link", _fail(errno.EPERM))
     db.table("orders").insert({"i": 2})
-    copy = path.parent / "backups" / "orders.1.json"
+    copy = path.parent / "orders.json.backups" / "orders.1.json"
     assert meta(copy)["generation"] == 1
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     assert copy.stat().st_ino != path.stat().st_ino
@@ -484,7 +484,7 @@ def test_backups_fall_back_to_copies_without_hard_links(
 
 def test_list_backups_reports_unreadable_backups(path: Path) -> None:
     fill(path, 3).close()
-    (path.parent / "backups" / "orders.2.json").write_bytes(b"{")
+    (path.parent / "orders.json.backups" / "orders.2.json").write_bytes(b"{")
     infos = list_backups(path)
     assert [(b.generation, b.orders) for b in infos] == [(2, None), (1, 1)]
     assert [b.orders for b in list_backups(path, count_orders=False)] == [None, None]
@@ -502,7 +502,7 @@ def test_restore_backup(path: Path) -> None:
     assert db.storage.changed_on_disk()
     assert [d["i"] for d in db.table("orders", cache_size=0).all()] == [0]
     assert db.storage.generation == 5  # new, higher generation
-    kept = path.parent / "backups" / "orders.4.json"
+    kept = path.parent / "orders.json.backups" / "orders.4.json"
     assert kept.read_bytes() == current  # the file replaced by the restore is kept
     db.table("orders").insert({"i": 9})
     assert [d["i"] for d in open_db(path).table("orders").all()] == [0, 9]
@@ -513,7 +513,7 @@ def test_restore_by_generation_and_over_a_damaged_file(path: Path) -> None:
     path.write_bytes(b"garbage")
     restore_backup(path, 2)
     assert len(open_db(path).table("orders").all()) == 2
-    damaged = list((path.parent / "backups").glob("orders.damaged-*.json"))
+    damaged = list((path.parent / "orders.json.backups").glob("orders.damaged-*.json"))
     assert [p.read_bytes() for p in damaged] == [b"garbage"]
 
 
