@@ -1,52 +1,20 @@
 """A return's tracking number on the item, a short refund as a problem to chase until it is
-accepted, and "kept" taken back while the return window is open: through the OrderBook, the
-`unship` command as a real process, and the order screen."""
+accepted, and "kept" taken back while the return window is open: through the OrderBook
+(the command line: tests/cli/test_cli_returns_refunds.py; the app:
+tests/tui/test_tui_returns_refunds.py)."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 from datetime import date, timedelta
 
 import pytest
-from cli_support import run_unship
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from textual.app import App
-from textual.widgets import Input, Static
+from returns_support import TODAY, UPS, kept, returned
 from unship.store import advice, views
 from unship.store.lifecycle import TransitionError, is_open
 from unship.store.model import Event, State, new_item, new_order
 from unship.store.repository import OrderBook
-from unship.tui.screens.order import OrderScreen
-from unship.tui.screens.record import RecordDialog
-from unship.tui.widgets.actions import ActionsPanel
-
-TODAY = date(2026, 11, 28)
-UPS = "1Z999AA10123456784"
-
-
-def returned(book: OrderBook, price: int = 129999, quantity: int = 1, items: int = 1):
-    """An Amazon order delivered on 5 Nov, sent back on 11 Nov with a UPS number."""
-    things = [new_item(f"Laptop {n}", price, quantity=quantity) for n in range(items)]
-    order = book.add(new_order("amazon", f"111-{len(book.orders())}", date(2026, 11, 1), things))
-    book.record(order.id, Event.DELIVERED, date(2026, 11, 5))
-    book.record(order.id, Event.RETURN_REQUESTED, date(2026, 11, 10))
-    return book.record(order.id, Event.RETURN_SHIPPED, date(2026, 11, 11), return_tracking=UPS)
-
-
-def kept(book: OrderBook, delivered: date):
-    order = book.add(
-        new_order("amazon", f"112-{len(book.orders())}", date(2026, 10, 1), [new_item("Mug", 900)])
-    )
-    book.record(order.id, Event.DELIVERED, delivered)
-    return book.record(order.id, Event.KEPT, delivered)
-
-
-@pytest.fixture
-def book(tmp_path):
-    with OrderBook(tmp_path / "orders.json", today=TODAY) as book:
-        yield book
 
 
 def needs_action(book, order) -> bool:
@@ -184,143 +152,6 @@ def test_unkeep_takes_back_only_the_items_whose_window_is_open(book):
     assert [i.state for i in back.items] == [State.KEPT, State.DELIVERED]
     with pytest.raises(TransitionError, match="window closed"):
         book.unkeep(order.id, items=[0])
-
-
-# -- the command line, as a real process ------------------------------------------------------
-
-
-def test_cli_mark_stores_the_return_tracking_and_the_short_refund_and_show_says_so(tmp_path):
-    db = tmp_path / "orders.json"
-    with OrderBook(db, today=TODAY) as book:
-        order = returned(book)
-        mug = kept(book, TODAY - timedelta(days=3))
-    # a second return, shipped through the command line
-    with OrderBook(db, today=TODAY) as book:
-        other = book.add(new_order("amazon", "114-1", date(2026, 11, 1), [new_item("Chair", 5000)]))
-        book.record(other.id, Event.DELIVERED, date(2026, 11, 5))
-        book.record(other.id, Event.RETURN_REQUESTED, date(2026, 11, 10))
-    shipped = run_unship(db, "mark", str(other.id), "return-shipped", "--tracking", UPS)
-    assert shipped.returncode == 0, shipped.stderr
-    refund = run_unship(db, "mark", str(order.id), "refunded", "--amount", "1,169.99")
-    assert refund.returncode == 0, refund.stderr
-    shown = run_unship(db, "show", str(order.id))
-    assert "refunded $1,169.99 · $130.00 short" in shown.stdout
-    assert "Accept the partial refund" in shown.stdout
-    assert f"return tracking {UPS}" in shown.stdout
-    data = json.loads(run_unship(db, "show", str(other.id), "--json").stdout)
-    assert data["items"][0]["return_tracking"] == UPS
-    data = json.loads(run_unship(db, "show", str(order.id), "--json").stdout)
-    assert data["items"][0]["short_text"] == "$130.00 short"
-    assert data["items"][0]["short"] == 13000
-    accepted = run_unship(db, "mark", str(order.id), "refund-accepted")
-    assert accepted.returncode == 0, accepted.stderr
-    assert "short" not in run_unship(db, "show", str(order.id)).stdout.split("History:")[0]
-
-    unkept = run_unship(db, "mark", str(mug.id), "unkept")
-    assert unkept.returncode == 0, unkept.stderr
-    assert "delivered" in unkept.stdout
-    again = run_unship(db, "mark", str(mug.id), "unkept")
-    assert again.returncode == 2 and "can't" in again.stderr
-    wrong = run_unship(db, "mark", str(mug.id), "kept", "--amount", "5")
-    assert wrong.returncode == 2 and "--amount goes with refunded" in wrong.stderr
-
-
-# -- the order screen ------------------------------------------------------------------------
-
-
-class OrderApp(App):
-    def __init__(self, book: OrderBook, order_id: int) -> None:
-        super().__init__()
-        self.book = book
-        self.order_id = order_id
-        self.notices: list[str] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(OrderScreen(self.order_id))
-
-    def open_url(self, url: str, *, new_tab: bool = True) -> None:
-        self.notices.append(f"opened {url}")
-
-    def notify(self, message, **kwargs) -> None:  # noqa: ANN001
-        self.notices.append(str(message))
-        super().notify(message, **kwargs)
-
-
-def _items_text(app) -> str:
-    return str(app.screen.query_one("#order-items", Static).render())
-
-
-async def _choose(pilot, name: str) -> None:
-    panel = pilot.app.screen.query_one(ActionsPanel)
-    target = next(n for n, a in enumerate(panel.actions) if a.action == name and a.available)
-    await pilot.press("home", *["down"] * target)
-    assert panel.current.action == name
-    await pilot.press("enter")
-
-
-def test_order_screen_shows_the_return_tracking_and_t_follows_it(book):
-    order = returned(book)
-
-    async def run() -> None:
-        app = OrderApp(book, order.id)
-        async with app.run_test(size=(100, 40)) as pilot:
-            await pilot.pause()
-            assert f"return tracking {UPS}" in _items_text(app)
-            await pilot.press("t")
-            await pilot.pause()
-            assert any(UPS in n and "return tracking link" in n for n in app.notices), app.notices
-
-    asyncio.run(run())
-
-
-def test_order_screen_flags_a_short_refund_and_accepting_it_closes_it(book):
-    order = returned(book)
-
-    async def run() -> None:
-        app = OrderApp(book, order.id)
-        async with app.run_test(size=(100, 40)) as pilot:
-            await _choose(pilot, "expect-refund")
-            await pilot.pause()
-            assert isinstance(app.screen, RecordDialog)
-            app.screen.query_one("#amount", Input).value = "1169.99"
-            await pilot.pause()
-            assert "$130.00 short" in str(app.screen.query_one("#amount-error", Static).render())
-            await pilot.press("enter")
-            await pilot.pause()
-            assert isinstance(app.screen, OrderScreen)
-            assert "refunded $1,169.99 · $130.00 short" in _items_text(app)
-            await _choose(pilot, "accept-refund")
-            await pilot.pause()
-            await pilot.press("enter")
-            await pilot.pause()
-            assert isinstance(app.screen, OrderScreen)
-            assert "short" not in _items_text(app)
-            assert book.get(order.id).history[-1].event == "refund-accepted"
-
-    asyncio.run(run())
-
-
-def test_order_screen_offers_unkeep_only_while_the_window_is_open(book):
-    open_one = kept(book, TODAY - timedelta(days=3))
-    closed_one = kept(book, date(2026, 10, 3))
-
-    async def run() -> None:
-        app = OrderApp(book, closed_one.id)
-        async with app.run_test(size=(100, 40)) as pilot:
-            await pilot.pause()
-            panel = app.screen.query_one(ActionsPanel)
-            assert "unkeep" not in {a.action for a in panel.actions}
-        app = OrderApp(book, open_one.id)
-        async with app.run_test(size=(100, 40)) as pilot:
-            await _choose(pilot, "unkeep")
-            await pilot.pause()
-            assert isinstance(app.screen, RecordDialog)
-            await pilot.press("enter")
-            await pilot.pause()
-            assert book.get(open_one.id).items[0].state is State.DELIVERED
-            assert any("no longer kept" in n for n in app.notices), app.notices
-
-    asyncio.run(run())
 
 
 # -- exports ---------------------------------------------------------------------------------
