@@ -52,6 +52,7 @@ from .errors import (
 from .pieces import Pieces
 from .schema import (
     META_TABLE,
+    READS_AS_IS,
     SCHEMA_VERSION,
     Invalid,
     Types,
@@ -325,7 +326,7 @@ class DurableStorage(Storage):
                 f"{self.path} was saved by a newer unship (data schema {schema}; this version "
                 f"reads up to {SCHEMA_VERSION}); upgrade unship. The file was not changed."
             )
-        if schema < SCHEMA_VERSION and self._depth == 0:
+        if schema not in READS_AS_IS and self._depth == 0:
             with self._file_lock():  # migrating writes: redo it under the lock
                 self._loaded = False
                 return self._refresh()
@@ -333,7 +334,7 @@ class DurableStorage(Storage):
         self._key = key
         self._generation = meta["generation"]
         self._loaded = True
-        if schema < SCHEMA_VERSION:
+        if schema not in READS_AS_IS:
             self._migrate(tables, schema)
         return True
 
@@ -359,7 +360,8 @@ class DurableStorage(Storage):
         """Upgrade tables from schema to SCHEMA_VERSION and save (lock held, file untouched
         until the save; a copy of the old file is kept as `<name>.backups/<name>.v<old>.bak`)."""
         data: dict = tables
-        for step in range(schema, SCHEMA_VERSION):
+        step = schema
+        while step not in READS_AS_IS:
             migrate = self._migrations.get(step)
             if migrate is None:
                 self._invalidate()
@@ -380,6 +382,7 @@ class DurableStorage(Storage):
                     f"upgrading {self.path} from data schema {step} failed ({err}); "
                     "the file was not changed"
                 ) from err
+            step += 1
         try:
             target = backups.migration_backup_path(self.path, schema, self._generation)
             backups.keep_copy(self.path, target)

@@ -775,3 +775,30 @@ class TwoAppsOneFile(RuleBasedStateMachine):
 
 TwoAppsOneFile.TestCase.settings = settings(max_examples=20, stateful_step_count=15, deadline=None)
 test_two_apps_one_file = TwoAppsOneFile.TestCase
+
+
+def test_a_schema_1_book_reads_as_it_is_and_becomes_schema_2_at_its_next_save(tmp_path) -> None:
+    """Schema 2 only added fields and events: reading a schema-1 file rewrites nothing, and the
+    first save stamps schema 2, which an older unship refuses as a newer unship's file instead of
+    calling it corrupt or dropping the new fields."""
+    from datetime import date
+
+    from unship.store.model import Event, new_item, new_order
+    from unship.store.repository import OrderBook
+
+    db = tmp_path / "orders.json"
+    today = date(2026, 11, 28)
+    with OrderBook(db, today=today) as book:
+        order = book.add(new_order("amazon", "111-1", date(2026, 11, 1), [new_item("Mug", 900)]))
+        book.record(order.id, Event.DELIVERED, date(2026, 11, 5))
+    doc = file_doc(db)
+    doc["_unship"]["1"]["schema"] = 1
+    db.write_bytes(msgspec.json.encode(doc))
+    before = db.read_bytes()
+    with OrderBook(db, today=today) as book:
+        assert [o.order_number for o in book.orders()] == ["111-1"]
+    assert db.read_bytes() == before
+    with OrderBook(db, today=today) as book:
+        book.record(order.id, Event.KEPT, date(2026, 11, 6))
+        book.record(order.id, Event.UNKEPT, date(2026, 11, 7))
+    assert meta(db)["schema"] == SCHEMA_VERSION == 2
