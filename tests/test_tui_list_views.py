@@ -383,3 +383,20 @@ async def test_deadlines_are_never_cut_and_more_items_stay(book, size):
         if size[0] >= 120:
             assert "14 Jan" in text  # the deadline's day, not 'return · 47d left'
             assert "Sony WH-1000XM5 noise-cancelling headphones" in text
+
+
+@sync
+async def test_an_old_done_order_logged_now_says_it_went_to_the_archive(book):
+    app = UnshipApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.notify = notes = _Notes()
+        app.main_screen.notify = notes
+        app.main_screen.select(book.old_kept)
+        assert notes and "archive (6)" in notes[0]
+        assert listed(app).current.id != book.old_kept
+
+
+class _Notes(list):
+    def __call__(self, message, *args, **kwargs):
+        self.append(message)

@@ -119,7 +119,7 @@ _TAB_FORMS = (
 
 class MainScreen(ListActions, Screen):
     HELP_TITLE = "Order list"
-    HELP_MERGE = {"view": "views: all, action, transit, returns, done, archive"}
+    HELP_MERGE = {"view": "views all/action/transit/returns/done/archive"}
     BINDINGS = [
         # Priority: the filter has the focus before the next key arrives, so "/zappos" typed
         # fast (or arriving in one packet over SSH) filters instead of running "a" and "s".
@@ -606,6 +606,12 @@ class MainScreen(ListActions, Screen):
             if row.order.id == order_id:
                 order_list.cursor = n
                 return
+        cutoff = self._cutoff
+        if self.view != "archive" and any(
+            row.order.id == order_id and row.archived(cutoff) for row in self.rows
+        ):
+            # Done long ago (an old order logged or edited): say where it went.
+            self.notify("That order is done and quiet for months: it is in the archive (6).")
 
     def action_edit_order(self) -> None:
         row = self.order_list.current
