@@ -65,6 +65,10 @@ def test_list_marks_estimated_deadlines_and_closed_history(snap_compare, book):
     assert snap_compare(UnshipApp(book), terminal_size=(80, 24))
 
 
+def test_archive_lists_the_order_whose_window_closed_months_ago(snap_compare, book):
+    assert snap_compare(UnshipApp(book), press=["6"], terminal_size=(80, 24))
+
+
 def test_order_screen_says_what_an_estimate_came_from(snap_compare, book):
     order = book.find("702-0000001-0000001")
     assert snap_compare(OrderApp(book, order.id), terminal_size=(80, 24))
