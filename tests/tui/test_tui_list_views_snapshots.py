@@ -1,7 +1,7 @@
 """Snapshots of the order list's columns, archive, search count and reverse sort at 80x24 and
 120x40: demo data on a fixed day, with three orders done long ago (two of them archived).
 
-Update with `pytest tests/test_tui_list_views_snapshots.py --snapshot-update`, then look at
+Update with `pytest tests/tui/test_tui_list_views_snapshots.py --snapshot-update`, then look at
 the SVGs.
 """
 
