@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tally import summary_lines
+from tally import TALLY, summary_lines
 from unship.store.repository import OrderBook
 
 TODAY = date(2026, 11, 28)
@@ -48,6 +48,18 @@ def _fsync_only_where_durability_is_tested(request, monkeypatch):
     Child processes are never affected."""
     if request.node.get_closest_marker("durable") is None:
         monkeypatch.setattr(os, "fsync", _no_fsync)
+
+
+def pytest_sessionfinish(session):
+    """Under pytest-xdist (`-n N`), each worker hands its tally to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["tally"] = dict(TALLY)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    TALLY.update(getattr(node, "workeroutput", {}).get("tally", {}))
 
 
 def pytest_terminal_summary(terminalreporter):
