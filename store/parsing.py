@@ -6,6 +6,7 @@ Each returns a value or raises ParseError with a message that names the problem 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -31,14 +32,44 @@ _MONTH_DAY = re.compile(r"^([a-z]{3})[a-z]*\.?\s*(\d{1,2})(?:,?\s+(\d{4}))?$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
-def parse_date(text: str, today: date) -> date:
-    """'today', 'yesterday', '3 days ago', 'mon', '21 Nov', 'Nov 21 2025', '2026-11-21'.
+_NUMERIC = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?$")
+_MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+DATE_FORMS = "2026-11-21, 11/21, 21 Nov, Nov 21, yesterday, 3 days ago, mon"
+
+
+def parse_date(text: str, today: date, *, day_first: bool = False, exact: bool = False) -> date:
+    """The one reader of a typed date: 'today', 'yesterday', '3 days ago', 'mon', '21 Nov',
+    'Nov 21 2025', '2026-11-21', '11/21', '11/21/2026' (or '21/11/2026' with `day_first`).
 
     A date without a year is the latest such date not after today (orders are in the past).
+    `exact`: only a whole date (ISO, or numbers with the year), as files from elsewhere hold.
     """
     raw = " ".join(str(text).strip().lower().split())
     if not raw:
         raise ParseError("the date is empty")
+    shown = clean_line(text, limit=40)
+    if m := _ISO.match(raw):
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)), shown)
+    if m := _NUMERIC.match(raw):
+        first, second = int(m.group(1)), int(m.group(2))
+        month, day = (second, first) if day_first else (first, second)
+        if not 1 <= month <= 12:
+            order = "day/month" if day_first else "month/day"
+            other = "month-first" if day_first else "day-first"
+            raise ParseError(
+                f"{shown!r} read as {order}: there is no month {month} "
+                f"(`unship config dates {other}` reads it the other way)"
+            )
+        if m.group(3):
+            year = int(m.group(3))
+            return _make(year + 2000 if year < 100 else year, month, day, shown)
+        if not exact:
+            return _latest(today, month, day, shown)
+    if exact:
+        raise ParseError(f"{shown!r} is not a date (a whole date: 2026-11-21 or 11/21/2026)")
     if raw in ("today", "now", "t"):
         return today
     if raw in ("yesterday", "y"):
@@ -49,8 +80,6 @@ def parse_date(text: str, today: date) -> date:
     if raw[:3] in _DAYS and raw in (raw[:3], _full_day(raw[:3])):
         back = (today.weekday() - _DAYS[raw[:3]]) % 7
         return today - timedelta(days=back)
-    if m := _ISO.match(raw):
-        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
     for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
         if m := pattern.match(raw):
             month = _MONTHS.get(m.group(month_group))
@@ -58,14 +87,17 @@ def parse_date(text: str, today: date) -> date:
                 break
             day = int(m.group(day_group))
             if m.group(3):
-                return _make(int(m.group(3)), month, day, text)
-            guess = _make(today.year, month, day, text, leap_ok=True)
-            if guess > today:
-                guess = _make(today.year - 1, month, day, text, leap_ok=True)
-            return guess
-    raise ParseError(
-        f"{text.strip()!r} is not a date (try 2026-11-21, 21 Nov, yesterday, 3 days ago, mon)"
-    )
+                return _make(int(m.group(3)), month, day, shown)
+            return _latest(today, month, day, shown)
+    raise ParseError(f"{shown!r} is not a date (try {DATE_FORMS})")
+
+
+def _latest(today: date, month: int, day: int, shown: str) -> date:
+    """The latest month/day not after today (29 Feb: the 28th in a year without it)."""
+    guess = _make(today.year, month, day, shown, leap_ok=True)
+    if guess > today:
+        guess = _make(today.year - 1, month, day, shown, leap_ok=True)
+    return guess
 
 
 def _full_day(short: str) -> str:
@@ -80,13 +112,20 @@ def _full_day(short: str) -> str:
     }[short]
 
 
-def _make(year: int, month: int, day: int, text: str, leap_ok: bool = False) -> date:
+def _make(year: int, month: int, day: int, shown: str, leap_ok: bool = False) -> date:
     try:
         return date(year, month, day)
     except ValueError:
         if leap_ok and month == 2 and day == 29:
             return date(year, 2, 28)
-        raise ParseError(f"{clean_line(text)} is not a date") from None
+        why = (
+            f"{_MONTH_NAMES[month - 1]} {year} has no day {day}"
+            if 1 <= month <= 12 and year >= 1
+            else f"there is no month {month}"
+            if year >= 1
+            else f"there is no year {year}"
+        )
+        raise ParseError(f"{shown} is not a date: {why}") from None
 
 
 _SYMBOLS = [
@@ -230,11 +269,15 @@ def _price_with_currency(tokens: list[str], quoted: set[int]) -> int | None:
     return None
 
 
-def parse_quick(line: str, today: date) -> QuickOrder:
+def parse_quick(
+    line: str, today: date, *, retailers: Iterable[str] = (), day_first: bool = False
+) -> QuickOrder:
     """`amazon 113-1234567-1234567 "USB-C cable" 12.99 yesterday` -> its parts.
 
-    The retailer comes first and the order number second; then, in any order, a price, a
-    date, a tracking number and the title (quoted, or the words left over).
+    The retailer comes first (several words when they name a retailer in `retailers`, names
+    and aliases in lower case: 'best buy') and the order number second; then, in any order, a
+    price, a date (one to three words: 'dec 2', '3 days ago'), a tracking number and the title
+    (quoted, or the words left over).
     """
     if line.count('"') % 2:  # single quotes may be apostrophes (Levi's)
         raise ParseError("can't read that line: a quote is not closed")
@@ -250,13 +293,18 @@ def parse_quick(line: str, today: date) -> QuickOrder:
         for m in _TOKEN.finditer(line)
     ]
     tokens = [text for text, _ in found]
-    quoted = {i - 2 for i, (_, q) in enumerate(found) if q}
-    if len(tokens) < 3:
+    quoted = {i for i, (_, q) in enumerate(found) if q}
+    named = _retailer_words(tokens, quoted, {r.lower() for r in retailers})
+    if len(tokens) - named < 2:
         raise ParseError('quick add needs at least: RETAILER ORDER-NUMBER "TITLE" [PRICE] [DATE]')
-    if not tokens[0].strip() or not tokens[1].strip():
+    retailer, number = " ".join(tokens[:named]), tokens[named]
+    if not retailer.strip() or not number.strip():
         raise ParseError("quick add: the retailer and the order number come first, not empty")
-    quick = QuickOrder(retailer=tokens[0], order_number=tokens[1])
-    rest = tokens[2:]
+    quick = QuickOrder(retailer=retailer, order_number=number)
+    rest = tokens[named + 1 :]
+    quoted = {i - named - 1 for i in quoted}
+    if not rest:
+        raise ParseError('quick add needs at least: RETAILER ORDER-NUMBER "TITLE" [PRICE] [DATE]')
     # A price with its currency ($10, 12,99 €) is the price even after a bare number: in
     # "mug 2 $10" the 2 belongs to the title (it once became the price, and $10 a title word).
     marked = _price_with_currency(rest, quoted)
@@ -264,24 +312,13 @@ def parse_quick(line: str, today: date) -> QuickOrder:
     i = 0
     while i < len(rest):
         token = rest[i]
-        if quick.ordered_on is None and i + 2 < len(rest) + 0 and rest[i + 2 : i + 3] == ["ago"]:
-            try:
-                quick.ordered_on = parse_date(" ".join(rest[i : i + 3]), today)
-                i += 3
-                continue
-            except ParseError:
-                pass
+        if quick.ordered_on is None and (taken := _date_at(rest, i, quoted, today, day_first)):
+            quick.ordered_on, i = taken[0], i + taken[1]
+            continue
         if i in quoted:
             quick.titles.append(token)
             i += 1
             continue
-        if quick.ordered_on is None and " " not in token:
-            try:
-                quick.ordered_on = parse_date(token, today)
-                i += 1
-                continue
-            except ParseError:
-                pass
         if (
             quick.price is None
             and marked in (None, i)
@@ -305,3 +342,30 @@ def parse_quick(line: str, today: date) -> QuickOrder:
     if not quick.titles:
         raise ParseError("quick add: no item title (put it in quotes)")
     return quick
+
+
+def _retailer_words(tokens: list[str], quoted: set[int], retailers: set[str]) -> int:
+    """How many leading words name the retailer: the most (up to 3) that make a known name."""
+    for n in (3, 2):
+        if (
+            len(tokens) > n
+            and not quoted & set(range(n))
+            and " ".join(tokens[:n]).lower() in retailers
+        ):
+            return n
+    return 1
+
+
+def _date_at(
+    rest: list[str], i: int, quoted: set[int], today: date, day_first: bool
+) -> tuple[date, int] | None:
+    """The date that starts at word i (three words, then two, then one) and its length."""
+    for n in (3, 2, 1):
+        words = rest[i : i + n]
+        if len(words) < n or quoted & set(range(i, i + n)) or any(" " in w for w in words):
+            continue
+        try:
+            return parse_date(" ".join(words), today, day_first=day_first), n
+        except ParseError:
+            continue
+    return None
