@@ -65,7 +65,9 @@ def parse_date(text: str, today: date, *, day_first: bool = False, exact: bool =
             )
         if m.group(3):
             year = int(m.group(3))
-            return _make(year + 2000 if year < 100 else year, month, day, shown)
+            if year < 100:  # '26 is 2026 and '99 is 1999
+                year += 2000 if year < 70 else 1900
+            return _make(year, month, day, shown)
         if not exact:
             return _latest(today, month, day, shown)
     if exact:
