@@ -169,9 +169,9 @@ def parse_price(text: str) -> tuple[Decimal, str | None]:
         # 12,99 is a decimal comma; 1,299 is a thousands separator
         decimal_mark = "," if re.search(r",\d{1,2}$", raw) and raw.count(",") == 1 else "."
     else:
-        decimal_mark = "." if raw.count(".") == 1 and not re.search(r"\.\d{3}$", raw) else ","
-        if raw.count(".") == 1 and re.search(r"^\d{1,3}\.\d{3}$", raw):
-            decimal_mark = "."  # 1.299 reads as one dollar and change, as typed
+        # one dot is a decimal point, as typed (1.299 is one dollar and change, 1000.000 KWD a
+        # thousand dinars); several dots group thousands (1.299.000)
+        decimal_mark = "." if raw.count(".") <= 1 else ","
     thousands = "." if decimal_mark == "," else ","
     grouped = raw.split(decimal_mark)
     if len(grouped) > 2:

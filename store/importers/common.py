@@ -15,7 +15,7 @@ from pathlib import Path
 from ..fileio import NotRegularFile, open_regular
 from ..model import ModelError, Order
 from ..money import MoneyError, to_minor
-from ..parsing import ParseError, parse_date
+from ..parsing import ParseError, parse_date, parse_price
 from ..text import clean_line, terminal_safe
 
 Progress = Callable[[int, int], None]
@@ -235,24 +235,18 @@ def parse_day(text: str, what: str, tz: tzinfo | None = None) -> date:
     return moment.astimezone(tz).date()
 
 
-# A currency sign or code before or after the number: $, CDN$, US$, EUR, 12,99 €.
-_AMOUNT = re.compile(
-    r"^(?P<sign>-?)\s*(?:[A-Z]{1,3}\s?)?[$€£¥₹]?\s*(?P<num>-?[\d.,]+)\s*(?:[$€£¥₹]|[A-Z]{3})?$"
-)
-
-
 def parse_amount(text: str, currency: str, what: str) -> int:
-    """'$1,299.99', 'CDN$ 12.99', '12,99 €', "'-10.68'" -> minor units, exactly."""
+    """'$1,299.99', 'CDN$ 12.99', '12,99 €', "'-10.68'" -> minor units, exactly (negative
+    for a refund); the number is read by parsing.parse_price, the currency is the file's."""
     raw = text.strip()
-    m = _AMOUNT.match(raw.strip("'").replace("\u00a0", " ").strip())
-    if not m:
-        raise RowError(f"{what}: {raw!r} is not an amount")
-    value = m.group("sign") + m.group("num")
-    if "," in value and "." not in value and re.fullmatch(r"-?\d+,\d{1,2}", value):
-        value = value.replace(",", ".")  # a decimal comma
-    value = value.replace(",", "")
+    value = raw.strip("'").replace("\u00a0", " ").strip()
+    negative = value.startswith("-")
     try:
-        return to_minor(value, currency)
+        amount, _ = parse_price(value.removeprefix("-"))
+    except ParseError:
+        raise RowError(f"{what}: {raw!r} is not an amount") from None
+    try:
+        return to_minor(-amount if negative else amount, currency)
     except MoneyError as error:
         raise RowError(f"{what}: {error}") from None
 
