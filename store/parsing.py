@@ -261,7 +261,7 @@ _TOKEN = re.compile(r'"([^"]*)"|(?<!\w)\'([^\']*)\'(?!\w)|(\S+)')
 def _price_with_currency(tokens: list[str], quoted: set[int]) -> int | None:
     """Where the first unquoted token that is a price with a currency stands, if any."""
     for i, token in enumerate(tokens):
-        if i in quoted or " " in token or not re.search(r"\d", token):
+        if i in quoted or not re.search(r"\d", token):
             continue
         try:
             if parse_price(token)[1]:
@@ -294,6 +294,7 @@ def parse_quick(
         )
         for m in _TOKEN.finditer(line)
     ]
+    found = _join_currency(found)
     tokens = [text for text, _ in found]
     quoted = {i for i, (_, q) in enumerate(found) if q}
     named = _retailer_words(tokens, quoted, {r.lower() for r in retailers})
@@ -310,23 +311,19 @@ def parse_quick(
     # A price with its currency ($10, 12,99 €) is the price even after a bare number: in
     # "mug 2 $10" the 2 belongs to the title (it once became the price, and $10 a title word).
     marked = _price_with_currency(rest, quoted)
+    dated = _find_date(rest, quoted, today, day_first)
     words: list[str] = []
     i = 0
     while i < len(rest):
         token = rest[i]
-        if quick.ordered_on is None and (taken := _date_at(rest, i, quoted, today, day_first)):
-            quick.ordered_on, i = taken[0], i + taken[1]
+        if dated is not None and i == dated[0]:
+            quick.ordered_on, i = dated[2], i + dated[1]
             continue
         if i in quoted:
             quick.titles.append(token)
             i += 1
             continue
-        if (
-            quick.price is None
-            and marked in (None, i)
-            and " " not in token
-            and re.search(r"\d", token)
-        ):
+        if quick.price is None and marked in (None, i) and re.search(r"\d", token):
             try:
                 quick.price, quick.currency = parse_price(token)
                 i += 1
@@ -346,6 +343,29 @@ def parse_quick(
     return quick
 
 
+# Currency codes a quick-add line may write apart from the number ('12,99 EUR', 'EUR 5'):
+# typed in capitals, so that a title word ('usb 3') is never taken for one.
+_CODES = {code for _, code in _SYMBOLS} | {
+    *("CHF", "SEK", "NOK", "DKK", "PLN", "MXN", "NZD", "BRL", "CNY", "HKD", "SGD", "ZAR"),
+    *("KRW", "KWD", "BHD", "JOD", "OMR"),
+}
+_ALONE = {symbol for symbol, _ in _SYMBOLS} | _CODES
+
+
+def _join_currency(found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """'12,99 €' and 'EUR 5' typed as two words are one price (a quoted word stays apart)."""
+    out: list[tuple[str, bool]] = []
+    for text, was_quoted in found:
+        if out and not was_quoted and not out[-1][1]:
+            last = out[-1][0]
+            number = re.fullmatch(r"[\d.,]*\d[\d.,]*", text)
+            if (text in _ALONE and re.fullmatch(r"[\d.,]*\d", last)) or (last in _ALONE and number):
+                out[-1] = (f"{last} {text}", False)
+                continue
+        out.append((text, was_quoted))
+    return out
+
+
 def _retailer_words(tokens: list[str], quoted: set[int], retailers: set[str]) -> int:
     """How many leading words name the retailer: the most (up to 3) that make a known name."""
     for n in (3, 2):
@@ -358,16 +378,22 @@ def _retailer_words(tokens: list[str], quoted: set[int], retailers: set[str]) ->
     return 1
 
 
-def _date_at(
-    rest: list[str], i: int, quoted: set[int], today: date, day_first: bool
-) -> tuple[date, int] | None:
-    """The date that starts at word i (three words, then two, then one) and its length."""
+def _find_date(
+    rest: list[str], quoted: set[int], today: date, day_first: bool
+) -> tuple[int, int, date] | None:
+    """Where the date stands among the words, how many words it takes, and the day. The
+    longest reading wins ('3 days ago' over '3'), then a month before its day, then the
+    leftmost: in '10 dec 2' the price is 10 and the date Dec 2."""
     for n in (3, 2, 1):
-        words = rest[i : i + n]
-        if len(words) < n or quoted & set(range(i, i + n)) or any(" " in w for w in words):
-            continue
-        try:
-            return parse_date(" ".join(words), today, day_first=day_first), n
-        except ParseError:
-            continue
+        starts = range(len(rest) - n + 1)
+        if n == 2:  # 'dec 2' before '10 dec'
+            starts = sorted(starts, key=lambda i: not rest[i][:1].isalpha())
+        for i in starts:
+            words = rest[i : i + n]
+            if quoted & set(range(i, i + n)) or any(" " in w for w in words):
+                continue
+            try:
+                return i, n, parse_date(" ".join(words), today, day_first=day_first)
+            except ParseError:
+                continue
     return None
