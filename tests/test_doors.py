@@ -431,3 +431,18 @@ def test_the_same_orders_through_the_cli_and_the_form_are_stored_alike(tmp_path)
     assert cli_orders["BBY01-7"].retailer == "Best Buy"
     assert cli_orders["113-1234567-1234567"].currency == "EUR"
     assert cli_orders["113-1234567-1234567"].ordered_on == date(2025, 12, 2)
+
+
+def test_unship_add_takes_the_currency_as_the_form_does(tmp_path):
+    """Typed with the price, else the book's usual currency (the form's and quick add's
+    default), else USD; --currency wins over both."""
+    db = tmp_path / "o.json"
+    add = ("add", "--retailer", "s", "--item", "t")
+    assert cli(db, *add, "--order-number", "1", "--price", "5")[0] == 0
+    assert cli(db, *add, "--order-number", "2", "--price", "5 EUR")[0] == 0
+    assert cli(db, *add, "--order-number", "3", "--price", "€5")[0] == 0
+    assert cli(db, *add, "--order-number", "4", "--price", "5")[0] == 0
+    assert cli(db, *add, "--order-number", "5", "--price", "5", "--currency", "GBP")[0] == 0
+    with OrderBook(db, today=TODAY) as book:
+        got = [o.currency for o in book.orders()]
+    assert got == ["USD", "EUR", "EUR", "EUR", "GBP"]

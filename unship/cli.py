@@ -121,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(without it the retailer's minimum for marketplace sellers applies)",
     )
     add.add_argument(
-        "--currency", help="the order's currency (default: the one typed with a price, else USD)"
+        "--currency",
+        help="the order's currency (default: the one typed with a price, else the one most "
+        "of your orders are in; USD for the first)",
     )
     add.add_argument(
         "--ordered",

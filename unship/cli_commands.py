@@ -17,6 +17,7 @@ from unship.cli_output import json_text, print_json, print_table, print_wrapped
 
 def cmd_add(book, args) -> int:
     from unship.store import changes
+    from unship.store.order_hints import default_currency
     from unship.store.order_input import (
         ItemFields,
         OrderFields,
@@ -64,7 +65,8 @@ def cmd_add(book, args) -> int:
         for n, (title, price) in enumerate(zip(titles, prices, strict=True))
     ]
     fields.retailer, fields.order_number, fields.items = retailer, number, items
-    fields.currency = args.currency or typed_currency(items) or "USD"
+    # as the form and quick add: the one typed with a price, else the book's usual currency
+    fields.currency = args.currency or typed_currency(items) or default_currency(book.orders())
     if args.ordered:
         fields.ordered_on = args.ordered
     fields.carrier = args.carrier or fields.carrier
