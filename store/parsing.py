@@ -27,8 +27,8 @@ _MONTHS = {
 }
 _DAYS = {d: n for n, d in enumerate(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])}
 _AGO = re.compile(r"^(\d{1,5})\s*(d|day|days|w|week|weeks)\s+ago$")
-_DAY_MONTH = re.compile(r"^(\d{1,2})\s*([a-z]{3})[a-z]*\.?(?:\s+(\d{4}))?$")
-_MONTH_DAY = re.compile(r"^([a-z]{3})[a-z]*\.?\s*(\d{1,2})(?:,?\s+(\d{4}))?$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})\s*([a-z]{3,})\.?(?:\s+(\d{4}))?$")
+_MONTH_DAY = re.compile(r"^([a-z]{3,})\.?\s*(\d{1,2})(?:,?\s+(\d{4}))?$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
@@ -84,7 +84,7 @@ def parse_date(text: str, today: date, *, day_first: bool = False, exact: bool =
         return today - timedelta(days=back)
     for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
         if m := pattern.match(raw):
-            month = _MONTHS.get(m.group(month_group))
+            month = _month(m.group(month_group))
             if month is None:
                 break
             day = int(m.group(day_group))
@@ -92,6 +92,15 @@ def parse_date(text: str, today: date, *, day_first: bool = False, exact: bool =
                 return _make(int(m.group(3)), month, day, shown)
             return _latest(today, month, day, shown)
     raise ParseError(f"{shown!r} is not a date (try {DATE_FORMS})")
+
+
+def _month(word: str) -> int | None:
+    """'nov', 'november', 'sept' -> the month; a word that only starts like one ('mario',
+    'decor', 'junior': a title in a quick-add line) is none."""
+    for n, name in enumerate(_MONTH_NAMES, 1):
+        if name.lower().startswith(word) or (n == 9 and word == "sept"):
+            return n
+    return None
 
 
 def _latest(today: date, month: int, day: int, shown: str) -> date:

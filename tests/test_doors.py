@@ -337,6 +337,12 @@ def test_quick_add_reads_two_word_dates_and_retailers():
     assert (quick.retailer, quick.order_number, quick.titles) == ("best buy", "BBY01-1", ["TV"])
     assert quick.ordered_on == date(2026, 11, 25)
     assert parse_quick("amazon 1 mug 2 $10", TODAY, retailers=names).titles == ["mug 2"]
+    # a word that only starts like a month is a title word, not a date
+    mario = parse_quick("amazon 1 Mario 8 deluxe $40", TODAY, retailers=names)
+    assert mario.titles == ["Mario 8 deluxe"] and mario.ordered_on is None
+    # '10 dec 2': the month goes with the day after it, and 10 is the price
+    quick = parse_quick("amazon 1 mug 10 dec 2", TODAY, retailers=names)
+    assert (quick.price, quick.ordered_on) == (10, date(2025, 12, 2))
 
 
 # -- the same orders through the CLI and the form -------------------------------------------
