@@ -184,6 +184,7 @@ def test_every_date_form_reads_alike_in_the_parser(typed, day):
     assert parse_date(typed, TODAY) == day
 
 
+@pytest.mark.slow  # about 16 s of dialogs and forms in the app
 def test_every_date_form_at_every_door(tmp_path):
     """CLI `add --ordered`, `unship add LINE`, quick add, the form, `mark --on` and the record
     dialog all store the same day for each way of writing it."""
