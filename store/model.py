@@ -129,16 +129,6 @@ class FrozenMap(dict):
 EMPTY: dict = FrozenMap()
 
 
-def parse_date(value: str | date, *, what: str = "date") -> date:
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ModelError(f"{what}: {text!r} is not a date (use YYYY-MM-DD)") from None
-
-
 # item.extra: a marketplace seller's own return window in days, as the person typed it.
 SELLER_WINDOW = "seller_window_days"
 

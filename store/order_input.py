@@ -129,10 +129,10 @@ def check_order_number(text: str) -> str:
     return number
 
 
-def check_date(text: str, today: date) -> date:
+def check_date(text: str, today: date, day_first: bool = False) -> date:
     if not text.strip():
-        raise ModelError("type the order date (today, yesterday, 21 Nov, 2026-11-21)")
-    day = parse_date(text, today)
+        raise ModelError("type the order date (today, yesterday, 21 Nov, 11/21, 2026-11-21)")
+    day = parse_date(text, today, day_first=day_first)
     if day > today:
         raise ModelError(f"{day.isoformat()} is in the future: orders are logged after")
     if day < date(1990, 1, 1):
@@ -172,11 +172,27 @@ def check_price(text: str, currency: str) -> int:
     """The price in minor units of `currency`; a price typed in another currency is an error."""
     amount, typed = read_price(text)
     if typed and typed != currency:
-        raise ModelError(f"{text.strip()} is in {typed}, but the order is in {currency}")
+        raise ModelError(
+            f"{clean_line(text, limit=40)} is in {typed}, but the order is in {currency}: "
+            "an order has one currency"
+        )
     try:
         return to_minor(amount, currency)
     except MoneyError as error:
         raise ModelError(str(error)) from None
+
+
+def typed_currency(items: list[ItemFields]) -> str | None:
+    """The currency typed with the first price that has one ('12,99 €' -> EUR): the order's
+    currency when the person did not choose one."""
+    for row in items:
+        try:
+            _, typed = parse_price(row.price) if row.price.strip() else (None, None)
+        except ParseError:
+            continue
+        if typed:
+            return typed
+    return None
 
 
 def check_category(text: str, policies: PolicyBook) -> str:
@@ -199,7 +215,7 @@ def fields_from_quick(quick: QuickOrder, currency: str = "USD") -> OrderFields:
     )
 
 
-def quick_problems(quick: QuickOrder, today: date) -> list[str]:
+def quick_problems(quick: QuickOrder, today: date, day_first: bool = False) -> list[str]:
     """What a quick-add line got wrong that its parts alone don't say (a bad date read as
     a title word, no price)."""
     out = []
@@ -207,7 +223,7 @@ def quick_problems(quick: QuickOrder, today: date) -> list[str]:
         for word in title.split():
             if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", word):
                 try:
-                    parse_date(word, today)
+                    parse_date(word, today, day_first=day_first)
                 except ParseError as error:
                     out.append(str(error))
     if quick.price is None:
@@ -257,7 +273,9 @@ def check_order(
     warnings: dict[str, str] = {}
     retailer = _attempt(errors, "retailer", check_retailer, fields.retailer)
     number = _attempt(errors, "order_number", check_order_number, fields.order_number)
-    ordered_on = _attempt(errors, "ordered_on", check_date, fields.ordered_on, today)
+    ordered_on = _attempt(
+        errors, "ordered_on", check_date, fields.ordered_on, today, book.day_first
+    )
     currency = _attempt(errors, "currency", check_currency_text, fields.currency)
 
     rows: list[tuple[int | None, dict]] = []

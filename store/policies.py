@@ -691,6 +691,12 @@ class PolicyBook:
                 return policy
         return self.retailers["other"]
 
+    def retailer_names(self) -> frozenset[str]:
+        """Every name, key and alias a retailer is known by, in lower case ('best buy')."""
+        return frozenset(
+            _key(n) for p in self.retailers.values() for n in (p.key, p.name, *p.aliases)
+        )
+
     def retailer_key(self, name: str) -> str:
         policy = self.retailer(name)
         return policy.key if policy.key != "other" or _key(name) == "other" else _key(name)

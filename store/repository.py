@@ -81,12 +81,15 @@ class OrderBook:
         policies: PolicyBook | None = None,
         today: date | None = None,
         lock_timeout: float = 5.0,
+        day_first: bool | None = None,
     ):
         self.path = Path(path) if path is not None else default_db_path()
         if policies is None:
             policies = default_book().with_memberships(_saved_memberships())
         self.policies = policies
         self._today = today
+        # how a typed 3/4 is read (settings.json's "dates"), for every door alike
+        self.day_first = _saved_day_first() if day_first is None else day_first
         self.storage = DurableStorage(
             self.path,
             lock_timeout=lock_timeout,
@@ -576,6 +579,15 @@ def _saved_memberships() -> list[str]:
         return settings.get_memberships()
     except settings.SettingsError:
         return []
+
+
+def _saved_day_first() -> bool:
+    from . import settings
+
+    try:
+        return settings.get_day_first()
+    except settings.SettingsError:
+        return False
 
 
 def delete_description(orders: list[Order]) -> str:

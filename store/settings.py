@@ -1,4 +1,4 @@
-"""The person's preferences (the theme, memberships and payment cards), kept in settings.json in the config folder.
+"""The person's preferences (the theme, memberships and payment cards, how dates are read), kept in settings.json in the config folder.
 
 Preferences are not orders: a missing file means the defaults, and a file that cannot be read
 is reported and left alone (never overwritten), while the app goes on with the defaults.
@@ -84,3 +84,12 @@ def get_memberships(path: Path | None = None) -> list[str]:
 
 def set_memberships(keys: list[str] | set[str], path: Path | None = None) -> None:
     update(path, memberships=sorted(set(keys)))
+
+
+def get_day_first(path: Path | None = None) -> bool:
+    """Whether 3/4 means 3 April (day first, as outside the US); month first by default."""
+    return load(path).get("dates") == "day-first"
+
+
+def set_day_first(day_first: bool, path: Path | None = None) -> None:
+    update(path, dates="day-first" if day_first else "month-first")

@@ -17,7 +17,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
-from unship.store import settings
+from unship.store import changes, settings
 from unship.store.model import ModelError
 from unship.store.repository import NothingToRedoError, NothingToUndoError, OrderBook
 from unship.store.storage import StoreError
@@ -199,7 +199,7 @@ class UnshipApp(App[int]):
 
     def action_undo(self) -> None:
         try:
-            what = self.book.undo()
+            what = changes.undo(self.book)
         except NothingToUndoError:
             self.notify("Nothing to undo")
             return
@@ -211,7 +211,7 @@ class UnshipApp(App[int]):
 
     def action_redo(self) -> None:
         try:
-            what = self.book.redo()
+            what = changes.redo(self.book)
         except NothingToRedoError:
             self.notify("Nothing to redo")
             return

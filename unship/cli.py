@@ -19,10 +19,12 @@ from unship.cli_errors import EXIT_ERROR, EXIT_OK, CliError
 
 
 def _date(text: str) -> date:
+    from unship.store.parsing import ParseError, parse_date
+
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+        return parse_date(text, date.today(), exact=True)
+    except ParseError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 # --today and --days are bounded so that deadlines (today + days, return windows) stay far
@@ -47,13 +49,6 @@ def _days(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
     if not 0 <= days <= MAX_DAYS:
         raise argparse.ArgumentTypeError(f"{days} days: give 0 to {MAX_DAYS}")
-    return days
-
-
-def _window_days(text: str) -> int:
-    days = _days(text)
-    if days == 0:
-        raise argparse.ArgumentTypeError("a return window of 0 days: give 1 or more")
     return days
 
 
@@ -116,21 +111,24 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="P",
         help="the unit price of each --item, in order (12.99, $12.99, 12,99 €)",
     )
-    add.add_argument("--quantity", action="append", type=int, metavar="N")
+    add.add_argument("--quantity", action="append", metavar="N")
     add.add_argument("--category", action="append", metavar="K")
     add.add_argument("--seller", default="")
     add.add_argument(
         "--seller-window",
-        type=_window_days,
         metavar="DAYS",
         help="a marketplace seller's own return window in days, from their listing "
         "(without it the retailer's minimum for marketplace sellers applies)",
     )
-    add.add_argument("--currency", default="USD")
+    add.add_argument(
+        "--currency",
+        help="the order's currency (default: the one typed with a price, else the one most "
+        "of your orders are in; USD for the first)",
+    )
     add.add_argument(
         "--ordered",
         metavar="DATE",
-        help="order date: 2026-11-21, 21 Nov, yesterday, 3 days ago (default today)",
+        help="order date: 2026-11-21, 11/21, 21 Nov, yesterday, 3 days ago (default today)",
     )
     add.add_argument("--carrier", default="")
     add.add_argument("--tracking", default="")
@@ -159,9 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mark.add_argument(
         "--on",
-        type=_date,
         metavar="DATE",
-        help="when it happened (default today; for delivered, the estimated day if there is one)",
+        help="when it happened: 2026-11-21, 11/21, yesterday... (default today; for delivered, "
+        "the estimated day if there is one)",
     )
     mark.add_argument(
         "--item",

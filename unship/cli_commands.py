@@ -14,25 +14,30 @@ from unship.cli_output import json_text, print_json, print_table, print_wrapped
 
 
 def cmd_add(book, args) -> int:
-    from unship.store.advice import SELLER_WINDOW
-    from unship.store.lifecycle import shipped_if_tracked
-    from unship.store.model import new_item, new_order
-    from unship.store.money import MoneyError, check_currency, to_minor
-    from unship.store.parsing import detect_carrier, parse_date, parse_price, parse_quick
-    from unship.store.text import clean_line
+    from unship.store import changes
+    from unship.store.order_hints import default_currency
+    from unship.store.order_input import (
+        ItemFields,
+        OrderFields,
+        fields_from_quick,
+        quick_problems,
+        typed_currency,
+    )
 
-    titles, prices = list(args.item or []), list(args.price or [])
-    retailer, number, currency = args.retailer, args.order_number, args.currency
-    ordered = parse_date(args.ordered, book.today) if args.ordered else None
-    tracking = args.tracking
+    fields = OrderFields(ordered_on="today", currency="")
     if args.line:
-        quick = parse_quick(args.line, book.today)
-        retailer, number = retailer or quick.retailer, number or quick.order_number
-        titles = titles or quick.titles
-        if not prices and quick.price is not None:
-            prices = [str(quick.price) + (f" {quick.currency}" if quick.currency else "")]
-        ordered = ordered or quick.ordered_on
-        tracking = tracking or quick.tracking
+        quick = changes.read_quick(book, args.line)
+        if problems := [
+            p for p in quick_problems(quick, book.today, book.day_first) if "no price" not in p
+        ]:
+            raise CliError("; ".join(problems))
+        fields = fields_from_quick(quick, currency="")
+        if quick.price is not None and quick.currency:
+            fields.items[0].price = f"{quick.price} {quick.currency}"
+    titles = list(args.item) if args.item else [row.title for row in fields.items]
+    prices = list(args.price) if args.price else [row.price for row in fields.items if row.price]
+    retailer = args.retailer or fields.retailer
+    number = args.order_number or fields.order_number
     missing = [
         name
         for name, value in (
@@ -47,62 +52,56 @@ def cmd_add(book, args) -> int:
         raise CliError(f"add needs {', '.join(missing)} (or a quick-add LINE)")
     if len(titles) != len(prices):
         raise CliError(f"{len(titles)} --item but {len(prices)} --price: give one price per item")
-    try:
-        currency = check_currency(currency)
-    except MoneyError as error:
-        raise CliError(str(error)) from None
-    quantities = args.quantity or []
-    window = getattr(args, "seller_window", None)
-    seller_window = {SELLER_WINDOW: str(window)} if window else None
-    if seller_window and not args.seller:
-        raise CliError("--seller-window needs --seller: it is a marketplace seller's own window")
-    categories = args.category or []
-    items = []
-    for n, (title, price) in enumerate(zip(titles, prices, strict=True)):
-        amount, typed_currency = parse_price(price)
-        if typed_currency and typed_currency != currency:
-            if args.currency != "USD" or n:
-                raise CliError(
-                    f"item {n + 1} ({clean_line(title, limit=40)!r}): price {price!r} is in "
-                    f"{typed_currency} but the order is in {currency}; an order has one currency"
-                )
-            currency = check_currency(typed_currency)
-        try:
-            minor = to_minor(amount, currency)
-        except MoneyError as error:
-            raise CliError(f"price: {error}") from None
-        items.append(
-            new_item(
-                title,
-                minor,
-                quantity=quantities[n] if n < len(quantities) else 1,
-                category=book.policies.category(
-                    categories[n] if n < len(categories) else "general"
-                ),
-                seller=args.seller,
-                extra=seller_window,
-            )
+    quantities, categories = args.quantity or [], args.category or []
+    items = [
+        ItemFields(
+            title=title,
+            price=price,
+            quantity=quantities[n] if n < len(quantities) else "1",
+            category=categories[n] if n < len(categories) else "",
         )
-    carrier = args.carrier
-    if tracking and not carrier and (guess := detect_carrier(tracking)):
-        carrier = guess.carrier
-    order = new_order(
-        retailer,
-        number,
-        ordered or book.today,
-        items,
-        currency=currency,
-        carrier=carrier,
-        tracking=tracking,
-        notes=args.notes,
-        today=book.today,
-    )
-    order = shipped_if_tracked(order)
-    for warning in order_warnings(book, order):
+        for n, (title, price) in enumerate(zip(titles, prices, strict=True))
+    ]
+    fields.retailer, fields.order_number, fields.items = retailer, number, items
+    # as the form and quick add: the one typed with a price, else the book's usual currency
+    fields.currency = args.currency or typed_currency(items) or default_currency(book.orders())
+    if args.ordered:
+        fields.ordered_on = args.ordered
+    fields.carrier = args.carrier or fields.carrier
+    fields.tracking = args.tracking or fields.tracking
+    fields.notes, fields.seller = args.notes, args.seller
+    fields.seller_window = args.seller_window or ""
+    try:
+        saved = changes.add_order(book, fields)
+    except changes.FieldError as error:
+        refused = (_flag_error(key, message, items) for key, message in error.errors.items())
+        raise CliError("; ".join(refused)) from None
+    for warning in order_warnings(book, saved):
         print(f"unship: warning: {warning}", file=sys.stderr)
-    saved = book.add(order)
     print(saved.id)
     return EXIT_OK
+
+
+_FLAGS = {
+    "retailer": "--retailer",
+    "order_number": "--order-number",
+    "ordered_on": "--ordered",
+    "currency": "--currency",
+    "seller_window": "--seller-window",
+    "items": "--item",
+}
+
+
+def _flag_error(key: str, message: str, items) -> str:
+    """A refused field named as the flag that set it: 'item 2 ('Mug') --price: ...'."""
+    from unship.store.text import clean_line
+
+    if key.startswith("item-"):
+        _, row, part = key.split("-")
+        title = clean_line(items[int(row)].title, limit=40)
+        named = f" ({title!r})" if title else ""
+        return f"item {int(row) + 1}{named} --{part}: {message}"
+    return f"{_FLAGS.get(key, key)}: {message}"
 
 
 def order_warnings(book, order) -> list[str]:
@@ -195,13 +194,17 @@ def cmd_show(book, args) -> int:
 
 
 def cmd_mark(book, args) -> int:
-    from unship.store import estimates
+    from unship.store import changes, estimates
     from unship.store.advice import day_text, standing
 
     items = [n - 1 for n in args.item] if args.item else None
-    on, note = args.on, args.note
+    note = args.note
+    before = book.find(args.id)
+    try:
+        on = changes.event_day(book, args.on, before.ordered_on) if args.on else None
+    except changes.FieldError as error:
+        raise CliError(f"--on: {error}") from None
     if args.event == "delivered":
-        before = book.find(args.id)
         if on is None and (guess := estimates.delivery_default(before, items)) is not None:
             on = guess
             note = note or "on the estimated day"
@@ -215,28 +218,23 @@ def cmd_mark(book, args) -> int:
         )
         if doubt:
             print(f"warning: {doubt}", file=sys.stderr)
-    refunded = None
-    if args.amount is not None:
-        from unship.store.money import MoneyError, to_minor
-
-        if args.event != "refunded":
-            raise CliError("--amount goes with refunded")
-        currency = book.find(args.id).currency
-        try:
-            refunded = to_minor(args.amount.lstrip("$€£¥").replace(",", ""), currency)
-        except MoneyError as error:
-            raise CliError(f"--amount: {error}") from None
+    if args.amount is not None and args.event != "refunded":
+        raise CliError("--amount goes with refunded")
     if args.tracking and args.event != "return-shipped":
         raise CliError("--tracking goes with return-shipped")
-    order = book.record(
-        args.id,
-        args.event,
-        on,
-        items=items,
-        note=note,
-        refunded=refunded,
-        return_tracking=args.tracking or "",
-    )
+    try:
+        order = changes.record_event(
+            book,
+            args.id,
+            args.event,
+            on,
+            items=items,
+            note=note,
+            refunded=args.amount,
+            return_tracking=args.tracking or "",
+        )
+    except changes.FieldError as error:
+        raise CliError(f"--amount: {error}") from None
     print(f"{order.id}\t{standing(order, book.policies, book.today).text(order)}")
     return EXIT_OK
 
@@ -300,9 +298,10 @@ def cmd_due(book, args) -> int:
 
 
 def cmd_delete(book, args) -> int:
+    from unship.store import changes
     from unship.store.text import terminal_safe
 
-    deleted = book.delete_many(args.ids)
+    deleted = changes.delete_orders(book, args.ids)
     for order in deleted:
         print(terminal_safe(f"deleted {order.id}\t{order.retailer} {order.order_number}"))
     print(
@@ -315,17 +314,21 @@ def cmd_delete(book, args) -> int:
 
 
 def cmd_undo(book, args) -> int:
-    print(f"undone: {book.undo()}")
+    from unship.store import changes
+
+    print(f"undone: {changes.undo(book)}")
     return EXIT_OK
 
 
 def cmd_redo(book, args) -> int:
-    print(f"redone: {book.redo()}")
+    from unship.store import changes
+
+    print(f"redone: {changes.redo(book)}")
     return EXIT_OK
 
 
 def cmd_import(book, args) -> int:
-    from unship.store import importers
+    from unship.store import changes, importers
 
     if args.format == "mail" or args.more or args.add:
         return cmd_import_mail(book, args)
@@ -351,13 +354,14 @@ def cmd_import(book, args) -> int:
     if args.dry_run:
         print("dry run: nothing written")
         return EXIT_OK
-    done = importers.apply(book, result, partial=args.partial)
+    done = changes.apply_import(book, result, partial=args.partial)
     print(f"done: {done} (`unship undo` takes it back)" if done else "nothing to change")
     return EXIT_OK
 
 
 def cmd_import_mail(book, args) -> int:
     """Facts from a Maildir, an mbox or .eml files (store/importers/mail_book.py)."""
+    from unship.store import changes
     from unship.store.importers import mail_book
     from unship.store.text import terminal_safe
 
@@ -380,7 +384,7 @@ def cmd_import_mail(book, args) -> int:
     if args.dry_run:
         print("dry run: nothing written")
         return EXIT_OK
-    done = mail_book.apply_mail(book, result)
+    done = changes.apply_import(book, result)
     print(f"done: {done} (`unship undo` takes it back)" if done else "nothing to change")
     return EXIT_OK
 

@@ -22,10 +22,19 @@ def add_parser(sub) -> None:
     )
     member.add_argument("verb", choices=["list", "add", "remove"], metavar="list|add|remove")
     member.add_argument("name", nargs="?", metavar="NAME", help="e.g. bestbuy-plus, circle-card")
+    dates = what.add_parser(
+        "dates",
+        help="how 3/4 is read: month-first (US, the default) or day-first",
+        description="unship config dates day-first | month-first (no word: show it)",
+    )
+    dates.add_argument("order", nargs="?", choices=["month-first", "day-first"])
 
 
 def run(args, print_json, print_table) -> int:
     from unship.store import settings
+
+    if args.setting == "dates":
+        return _dates(args)
     from unship.store.policies import default_book
 
     book = default_book()
@@ -59,4 +68,18 @@ def run(args, print_json, print_table) -> int:
     policy, membership = known.get(key, (None, None))
     what = f"{membership.name} ({policy.name})" if membership and policy else key
     print(f"{'added' if args.verb == 'add' else 'removed'}: {what}")
+    return EXIT_OK
+
+
+def _dates(args) -> int:
+    from unship.store import settings
+
+    try:
+        if args.order is not None:
+            settings.set_day_first(args.order == "day-first")
+        day_first = settings.get_day_first()
+    except settings.SettingsError as error:
+        raise CliError(str(error)) from None
+    example = "3/4 is 3 April" if day_first else "3/4 is March 4"
+    print(f"dates: {'day-first' if day_first else 'month-first'} ({example})")
     return EXIT_OK

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..fileio import NotRegularFile, open_regular
 from ..model import ModelError, Order
 from ..money import MoneyError, to_minor
+from ..parsing import ParseError, parse_date, parse_price
 from ..text import clean_line, terminal_safe
 
 Progress = Callable[[int, int], None]
@@ -214,24 +215,19 @@ def require(table: Table, fields: tuple[str, ...], what: str) -> None:
 
 # -- values --------------------------------------------------------------------------
 
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
-
 
 def parse_day(text: str, what: str, tz: tzinfo | None = None) -> date:
     """A date from ISO timestamps (UTC 'Z', milliseconds or not; shown in `tz`, default
-    the local time zone), ISO dates, or US dates (MM/DD/YY or MM/DD/YYYY)."""
+    the local time zone), or a whole date as parsing.parse_date reads one (ISO, or US
+    MM/DD/YY and MM/DD/YYYY: these files are American whatever the day-first setting)."""
     raw = text.strip()
-    m = _US_DATE.match(raw)
+    if ":" not in raw:
+        try:
+            return parse_date(raw, date.today(), exact=True)
+        except ParseError:
+            raise RowError(f"{what} {clean_line(raw, limit=40)!r} is not a date") from None
     try:
-        if m:
-            month, day, year = (int(g) for g in m.groups())
-            if year < 100:
-                year += 2000 if year < 70 else 1900
-            return date(year, month, day)
-        iso = raw.replace(" UTC", "+00:00")
-        if len(iso) == 10:
-            return date.fromisoformat(iso)
-        moment = datetime.fromisoformat(iso)
+        moment = datetime.fromisoformat(raw.replace(" UTC", "+00:00"))
     except ValueError:
         raise RowError(f"{what} {raw!r} is not a date") from None
     if moment.tzinfo is None:
@@ -239,24 +235,18 @@ def parse_day(text: str, what: str, tz: tzinfo | None = None) -> date:
     return moment.astimezone(tz).date()
 
 
-# A currency sign or code before or after the number: $, CDN$, US$, EUR, 12,99 €.
-_AMOUNT = re.compile(
-    r"^(?P<sign>-?)\s*(?:[A-Z]{1,3}\s?)?[$€£¥₹]?\s*(?P<num>-?[\d.,]+)\s*(?:[$€£¥₹]|[A-Z]{3})?$"
-)
-
-
 def parse_amount(text: str, currency: str, what: str) -> int:
-    """'$1,299.99', 'CDN$ 12.99', '12,99 €', "'-10.68'" -> minor units, exactly."""
+    """'$1,299.99', 'CDN$ 12.99', '12,99 €', "'-10.68'" -> minor units, exactly (negative
+    for a refund); the number is read by parsing.parse_price, the currency is the file's."""
     raw = text.strip()
-    m = _AMOUNT.match(raw.strip("'").replace("\u00a0", " ").strip())
-    if not m:
-        raise RowError(f"{what}: {raw!r} is not an amount")
-    value = m.group("sign") + m.group("num")
-    if "," in value and "." not in value and re.fullmatch(r"-?\d+,\d{1,2}", value):
-        value = value.replace(",", ".")  # a decimal comma
-    value = value.replace(",", "")
+    value = raw.strip("'").replace("\u00a0", " ").strip()
+    negative = value.startswith("-")
     try:
-        return to_minor(value, currency)
+        amount, _ = parse_price(value.removeprefix("-"))
+    except ParseError:
+        raise RowError(f"{what}: {raw!r} is not an amount") from None
+    try:
+        return to_minor(-amount if negative else amount, currency)
     except MoneyError as error:
         raise RowError(f"{what}: {error}") from None
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from ..model import Event, HistoryEntry, ModelError, Order, State, new_item, new_order, replace
 from ..money import MoneyError, check_currency
+from ..parsing import ParseError, parse_date
 from ..policies import PolicyBook
 from ..text import clean_line
 from .common import (
@@ -104,8 +105,8 @@ def _build(parsed: Parsed, table, rows: list[tuple[int, list[str]]], today) -> N
         currency = check_currency(get("currency") or "USD")
         text = get("ordered_on")
         try:
-            ordered_on = date.fromisoformat(text)
-        except ValueError:
+            ordered_on = parse_date(text, date.today(), exact=True)
+        except ParseError:
             raise RowError(f"ordered_on {text!r} is not a date (YYYY-MM-DD)") from None
         read = []
         for line, fields in rows:  # noqa: B007 - `line` names the row to blame
@@ -178,8 +179,8 @@ def _item(table, fields: list[str], currency: str):
         value = get(fields, column)
         if value:
             try:
-                dates[event.value] = date.fromisoformat(value)
-            except ValueError:
+                dates[event.value] = parse_date(value, date.today(), exact=True)
+            except ParseError:
                 raise RowError(f"{column} {value!r} is not a date (YYYY-MM-DD)") from None
     tracking = clean_line(get(fields, "return_tracking") or "", limit=60).replace(" ", "")
     refunded_text = get(fields, "refunded") or ""

@@ -59,7 +59,7 @@ def test_add_with_options(db, text):
     )
     assert_clean_exit(result)
     if result.returncode == 2:
-        assert "title is empty" in result.stderr  # the only refusal: nothing readable in it
+        assert "needs a title" in result.stderr  # the only refusal: nothing readable in it
         assert clean_line(text) == ""
 
 

@@ -15,7 +15,7 @@ from unship.store.model import State, new_item, new_order
 from unship.store.repository import OrderBook
 from unship.tui.messages import OrdersChanged
 from unship.tui.screens.order import OrderScreen
-from unship.tui.screens.record import DateError, ItemPicker, RecordDialog, parse_day
+from unship.tui.screens.record import ItemPicker, RecordDialog
 from unship.tui.widgets.actions import ActionsPanel
 from unship.tui.widgets.timeline import draw_bar, headline, timeline_marks
 
@@ -516,8 +516,12 @@ async def test_wide_and_back_to_narrow(book):
         await pilot.press("down")
         place = app.screen.query_one(ActionsPanel).highlighted
         await pilot.resize_terminal(80, 24)
-        await settle(pilot, lambda: not app.screen.query("#actions-scroll"))
-        assert isinstance(app.focused, ActionsPanel)
+        await settle(
+            pilot,
+            lambda: (
+                not app.screen.query("#actions-scroll") and isinstance(app.focused, ActionsPanel)
+            ),
+        )
         assert app.focused.highlighted == place == 1  # the new layout keeps the place
         await pilot.press("home")
         await pilot.press("x", "enter")
@@ -526,19 +530,23 @@ async def test_wide_and_back_to_narrow(book):
 
 
 # -- pieces without the app -----------------------------------------------------------------
-def test_parse_day():
-    assert parse_day("today", TODAY) == TODAY
-    assert parse_day(" Yesterday ", TODAY) == date(2026, 11, 27)
-    assert parse_day("2026-11-01", TODAY) == date(2026, 11, 1)
+def test_event_day(book):
+    """The day an event happened, as the record dialog and `mark --on` read it."""
+    from unship.store.changes import FieldError, event_day
+
+    assert event_day(book, "today") == TODAY
+    assert event_day(book, " Yesterday ") == date(2026, 11, 27)
+    assert event_day(book, "2026-11-01") == date(2026, 11, 1)
+    assert event_day(book, "") == TODAY
     for bad, words in [
         ("2026-02-30", "not a date"),
         ("tomorrow", "not a date"),
         ("2026-11-29", "in the future"),
     ]:
-        with pytest.raises(DateError, match=words):
-            parse_day(bad, TODAY)
-    with pytest.raises(DateError, match="before the order date"):
-        parse_day("2026-10-01", TODAY, not_before=date(2026, 10, 5))
+        with pytest.raises(FieldError, match=words):
+            event_day(book, bad)
+    with pytest.raises(FieldError, match="before the order date"):
+        event_day(book, "2026-10-01", date(2026, 10, 5))
 
 
 def test_timeline_headline_and_bar(book):

@@ -16,13 +16,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
+from unship.store import changes
 from unship.store.advice import Action
 from unship.store.model import EVENT_WORDS, ModelError, Order
 from unship.store.storage import StoreError
 from unship.tui.messages import OrdersChanged
 from unship.tui.screens import composed
 from unship.tui.screens.confirm_dialog import ConfirmDialog
-from unship.tui.screens.record import DateError, RecordDialog, Recorded, parse_day
+from unship.tui.screens.record import RecordDialog, Recorded
 from unship.tui.widgets.text_fields import TextInput
 
 
@@ -32,10 +33,11 @@ class BulkDateDialog(ModalScreen[date | None]):
     CSS_PATH = "../form.tcss"
     BINDINGS = [Binding("escape", "cancel", "Back")]
 
-    def __init__(self, question: str, today: date, not_before: date | None = None) -> None:
+    def __init__(self, question: str, book, not_before: date | None = None) -> None:
         super().__init__()
         self.question = question
-        self.today = today
+        self.book = book
+        self.today = book.today
         self.not_before = not_before
 
     def compose(self) -> ComposeResult:
@@ -45,7 +47,7 @@ class BulkDateDialog(ModalScreen[date | None]):
                 yield Static("On", markup=False, id="bulk-date-label")
                 yield TextInput(
                     value=self.today.isoformat(),
-                    placeholder="YYYY-MM-DD, today, yesterday",
+                    placeholder="today, yesterday, 11/21, 21 Nov",
                     id="bulk-date",
                     compact=True,
                 )
@@ -63,10 +65,10 @@ class BulkDateDialog(ModalScreen[date | None]):
     def _confirm(self, event) -> None:
         event.stop()
         try:
-            day = parse_day(
-                self.query_one("#bulk-date", Input).value, self.today, not_before=self.not_before
+            day = changes.event_day(
+                self.book, self.query_one("#bulk-date", Input).value, self.not_before
             )
-        except DateError as error:
+        except changes.FieldError as error:
             self.query_one("#bulk-error", Static).update(Text(str(error)))
             return
         self.dismiss(day)
@@ -116,7 +118,7 @@ class ListActions:
             if not yes:
                 return
             try:
-                gone = self.app.book.delete_many([o.id for o in orders])
+                gone = changes.delete_orders(self.app.book, [o.id for o in orders])
             except (ModelError, StoreError) as error:
                 self._failed(error)
                 return
@@ -142,7 +144,7 @@ class ListActions:
             if day is None:
                 return
             try:
-                changed, refused = book.record_many([o.id for o in orders], event, day)
+                changed, refused = changes.record_many(book, [o.id for o in orders], event, day)
             except (ModelError, StoreError) as error:
                 self._failed(error)
                 return
@@ -151,7 +153,7 @@ class ListActions:
                 words += f"; {len(refused)} left as they were (it does not apply to them)"
             self._changed(words)
 
-        self.app.open(BulkDateDialog(question, book.today, earliest), answered)
+        self.app.open(BulkDateDialog(question, book, earliest), answered)
 
     def action_decide(self, name: str) -> None:
         """x / f / r on the list: the decision for the chosen order(s), when it applies."""

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState
-from unship.store import importers
+from unship.store import changes, importers
 from unship.store.model import ModelError
 from unship.store.storage import StoreError
 from unship.store.text import terminal_safe
@@ -191,7 +191,7 @@ class ImportScreen(ModalScreen[str | None]):
         exit_on_error=False,
     )
     def write_plan(self, plan: importers.ImportPlan, partial: bool) -> str:
-        return importers.apply(self.book, plan, partial=partial)
+        return changes.apply_import(self.book, plan, partial=partial)
 
     @on(Button.Pressed, "#import-back")
     def action_cancel(self) -> None:

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from unship.store import advice, estimates
+from unship.store import advice, changes, estimates
 from unship.store.advice import Action, day_text
 from unship.store.model import Order
 from unship.store.money import format_money
@@ -298,7 +298,7 @@ class OrderScreen(Screen):
             if not yes:
                 return
             try:
-                self.app.book.delete(order.id)
+                changes.delete_orders(self.app.book, [order.id])
             except StoreError as error:
                 self.notify(str(error), title="Not deleted", severity="error", markup=False)
                 return

@@ -5,7 +5,7 @@
     OrderForm(book, fields=OrderFields(...))   a new order, pre-filled (quick add's full form)
 
 It dismisses with:
-- the saved Order (already written: `book.add` / `book.update`; OrdersChanged is posted to the
+- the saved Order (already written through store/changes.py; OrdersChanged is posted to the
   app), or the unchanged order when an edit changed nothing;
 - the existing Order when the person typed an order number already in the book and chose to
   open that one (ctrl+o): then `form.opened_existing` is True and nothing was written;
@@ -27,6 +27,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static, TextArea
+from unship.store import changes
 from unship.store.model import ModelError, Order
 from unship.store.order_edit import item_has_history
 from unship.store.order_hints import (
@@ -41,9 +42,8 @@ from unship.store.order_input import (
     Checked,
     ItemFields,
     OrderFields,
-    check_order,
     item_key,
-    read_price,
+    typed_currency,
 )
 from unship.store.repository import DuplicateOrderError
 from unship.store.storage import StoreError
@@ -235,7 +235,7 @@ class OrderForm(ModalScreen[Order | None]):
         if not self.is_mounted:
             return
         fields = self.fields()
-        checked = check_order(fields, self.book, editing=self.order)
+        checked = changes.check(self.book, fields, editing=self.order)
         self._checked = checked
         focused = self.focused
         focused_key = self._key_of(focused) if focused is not None else None
@@ -347,10 +347,7 @@ class OrderForm(ModalScreen[Order | None]):
             return  # an edit keeps its currency unless the person changes it
         if currency.value != self._initial.currency:
             return
-        try:
-            _, typed = read_price(text)
-        except ModelError:
-            return
+        typed = typed_currency([ItemFields(price=text)])
         if typed and typed != currency.value:
             currency.value = typed
             self._visited.add("currency")
@@ -388,12 +385,12 @@ class OrderForm(ModalScreen[Order | None]):
         self._saving = True
         try:
             if self.order is None:
-                saved = self.book.add(checked.order)
+                saved = changes.add_order(self.book, self.fields())
                 what = f"add {saved.retailer} order {saved.order_number}"
             else:
-                what = f"edit {checked.order.order_number}: " + ", ".join(checked.changes)
-                saved = self.book.update(checked.order, clean_line(what))
-        except DuplicateOrderError:
+                saved, changed = changes.save_edit(self.book, self.order, self.fields())
+                what = f"edit {saved.order_number}: " + ", ".join(changed)
+        except (DuplicateOrderError, changes.FieldError):
             self._saving = False
             self._refresh()  # the order number now shows the duplicate, with ctrl+o
             self.query_one("#order_number", Input).focus()

@@ -17,16 +17,15 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
+from unship.store import changes
 from unship.store.model import ModelError, Order
 from unship.store.order_hints import default_currency, summary_line
 from unship.store.order_input import (
     Checked,
     OrderFields,
-    check_order,
     fields_from_quick,
     quick_problems,
 )
-from unship.store.parsing import parse_quick
 from unship.store.repository import DuplicateOrderError
 from unship.store.storage import StoreError
 from unship.tui.messages import OrdersChanged
@@ -95,13 +94,13 @@ class QuickAdd(ModalScreen[Order | None]):
             self._bindings_may_change()
             return
         try:
-            quick = parse_quick(line, self.book.today)
+            quick = changes.read_quick(self.book, line)
         except ModelError as error:
             self._problem = str(error)
         else:
             self._fields = fields_from_quick(quick, self._currency)
-            self._checked = check_order(self._fields, self.book)
-            if problems := quick_problems(quick, self.book.today):
+            self._checked = changes.check(self.book, self._fields)
+            if problems := quick_problems(quick, self.book.today, self.book.day_first):
                 self._problem = "; ".join(problems)
             elif not self._checked.ok:
                 self._problem = self._problems(self._checked)
@@ -160,8 +159,8 @@ class QuickAdd(ModalScreen[Order | None]):
             )
             return
         try:
-            saved = self.book.add(checked.order)
-        except DuplicateOrderError:
+            saved = changes.add_order(self.book, self._fields)
+        except (DuplicateOrderError, changes.FieldError):
             self._read()
             return
         except (ModelError, StoreError) as error:

@@ -3,13 +3,13 @@
 Every action asks for the day it happened (today by default). Depending on the event it
 also asks which items (an order with several), a return reason and note, the return's
 tracking number, the amount refunded, or what went wrong. The dialog records through
-`app.book.record`; when the book refuses, the message shows here and nothing typed is lost.
+`changes.record_event`; when the book refuses, the message shows here and nothing typed is lost.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from rich.text import Text
 from textual import on
@@ -19,41 +19,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
-from unship.store import estimates
+from unship.store import changes, estimates
 from unship.store.advice import Action, day_text
 from unship.store.lifecycle import possible
 from unship.store.model import EVENT_WORDS, Event, ModelError, Order
-from unship.store.money import MoneyError, format_money, to_decimal, to_minor
+from unship.store.money import format_money, to_decimal
+from unship.store.order_input import check_price
 from unship.store.storage import StoreError
 from unship.store.text import NOTE_MAX, clean_line, clean_text
 from unship.tui.screens import composed
 from unship.tui.widgets.text_fields import TextInput
 from unship.tui.widgets.ticks import TickList
-
-
-class DateError(ValueError):
-    pass
-
-
-def parse_day(text: str, today: date, *, not_before: date | None = None) -> date:
-    """'2026-11-20', 'today' or 'yesterday' -> a date; a clear message otherwise."""
-    value = text.strip().lower()
-    if value in ("", "today", "t"):
-        day = today
-    elif value in ("yesterday", "y"):
-        day = today - timedelta(days=1)
-    else:
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            raise DateError(
-                f"{clean_line(text, limit=40)!r} is not a date: use YYYY-MM-DD, today or yesterday"
-            ) from None
-    if day > today:
-        raise DateError(f"{day.isoformat()} is in the future (today is {today.isoformat()})")
-    if not_before is not None and day < not_before:
-        raise DateError(f"{day.isoformat()} is before the order date {not_before.isoformat()}")
-    return day
 
 
 @dataclass(frozen=True)
@@ -124,7 +100,7 @@ class RecordDialog(ModalScreen[Recorded | None]):
                 yield Static("Date", markup=False, classes="field-label")
                 yield TextInput(
                     value=(guess or self.app.book.today).isoformat(),
-                    placeholder="YYYY-MM-DD, today, yesterday",
+                    placeholder="today, yesterday, 11/21, 21 Nov",
                     id="date",
                     compact=True,
                 )
@@ -226,10 +202,8 @@ class RecordDialog(ModalScreen[Recorded | None]):
 
     def _check_date(self) -> date | None:
         try:
-            day = parse_day(
-                self._value("date"), self.app.book.today, not_before=self.order.ordered_on
-            )
-        except DateError as error:
+            day = changes.event_day(self.app.book, self._value("date"), self.order.ordered_on)
+        except changes.FieldError as error:
             self._error("date-error", str(error))
             return None
         doubt = ""
@@ -248,8 +222,8 @@ class RecordDialog(ModalScreen[Recorded | None]):
             self._error("amount-error", "")
             return True, None
         try:
-            minor = to_minor(text.lstrip("$€£¥").replace(",", ""), self.order.currency)
-        except MoneyError as error:
+            minor = check_price(text, self.order.currency)
+        except ModelError as error:
             self._error("amount-error", str(error))
             return False, None
         owed = sum(self.order.items[i].refund_owed for i in self._chosen_items() or range(1))
@@ -331,7 +305,8 @@ class RecordDialog(ModalScreen[Recorded | None]):
             self._error("dialog-error", "")
             return
         try:
-            order = self.app.book.record(
+            order = changes.record_event(
+                self.app.book,
                 self.order.id,
                 self.event,
                 day,
