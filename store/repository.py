@@ -59,6 +59,22 @@ class NothingToUndoError(StoreError):
 
 
 @dataclass(frozen=True)
+class BookChange:
+    """What the book announces after a change is saved: the ids of the orders it wrote (None
+    when the file was read again after another process saved it: anything may have changed)
+    and the change's words ("mark 113-... delivered", "undo ...")."""
+
+    ids: frozenset[int] | None
+    description: str = ""
+
+    def touches(self, order_id: int) -> bool:
+        return self.ids is None or order_id in self.ids
+
+
+Listener = Callable[[BookChange], None]
+
+
+@dataclass(frozen=True)
 class Overview:
     """What matters now, for the header line."""
 
@@ -97,7 +113,29 @@ class OrderBook:
         )
         self._orders: dict[int, Order] | None = None
         self._source: object = None
+        self._listeners: list[Listener] = []
         self.orders()  # fail now, with a clear message, if the file can't be read
+
+    # -- announcing changes -------------------------------------------------------
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener` after every saved change, whoever made it (this process through any
+        door, or another process once `notice_other_writers` sees its save). Returns what
+        unsubscribes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _announce(self, change: BookChange) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    def notice_other_writers(self) -> bool:
+        """Another process saved the file since it was last read (one stat): read it again and
+        announce it. A poll calls this; changes made through this book announce themselves."""
+        if not self.storage.changed_on_disk():
+            return False
+        self.orders()
+        self._announce(BookChange(None, "saved by another process"))
+        return True
 
     # -- time -------------------------------------------------------------------
     @property
@@ -127,10 +165,6 @@ class OrderBook:
             return self.orders()
         except StoreError:
             return list(self._orders.values()) if self._orders is not None else []
-
-    def changed_on_disk(self) -> bool:
-        """Another process wrote the file since we last read it (cheap: one stat)."""
-        return self.storage.changed_on_disk()
 
     def get(self, order_id: int) -> Order:
         self.orders()
@@ -233,6 +267,7 @@ class OrderBook:
             added = {record[0]: self._add_record(*record)} if record else None
             self._push_undo(description, before, added)
             self._drop_redo()
+        self._announce(BookChange(frozenset(after), description))
 
     def _add_record(self, table: str, doc: dict[str, Any]) -> str:
         if table in (ORDERS, UNDO, REDO):
@@ -529,7 +564,8 @@ class OrderBook:
             del data[UNDO][last]
             self.storage.write(data)
             self._push_undo(entry.description, now, table=REDO)
-            return entry.description
+        self._announce(BookChange(frozenset(map(int, entry.before)), f"undo {entry.description}"))
+        return entry.description
 
     def redo_entries(self) -> list[UndoEntry]:
         raw = (self.storage.read() or {}).get(REDO, {})
@@ -551,7 +587,8 @@ class OrderBook:
             del data[REDO][last]
             self.storage.write(data)
             self._push_undo(entry.description, now)
-            return entry.description
+        self._announce(BookChange(frozenset(map(int, entry.before)), f"redo {entry.description}"))
+        return entry.description
 
     def clear_undo(self) -> None:
         with self._transaction():

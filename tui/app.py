@@ -19,10 +19,15 @@ from textual.screen import Screen
 from textual.theme import Theme
 from unship.store import changes, settings
 from unship.store.model import ModelError
-from unship.store.repository import NothingToRedoError, NothingToUndoError, OrderBook
+from unship.store.repository import (
+    BookChange,
+    NothingToRedoError,
+    NothingToUndoError,
+    OrderBook,
+)
 from unship.store.storage import StoreError
 from unship.tui.commands import UnshipCommands
-from unship.tui.messages import OrdersChanged
+from unship.tui.messages import tell_screens
 from unship.tui.screens.help import HelpScreen
 from unship.tui.screens.main import MainScreen
 from unship.tui.themes import OUR_THEMES
@@ -100,6 +105,7 @@ class UnshipApp(App[int]):
             self.theme_changed_signal.subscribe(self, self._save_theme)
         if self._settings_error:
             self.notify(self._settings_error, title="Settings", severity="warning", markup=False)
+        self.book.subscribe(self._book_changed)
         self.set_interval(1.0, self._check_disk)
 
     async def on_event(self, event: events.Event) -> None:
@@ -130,15 +136,21 @@ class UnshipApp(App[int]):
             self.notify(str(error), title="Settings", severity="warning", markup=False)
 
     # -- keeping the views current ------------------------------------------------------
+    def _book_changed(self, change: BookChange) -> None:
+        """The book saved a change: every screen on the stack hears of it and redraws what it
+        shows."""
+        self._disk_error = ""
+        tell_screens(self, change)
+
     def _check_disk(self) -> None:
-        """Another unship process (another terminal, the CLI) wrote the file: show it."""
+        """The poll: another unship process (another terminal, the CLI) saved the file. The
+        book reads it again and announces it like any change."""
         try:
-            changed = self.book.changed_on_disk()
+            changed = self.book.notice_other_writers()
         except StoreError as error:
             changed = False
             self._report_disk_error(str(error))
         if changed:
-            self.refresh_orders()
             path = self.book.storage.path
             if not path.exists() and self.book.orders():
                 self.notify(
@@ -154,20 +166,6 @@ class UnshipApp(App[int]):
         if message != self._disk_error:  # once, not every second
             self._disk_error = message
             self.notify(message, title="Order file", severity="error", markup=False)
-
-    def refresh_orders(self) -> None:
-        try:
-            self.book.orders()
-        except StoreError as error:
-            self._report_disk_error(str(error))
-            return
-        self._disk_error = ""
-        self.main_screen.reload()
-        if self.screen is not self.main_screen and hasattr(self.screen, "refresh_order"):
-            self.screen.refresh_order()
-
-    def on_orders_changed(self, message: OrdersChanged) -> None:
-        self.refresh_orders()
 
     # -- actions --------------------------------------------------------------------
     def open_order(self, order_id: int) -> None:
@@ -207,7 +205,6 @@ class UnshipApp(App[int]):
             self.notify(str(error), title="Could not undo", severity="error", markup=False)
             return
         self.notify(f"Undone: {what}. ctrl+y redoes it.{self._next_undo()}", markup=False)
-        self.post_message(OrdersChanged(0, f"undo {what}"))
 
     def action_redo(self) -> None:
         try:
@@ -219,7 +216,6 @@ class UnshipApp(App[int]):
             self.notify(str(error), title="Could not redo", severity="error", markup=False)
             return
         self.notify(f"Redone: {what}.{self._next_undo()}", markup=False)
-        self.post_message(OrdersChanged(0, f"redo {what}"))
 
     def _next_undo(self) -> str:
         """' u undoes: mark 1 shipped' (what the next u takes back), or ''."""
@@ -231,10 +227,8 @@ class UnshipApp(App[int]):
 
     def _order_saved(self, order) -> None:
         """After the form or quick add: show the order it saved (or the existing one)."""
-        if order is None:
-            return
-        self.refresh_orders()
-        self.main_screen.select(order.id)
+        if order is not None:
+            self.main_screen.select(order.id)
 
     def action_add_order(self) -> None:
         from unship.tui.screens.order_form import OrderForm
@@ -262,7 +256,6 @@ class UnshipApp(App[int]):
         def done(description: str | None) -> None:
             if description:
                 self.notify(f"Imported: {description} (u to undo)", markup=False)
-                self.post_message(OrdersChanged(0, description))
 
         self.open(ImportScreen(self.book), done)
 

@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 from unship.store import advice
-from unship.store.model import State, new_item, new_order
+from unship.store.model import ModelError, State, new_item, new_order
 from unship.store.repository import (
+    BookChange,
     DuplicateOrderError,
     NotFoundError,
     NothingToUndoError,
@@ -62,7 +63,13 @@ def test_changes_survive_reopening_and_are_seen_by_a_second_book(tmp_path):
     first = OrderBook(path, today=TODAY)
     second = OrderBook(path, today=TODAY)
     first.add(sample())
-    assert second.changed_on_disk()
+    heard = []
+    second.subscribe(heard.append)
+    assert second.notice_other_writers()
+    assert [o.id for o in second.orders()] == [1] and heard == [
+        BookChange(None, heard[0].description)
+    ]
+    assert not second.notice_other_writers()  # nothing new since: no second announcement
     second.add(sample("2"))  # reloads inside the lock: no lost update, no id collision
     first.record(2, "shipped", date(2026, 11, 21))
     with OrderBook(path, today=TODAY) as third:
@@ -192,3 +199,31 @@ def test_redo_makes_an_undone_change_again_and_a_new_change_forgets_it(tmp_path)
             book.redo()
     with OrderBook(tmp_path / "o.json", today=date(2026, 11, 28)) as again:  # kept on disk
         assert again.get(order.id).items[0].state is State.DELIVERED
+
+
+def test_every_saved_change_is_announced_with_the_orders_it_wrote(book):
+    heard: list[BookChange] = []
+    stop = book.subscribe(heard.append)
+    first = book.add(sample())
+    second = book.add(sample("2"))
+    book.record(first.id, "shipped", date(2026, 11, 21))
+    book.record_many([first.id, second.id], "delivered", date(2026, 11, 22))
+    book.delete(second.id)
+    book.undo()
+    book.redo()
+    assert [(sorted(c.ids), c.description.split(" ")[0]) for c in heard] == [
+        ([first.id], "add"),
+        ([second.id], "add"),
+        ([first.id], "mark"),
+        ([first.id, second.id], "mark"),
+        ([second.id], "delete"),
+        ([second.id], "undo"),
+        ([second.id], "redo"),
+    ]
+    assert heard[2].touches(first.id) and not heard[2].touches(second.id)
+    with pytest.raises(ModelError):  # refused: nothing saved, nothing announced
+        book.record(first.id, "cancelled")
+    assert len(heard) == 7
+    stop()
+    book.undo()
+    assert len(heard) == 7

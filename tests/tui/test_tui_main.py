@@ -421,7 +421,6 @@ async def test_cursor_stays_on_the_order_after_a_change(book):
         kept = listed(app).current.id
         other = next(o for o in book.orders() if o.id != kept)
         book.update(replace(other, notes="changed"), "edit note")
-        app.refresh_orders()
         await pilot.pause()
         assert listed(app).current.id == kept
 
@@ -651,11 +650,10 @@ async def test_the_empty_note_comes_and_goes_with_the_orders(empty_book):
         await pilot.pause()
         assert "unship --demo" in screen_text(app)
         order = empty_book.add(new_order("Amazon", "E-1", TODAY, [new_item("Lamp", 1999)]))
-        app.refresh_orders()  # as after a change by another process
+        # the book announces the change: the app redraws with no call from here
         await pilot.pause()
         assert "unship --demo" not in screen_text(app) and "Lamp" in screen_text(app)
         empty_book.delete(order.id)
-        app.refresh_orders()
         await pilot.pause()
         assert "unship --demo" in screen_text(app)
 
@@ -668,7 +666,6 @@ async def test_the_empty_note_is_mounted_when_the_last_order_goes(empty_book):
         await pilot.pause()
         assert not app.main_screen.query("#empty")  # not mounted while there are orders
         empty_book.delete(order.id)
-        app.refresh_orders()
         await pilot.pause()
         assert "i   import a file" in screen_text(app)
         assert not listed(app).display

@@ -12,8 +12,8 @@ from textual.widgets import Input, Static
 from tui_support import settle
 from unship.store import demo
 from unship.store.model import State, new_item, new_order
-from unship.store.repository import OrderBook
-from unship.tui.messages import OrdersChanged
+from unship.store.repository import BookChange, OrderBook
+from unship.tui.messages import tell_screens
 from unship.tui.screens.order import OrderScreen
 from unship.tui.screens.record import ItemPicker, RecordDialog
 from unship.tui.widgets.actions import ActionsPanel
@@ -40,11 +40,16 @@ class OrderApp(App):
         self.book = book
         self.order_id = order_id
         self.opened: list[str] = []
-        self.changes: list[OrdersChanged] = []
+        self.changes: list[BookChange] = []
         self.notices: list[str] = []
 
     def on_mount(self) -> None:
+        self.book.subscribe(self._book_changed)  # as the real app does
         self.push_screen(OrderScreen(self.order_id))
+
+    def _book_changed(self, change: BookChange) -> None:
+        self.changes.append(change)
+        tell_screens(self, change)
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         self.opened.append(url)
@@ -52,9 +57,6 @@ class OrderApp(App):
     def notify(self, message, **kwargs) -> None:  # noqa: ANN001
         self.notices.append(str(message))
         super().notify(message, **kwargs)
-
-    def on_orders_changed(self, message: OrdersChanged) -> None:
-        self.changes.append(message)
 
 
 @pytest.fixture
@@ -110,7 +112,7 @@ async def test_cancel_order_1(book):
         order = book.get(1)
         assert {i.state for i in order.items} == {State.CANCEL_REQUESTED}
         assert order.history[-1].on == TODAY
-        assert app.changes and app.changes[-1].order_id == 1
+        assert app.changes and app.changes[-1].ids == {1}
         assert "Recorded: cancel requested (u to undo)" in app.notices
         # The screen moved on: no cancel now, the key is gone from the footer.
         assert app.screen.check_action("decide", ("cancel",)) is False
@@ -442,8 +444,7 @@ async def test_undo_then_refresh(book):
         await pilot.pause()
         assert book.get(1).items[0].state is State.CANCEL_REQUESTED
         assert book.undo() == "mark 113-4820195-7730611 cancel-requested"
-        # The app tells the screen (after an undo at app level).
-        app.screen.post_message(OrdersChanged(1, "undo"))
+        # The book announces the undo, whoever made it; the screen redraws.
         await pilot.pause()
         assert app.screen.check_action("decide", ("cancel",)) is True
         assert "[ordered]" in _text(app, "#order-header")

@@ -13,6 +13,7 @@ from textual.app import App
 from tui_support import SteadyCursor
 from unship.store import demo
 from unship.store.repository import OrderBook
+from unship.tui.messages import tell_screens
 from unship.tui.screens.order import OrderScreen
 
 TODAY = date(2026, 11, 28)
@@ -27,6 +28,7 @@ class OrderApp(SteadyCursor, App):
         self.order_id = order_id
 
     def on_mount(self) -> None:
+        self.book.subscribe(lambda change: tell_screens(self, change))  # as the real app does
         self.push_screen(OrderScreen(self.order_id))
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:

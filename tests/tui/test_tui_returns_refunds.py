@@ -11,6 +11,7 @@ from textual.app import App
 from textual.widgets import Input, Static
 from unship.store.model import State
 from unship.store.repository import OrderBook
+from unship.tui.messages import tell_screens
 from unship.tui.screens.order import OrderScreen
 from unship.tui.screens.record import RecordDialog
 from unship.tui.widgets.actions import ActionsPanel
@@ -26,6 +27,7 @@ class OrderApp(App):
         self.notices: list[str] = []
 
     def on_mount(self) -> None:
+        self.book.subscribe(lambda change: tell_screens(self, change))  # as the real app does
         self.push_screen(OrderScreen(self.order_id))
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:

@@ -20,7 +20,6 @@ from unship.store import changes
 from unship.store.advice import Action
 from unship.store.model import EVENT_WORDS, ModelError, Order
 from unship.store.storage import StoreError
-from unship.tui.messages import OrdersChanged
 from unship.tui.screens import composed
 from unship.tui.screens.confirm_dialog import ConfirmDialog
 from unship.tui.screens.record import RecordDialog, Recorded
@@ -90,7 +89,7 @@ def orders_text(orders: list[Order]) -> str:
 
 class ListActions:
     """Mixed into the main screen: acting on `chosen_orders()` (the marked orders, or the
-    highlighted one). Every change posts OrdersChanged; the notice says `u` undoes it."""
+    highlighted one). The book announces every change; the notice says `u` undoes it."""
 
     def chosen_orders(self) -> list[Order]:  # pragma: no cover - the screen has its own
         raise NotImplementedError
@@ -101,7 +100,6 @@ class ListActions:
     def _changed(self, words: str) -> None:
         self.clear_marks()
         self.notify(f"{words} (u to undo)", markup=False)
-        self.app.post_message(OrdersChanged(0, words))
 
     def _failed(self, error: Exception) -> None:
         self.notify(str(error), title="Nothing changed", severity="error", markup=False)

@@ -18,6 +18,7 @@ from unship.store.model import Order
 from unship.store.storage import StoreError
 from unship.store.text import clean_line
 from unship.tui import rows as R
+from unship.tui.messages import OrdersChanged
 from unship.tui.screens.bulk import ListActions
 from unship.tui.widgets.header import SummaryBar
 from unship.tui.widgets.order_list import OrderList
@@ -599,8 +600,13 @@ class MainScreen(ListActions, Screen):
         self.app.copy_to_clipboard(value)
         self.notify(f"Copied {what} {value}", markup=False)
 
+    def on_orders_changed(self, message: OrdersChanged) -> None:
+        self.reload()
+
     def select(self, order_id: int) -> None:
-        """Put the cursor on an order when the current view lists it."""
+        """Put the cursor on an order when the current view lists it (an order just saved:
+        the rows catch up with the book first; its announcement then finds nothing new)."""
+        self.reload()
         order_list = self.order_list
         for n, row in enumerate(order_list.rows):
             if row.order.id == order_id:

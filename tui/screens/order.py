@@ -1,9 +1,8 @@
 """One order: header, items, the timeline of its deadlines, links, notes and the actions panel.
 
 `OrderScreen(order_id)` reads the order from `app.book`. Choosing an action opens the
-`RecordDialog` for it; after a change the screen redraws itself and posts `OrdersChanged`
-to the app. The app can ask for a redraw (after an undo, or a change from another process)
-with `refresh_order()` or by sending the screen an `OrdersChanged`.
+`RecordDialog` for it. The screen redraws when the book announces a change to its order
+(`OrdersChanged`, whoever made it: this screen, an undo, another process).
 """
 
 from __future__ import annotations
@@ -302,8 +301,7 @@ class OrderScreen(Screen):
             except StoreError as error:
                 self.notify(str(error), title="Not deleted", severity="error", markup=False)
                 return
-            self._gone = True  # leaves as the app refreshes (or when it is resumed)
-            self.app.post_message(OrdersChanged(order.id, f"delete {order.order_number}"))
+            self._gone = True  # leaves when the book announces it (or when it is resumed)
             self.app.notify(f"Deleted {orders_text([order])} (u to undo)", markup=False)
 
         question = f"Delete {orders_text([order])}? u undoes it right after."
@@ -357,17 +355,11 @@ class OrderScreen(Screen):
     def _recorded(self, result: Recorded | None) -> None:
         if result is None:
             return
-        self.refresh_order()
-        order = result.order
-        self.app.post_message(
-            OrdersChanged(order.id, f"{result.words}: {order.retailer} {order.order_number}")
-        )
         self.notify(f"Recorded: {result.words} (u to undo)", markup=False)
 
     def on_orders_changed(self, message: OrdersChanged) -> None:
-        """The app tells this screen the book changed (an undo, another process)."""
-        message.stop()
-        if message.order_id in (0, self.order_id):
+        """The book saved a change (here, an undo, another process): redraw if it was ours."""
+        if message.change.touches(self.order_id):
             self.refresh_order()
 
     def _leave(self) -> None:

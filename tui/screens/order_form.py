@@ -5,8 +5,8 @@
     OrderForm(book, fields=OrderFields(...))   a new order, pre-filled (quick add's full form)
 
 It dismisses with:
-- the saved Order (already written through store/changes.py; OrdersChanged is posted to the
-  app), or the unchanged order when an edit changed nothing;
+- the saved Order (already written through store/changes.py, which the book announces to the
+  screens), or the unchanged order when an edit changed nothing;
 - the existing Order when the person typed an order number already in the book and chose to
   open that one (ctrl+o): then `form.opened_existing` is True and nothing was written;
 - None when cancelled.
@@ -48,7 +48,6 @@ from unship.store.order_input import (
 from unship.store.repository import DuplicateOrderError
 from unship.store.storage import StoreError
 from unship.store.text import FIELD_MAX, clean_line
-from unship.tui.messages import OrdersChanged
 from unship.tui.screens import composed
 from unship.tui.screens.confirm_dialog import ConfirmDialog
 from unship.tui.widgets.item_rows import ItemRow, ItemRows
@@ -386,10 +385,8 @@ class OrderForm(ModalScreen[Order | None]):
         try:
             if self.order is None:
                 saved = changes.add_order(self.book, self.fields())
-                what = f"add {saved.retailer} order {saved.order_number}"
             else:
-                saved, changed = changes.save_edit(self.book, self.order, self.fields())
-                what = f"edit {saved.order_number}: " + ", ".join(changed)
+                saved, _ = changes.save_edit(self.book, self.order, self.fields())
         except (DuplicateOrderError, changes.FieldError):
             self._saving = False
             self._refresh()  # the order number now shows the duplicate, with ctrl+o
@@ -399,7 +396,6 @@ class OrderForm(ModalScreen[Order | None]):
             self._saving = False
             self.notify(str(error), title="Not saved", severity="error", markup=False)
             return
-        self.app.post_message(OrdersChanged(saved.id, what))
         self.dismiss(saved)
 
     def _focus_first_error(self) -> None:

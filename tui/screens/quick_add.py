@@ -28,7 +28,6 @@ from unship.store.order_input import (
 )
 from unship.store.repository import DuplicateOrderError
 from unship.store.storage import StoreError
-from unship.tui.messages import OrdersChanged
 from unship.tui.screens import composed
 from unship.tui.screens.order_form import FIELD_NAMES, OrderForm
 from unship.tui.widgets.message_line import MessageLine
@@ -166,7 +165,6 @@ class QuickAdd(ModalScreen[Order | None]):
         except (ModelError, StoreError) as error:
             self.notify(str(error), title="Not saved", severity="error", markup=False)
             return
-        self.app.post_message(OrdersChanged(saved.id, f"add {saved.retailer} order"))
         self.dismiss(saved)
 
     def action_full_form(self) -> None:
