@@ -107,14 +107,14 @@ def timeline_marks(order: Order, actions: list[Action], today: date) -> list[Mar
     return marks
 
 
-def next_deadline(actions: list[Action]) -> Action | None:
+def soonest_dated(actions: list[Action]) -> Action | None:
     dated = [a for a in actions if a.available and a.deadline is not None]
     return min(dated, key=lambda a: a.deadline) if dated else None  # type: ignore[arg-type,return-value]
 
 
 def headline(order: Order, actions: list[Action], today: date) -> Text:
     """One line that says what the time is for: 'Return by 31 Jan · 64 days left'."""
-    soonest = next_deadline(actions)
+    soonest = soonest_dated(actions)
     if soonest is not None and soonest.deadline is not None:
         words = HEADLINE_WORDS.get(soonest.action, f"{soonest.label} by")
         left = (soonest.deadline - today).days
