@@ -76,16 +76,19 @@ Listener = Callable[[BookChange], None]
 
 @dataclass(frozen=True)
 class Overview:
-    """What matters now, for the header line."""
+    """What matters now: the header line's figures (`OrderBook.overview()`, and the app's
+    list, which counts them from its rows in the same pass as its views)."""
 
     open_orders: int
-    due_soon: int  # deadlines in the next 7 days
-    overdue: int
+    due_soon: int | None  # deadlines in the next 7 days; None while they are worked out
+    overdue: int | None
     refund_pending: dict[str, int]  # currency -> minor units
+    archived: int = 0  # done orders the app's "all" view leaves out (its archive lists them)
 
     def refund_text(self) -> str:
+        """'$130.00 + €12.00', or '' when no refund is pending."""
         if not self.refund_pending:
-            return format_money(0, "USD")
+            return ""
         return " + ".join(format_money(v, c) for c, v in sorted(self.refund_pending.items()))
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from unship.store import lifecycle
 from unship.store.model import DEADLINE_WORDS, EVENT_WORDS, Order, State
 from unship.store.money import format_money
+from unship.store.repository import Overview
 from unship.store.text import clean_line
 
 if TYPE_CHECKING:
@@ -466,25 +467,11 @@ def filter_rows(rows: Iterable[Row], query: str, known: Iterable[str] = ()) -> l
     return out if out is not rows else list(out)
 
 
-@dataclass(frozen=True)
-class Summary:
-    open_orders: int
-    due_soon: int | None  # None while deadlines are being worked out
-    overdue: int | None
-    refund_pending: dict[str, int]
-    archived: int = 0  # done orders the "all" view leaves out (the archive view lists them)
-
-    def refund_text(self) -> str:
-        if not self.refund_pending:
-            return ""
-        return " + ".join(format_money(v, c) for c, v in sorted(self.refund_pending.items()))
-
-
 def figures(
     rows: list[Row],
     facts: Iterable[Facts | None] | None = None,
     cutoff: date | None = None,
-) -> tuple[Summary, dict[str, int | None]]:
+) -> tuple[Overview, dict[str, int | None]]:
     """The header's figures (the same as OrderBook.overview(), without a second advice
     pass) and the number of orders in each quick view, in one pass.
 
@@ -536,5 +523,5 @@ def figures(
         "archive": archived,
     }
     if not known:
-        return Summary(open_orders, None, None, pending, archived), counts
-    return Summary(open_orders, due_soon, overdue, pending, archived), counts
+        return Overview(open_orders, None, None, pending, archived), counts
+    return Overview(open_orders, due_soon, overdue, pending, archived), counts

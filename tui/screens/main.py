@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 from unship.store.model import Order
+from unship.store.repository import Overview
 from unship.store.storage import StoreError
 from unship.store.text import clean_line
 from unship.tui import rows as R
@@ -35,7 +36,7 @@ PREVIEW_ROWS = 200  # at least: more if the terminal is taller
 # How many recent filter results are kept (each a list of up to all the rows).
 FILTER_MEMORY = 16
 
-Figures = tuple[R.Summary, dict[str, int | None]]
+Figures = tuple[Overview, dict[str, int | None]]
 
 EMPTY_TEXT = """\
 No orders yet.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.content import Content
 from textual.widgets import Static
-from unship.tui.rows import Summary
+from unship.store.repository import Overview
 
 
 def summary_content(
-    summary: Summary | None, demo: bool = False, width: int | None = None
+    summary: Overview | None, demo: bool = False, width: int | None = None
 ) -> Content:
     """'unship  12 open · 3 due in 7 days · $120.00 awaiting refund · 2 OVERDUE · 1,234
     archived', in shorter words when that is wider than `width` ('3 due 7d', '$120.00 to
@@ -24,7 +24,7 @@ def summary_content(
     return line
 
 
-def _line(summary: Summary | None, demo: bool, short: bool, archived: bool) -> Content:
+def _line(summary: Overview | None, demo: bool, short: bool, archived: bool) -> Content:
     parts: list[Content] = [Content.styled("unship", "bold $accent")]
     if demo:
         parts.append(Content.styled(" demo", "italic $text-muted"))
@@ -57,9 +57,9 @@ class SummaryBar(Static):
     def __init__(self, *, demo: bool = False, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self.demo = demo
-        self._summary: Summary | None = None
+        self._summary: Overview | None = None
 
-    def show(self, summary: Summary | None) -> None:
+    def show(self, summary: Overview | None) -> None:
         self._summary = summary
         width = self.content_size.width or None
         self.update(summary_content(summary, self.demo, width))
