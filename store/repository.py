@@ -107,6 +107,9 @@ class OrderBook:
 
     def orders(self) -> list[Order]:
         """Every order, oldest first. Cached until the file changes."""
+        return list(self._by_id().values())
+
+    def _by_id(self) -> dict[int, Order]:
         raw = self._raw_orders()
         if self._orders is None or raw is not self._source:
             orders: dict[int, Order] = {}
@@ -115,7 +118,7 @@ class OrderBook:
                 orders[order_id] = order if order.id == order_id else replace(order, id=order_id)
             self._orders = orders
             self._source = raw
-        return list(self._orders.values())
+        return self._orders
 
     def known_orders(self) -> list[Order]:
         """The orders for suggestions and defaults on a screen that is open: the last ones read
@@ -130,10 +133,8 @@ class OrderBook:
         return self.storage.changed_on_disk()
 
     def get(self, order_id: int) -> Order:
-        self.orders()
-        assert self._orders is not None
         try:
-            return self._orders[int(order_id)]
+            return self._by_id()[int(order_id)]
         except (KeyError, ValueError):
             raise NotFoundError(f"no order with id {order_id}") from None
 
@@ -222,7 +223,7 @@ class OrderBook:
         """Run `change` (which returns {id: new order or None to delete}) as one undoable write;
         `record` (table, document) is added in the same write and undone with it."""
         with self._transaction():
-            self.orders()  # refresh from disk inside the lock
+            self._by_id()  # refresh from disk inside the lock
             after = change()
             known = self._orders or {}
             before = {str(i): known.get(i) for i in after}
