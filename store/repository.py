@@ -11,16 +11,21 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from . import advice, lifecycle
+from . import lifecycle
 from .model import Event, ModelError, Order, replace
 from .money import format_money
-from .paths import default_db_path
-from .policies import PolicyBook, default_book
+from .paths import config_dir, default_db_path
 from .storage import DurableStorage, StoreError
+
+# The advice engine and the policies come in when first asked for: the app's first frame
+# and a command that needs no deadline do without them (about 25 ms of imports).
+if TYPE_CHECKING:
+    from . import advice
+    from .policies import PolicyBook
 
 ORDERS = "orders"
 UNDO = "undo"
@@ -83,9 +88,9 @@ class OrderBook:
         lock_timeout: float = 5.0,
     ):
         self.path = Path(path) if path is not None else default_db_path()
-        if policies is None:
-            policies = default_book().with_memberships(_saved_memberships())
-        self.policies = policies
+        self._policies = policies
+        if policies is None and (config_dir() / "policies.json").exists():
+            self.policies  # noqa: B018 - a person's policies file that can't be read: say so now
         self._today = today
         self.storage = DurableStorage(
             self.path,
@@ -95,6 +100,19 @@ class OrderBook:
         self._orders: dict[int, Order] | None = None
         self._source: object = None
         self.orders()  # fail now, with a clear message, if the file can't be read
+
+    @property
+    def policies(self) -> PolicyBook:
+        """The retailers' policies with the person's memberships (built when first used)."""
+        if self._policies is None:
+            from .policies import default_book
+
+            self._policies = default_book().with_memberships(_saved_memberships())
+        return self._policies
+
+    @policies.setter
+    def policies(self, book: PolicyBook) -> None:
+        self._policies = book
 
     # -- time -------------------------------------------------------------------
     @property
@@ -175,10 +193,14 @@ class OrderBook:
 
     # -- advice -----------------------------------------------------------------
     def actions(self, order: Order) -> list[advice.Action]:
+        from . import advice
+
         return advice.order_actions(order, self.policies, self.today)
 
     def due(self, days: int = 7) -> list[tuple[Order, advice.Deadline]]:
         """Deadlines up to `days` from today (overdue ones included), soonest first."""
+        from . import advice
+
         horizon = self.today + timedelta(days=days)
         out = [
             (order, d)
@@ -189,6 +211,8 @@ class OrderBook:
         return sorted(out, key=lambda pair: (pair[1].day, pair[0].id))
 
     def overview(self) -> Overview:
+        from . import advice
+
         today, horizon = self.today, self.today + timedelta(days=7)
         open_orders = due_soon = overdue = 0
         pending: dict[str, int] = {}
