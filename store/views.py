@@ -30,14 +30,15 @@ def order_row(book, order: Order, actions=None) -> dict[str, Any]:
         where = standing(order, book.policies, book.today)
     found = deadlines(order, book.policies, book.today, actions)
     d = found[0] if found else None
+    total = order.total
     return {
         "id": order.id,
         "retailer": order.retailer,
         "order_number": order.order_number,
         "ordered_on": order.ordered_on.isoformat(),
         "title": order.short_title,
-        "total": order.total_text,
-        "total_minor": order.total,
+        "total": format_money(total, order.currency),
+        "total_minor": total,
         "currency": order.currency,
         "state": where.text(order),
         "done": where.done,
