@@ -16,10 +16,9 @@
 Typical use from a script (TinyDB with this storage)::
 
     db = TinyDB(path, storage=DurableStorage)
-    with db.storage.transaction() as reloaded:
-        if reloaded:  # another process saved: TinyDB's query caches and id counters are stale
-            forget_tinydb_caches(db)
-        db.table("orders").insert(...)
+    with db.storage.transaction():
+        orders = fresh_table(db, "orders")  # TinyDB's own would keep a stale id counter
+        orders.insert(...)
 
 Make every change inside transaction(): outside one, a write that races with another process
 raises StaleDataError (nothing is overwritten) and the caller has to redo it.
@@ -72,7 +71,7 @@ __all__ = [
     "StaleDataError",
     "StoreError",
     "StoreWriteError",
-    "forget_tinydb_caches",
+    "fresh_table",
     "list_backups",
     "restore_backup",
 ]
@@ -82,17 +81,12 @@ Data = dict[str, dict[str, Any]]
 _NEVER_READ = object()
 
 
-def forget_tinydb_caches(db: Any) -> None:
-    """Drop the query caches and next-id counters of every table of a TinyDB.
-
-    Call it when transaction() yields True. TinyDB has no public call that resets a table's
-    id counter: this sets its `_next_id` (TinyDB 4.x; pyproject pins tinydb below 5).
-    """
-    for name in db.tables():
-        table = db.table(name)
-        table.clear_cache()
-        if hasattr(table, "_next_id"):
-            table._next_id = None
+def fresh_table(db: Any, name: str, **kwargs: Any) -> Any:
+    """Table `name` of a TinyDB with nothing remembered from before: a new Table object
+    (TinyDB's public `table_class`), so no query cache and no next-id counter of its own
+    from before another process saved. TinyDB keeps both per Table object and has no public
+    call that resets the counter: take the table afresh inside each transaction()."""
+    return db.table_class(db.storage, name, **kwargs)
 
 
 class DurableStorage(Storage):
