@@ -9,7 +9,7 @@ Prints figures; not a test. Data files are the varied demo orders of tests/bench
 (cached in the temp folder). Every round runs each command once, interleaved, so a slow
 minute on this 2-core machine hits unship and its yardstick alike. Each figure is given twice:
 wall time, and the CPU time the process used (user + system; for the app, up to the moment
-its title is seen). On a quiet machine they agree within a few percent; when other work
+its title is seen). On a quiet machine they differ by about 10% at most; when other work
 shares the cores, wall times stretch and the CPU ratios still say what changed.
 """
 
