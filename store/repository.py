@@ -89,7 +89,7 @@ class OrderBook:
     ):
         self.path = Path(path) if path is not None else default_db_path()
         self._policies = policies
-        if policies is None and (config_dir() / "policies.json").exists():
+        if policies is None and _own_policies():
             self.policies  # noqa: B018 - a person's policies file that can't be read: say so now
         self._today = today
         self.storage = DurableStorage(
@@ -537,6 +537,14 @@ class OrderBook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _own_policies() -> bool:
+    """The person may have a policies file of their own (then it is read at once)."""
+    try:
+        return (config_dir() / "policies.json").exists()
+    except OSError:  # can't tell: read the policies now, as if there were one
+        return True
 
 
 def _saved_memberships() -> list[str]:
