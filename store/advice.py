@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from . import estimates
-from .lifecycle import CLOSED_LABEL, FINAL_STATES, summary_state
+from .lifecycle import CLOSED_LABEL, FINAL_STATES, possible, summary_state
 from .model import SELLER_WINDOW, Event, Item, Order, State
+from .money import format_money
 from .policies import Escalation, Policy, PolicyBook, ReturnDeadline
 
 DECISIONS = ("cancel", "refuse", "return")
@@ -773,9 +774,83 @@ def _problem_ladder(ctx: Context) -> list[Action]:
     return _ladder(ctx, reported, f"problem reported on {ctx.day(reported)}")
 
 
+def short_text(item: Item, currency: str) -> str:
+    """'$130.00 short' for a refund short of the item's price; '' otherwise."""
+    short = item.refund_short
+    return f"{format_money(short, currency)} short" if short else ""
+
+
+def _short_ladder(ctx: Context) -> list[Action]:
+    refunded = ctx.since(Event.REFUNDED) or ctx.today
+    why = f"refund {short_text(ctx.item, ctx.order.currency)} on {ctx.day(refunded)}"
+    return _ladder(ctx, refunded, why)
+
+
+def _short_refund(ctx: Context) -> list[Action]:
+    """A refund short of the price: chase the rest (the problem ladder, from the refund's
+    day), record it when it comes, or accept what came (which closes the item)."""
+    short = format_money(ctx.item.refund_short, ctx.order.currency)
+    got = format_money(ctx.item.refunded or 0, ctx.order.currency)
+    return [
+        *_short_ladder(ctx),
+        Action(
+            "mark-refunded",
+            "Record the rest of the refund",
+            True,
+            f"when the missing {short} arrives",
+            kind="follow-up",
+            event=Event.REFUNDED,
+        ),
+        Action(
+            "accept-refund",
+            "Accept the partial refund",
+            True,
+            f"refunded {got}, {short} short: accept it and close the item",
+            kind="follow-up",
+            event=Event.REFUND_ACCEPTED,
+        ),
+    ]
+
+
+def unkeep_refusal(order: Order, index: int, book: PolicyBook, today: date) -> str:
+    """Why "kept" can't be taken back for the item ('' when it can): only a kept item, and
+    only while its return window is open."""
+    ctx = Context(order, book.retailer(order.retailer), book, today, index)
+    if ctx.item.state is not State.KEPT:
+        return f"can't take back kept: the item is {ctx.item.state.label}"
+    if not possible(ctx.item, Event.UNKEPT):
+        return "can't take back kept: no delivery date is recorded (record it first)"
+    last = ctx.return_by()
+    if last is None or not ctx.policy.rule_for(ctx.category()).returnable:
+        return "can't take back kept: the item has no return window"
+    if today > last:
+        return f"can't take back kept: the return window closed on {ctx.approx(last)}"
+    return ""
+
+
+def _unkeep(ctx: Context) -> list[Action]:
+    if ctx.item.state is not State.KEPT:
+        return []
+    if unkeep_refusal(ctx.order, ctx.index, ctx.book, ctx.today):
+        return []
+    last = ctx.return_by()
+    return [
+        Action(
+            "unkeep",
+            "Un-keep",
+            True,
+            f"the return window is open until {ctx.approx(last)}: back to delivered, to return it",
+            kind="follow-up",
+            event=Event.UNKEPT,
+        )
+    ]
+
+
 def _dated(ctx: Context) -> list[Action]:
     """The item's actions that can carry a deadline, as `item_actions` makes them, in the
     same order: everything else is undated whatever the item's state."""
+    if ctx.item.refund_short:
+        return _short_ladder(ctx)
     state = ctx.state
     if state is State.DELIVERED:
         return [_return(ctx)]
@@ -788,7 +863,10 @@ def _dated(ctx: Context) -> list[Action]:
 
 def item_actions(order: Order, index: int, book: PolicyBook, today: date) -> list[Action]:
     ctx = Context(order, book.retailer(order.retailer), book, today, index)
-    actions = [_cancel(ctx), _refuse(ctx), _return(ctx), *_follow_ups(ctx)]
+    if ctx.item.refund_short:
+        actions = _short_refund(ctx)
+    else:
+        actions = [_cancel(ctx), _refuse(ctx), _return(ctx), *_follow_ups(ctx), *_unkeep(ctx)]
     return [_with_items(a, (index,)) for a in actions]
 
 
@@ -842,7 +920,7 @@ def is_history(order: Order, book: PolicyBook, today: date) -> bool:
 def _closed(contexts: list[Context], today: date) -> bool:
     closed_any = False
     for ctx in contexts:
-        if ctx.item.state in FINAL_STATES:
+        if ctx.item.state in FINAL_STATES and not ctx.item.refund_short:
             continue
         if ctx.state is not State.DELIVERED or ctx.delivery is None:
             return False
@@ -915,16 +993,21 @@ def dated_actions(order: Order, book: PolicyBook, today: date) -> list[Action]:
         [
             Context(order, policy, book, today, index, brief=True)
             for index, item in enumerate(order.items)
-            if item.state not in FINAL_STATES  # cancelled, refunded or kept: nothing dated
+            if _may_be_dated(item)
         ]
     )
+
+
+def _may_be_dated(item: Item) -> bool:
+    """Cancelled, refunded (in full) or kept: nothing dated can follow."""
+    return item.state not in FINAL_STATES or bool(item.refund_short)
 
 
 def _dated_of(contexts: list[Context]) -> list[Action]:
     per_item = [
         [_with_items(a, (ctx.index,)) for a in _dated(ctx)]
         for ctx in contexts
-        if ctx.item.state not in FINAL_STATES
+        if _may_be_dated(ctx.item)
     ]
     if len(per_item) == 1 and len(per_item[0]) <= 1:
         return per_item[0]  # most orders: nothing to merge or sort

@@ -1,9 +1,14 @@
-"""Backups of the data file: a rotation of predecessors in `<folder>/backups/`, and restoring.
+"""Backups of the data file: a rotation of predecessors in `<name>.backups/`, and restoring.
 
-Before each save the current file is hard-linked as `backups/<stem>.<generation>.json`. The
-save then replaces the file with a new inode, so the link keeps the old version intact at
-the cost of a directory entry rather than a copy. Where hard links are not possible the file
-is copied instead.
+Before each save the current file is hard-linked as `orders.json.backups/orders.<generation>.json`
+(for `orders.json`). The save then replaces the file with a new inode, so the link keeps the old
+version intact at the cost of a directory entry rather than a copy. Where hard links are not
+possible the file is copied instead.
+
+The folder is named after the data file so that two data files in one folder keep separate
+backups. Earlier versions kept them in a `backups/` folder shared by every data file beside
+it: `adopt_legacy` moves the ones that belong to this file into its own folder (under the lock,
+on the first save), and until then the rotation is read from both places.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from . import fileio
 from .errors import CorruptStoreError, FutureVersionError, StoreError, write_error
 from .schema import SCHEMA_VERSION, Invalid, check_tables, decode, encode
 
-BACKUP_FOLDER = "backups"
+BACKUP_SUFFIX = ".backups"
+LEGACY_FOLDER = "backups"  # the shared folder of earlier versions
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,11 @@ class BackupInfo:
 
 
 def backup_dir(path: Path) -> Path:
-    return path.parent / BACKUP_FOLDER
+    return path.with_name(path.name + BACKUP_SUFFIX)
+
+
+def legacy_dir(path: Path) -> Path:
+    return path.parent / LEGACY_FOLDER
 
 
 def rotation_path(path: Path, generation: int) -> Path:
@@ -52,21 +62,135 @@ def migration_backup_path(path: Path, old_schema: int, generation: int) -> Path:
     return backup_dir(path) / f"{path.name}.v{old_schema}.{generation}.bak"
 
 
+def _rotation_pattern(path: Path) -> re.Pattern[str]:
+    return re.compile(re.escape(path.stem) + r"\.(\d+)\.json")
+
+
 def _rotation(path: Path) -> list[tuple[int, Path]]:
-    """(generation, path) of the rotation backups of path, newest first."""
-    pattern = re.compile(re.escape(path.stem) + r"\.(\d+)\.json")
+    """(generation, path) of the rotation backups of path, newest first: those in its own
+    folder, and those of this file still in the legacy shared folder (not yet moved)."""
+    pattern = _rotation_pattern(path)
     folder = backup_dir(path)
     try:
         names = os.listdir(folder)
     except OSError:
-        return []
-    found = []
+        names = []
+    found = {}
     for name in names:
         match = pattern.fullmatch(name)
         if match:
-            found.append((int(match.group(1)), folder / name))
-    found.sort(reverse=True)
-    return found
+            found[int(match.group(1))] = folder / name
+    legacy = legacy_dir(path)
+    for name in legacy_names(path):
+        match = pattern.fullmatch(name)
+        if match:
+            found.setdefault(int(match.group(1)), legacy / name)
+    return sorted(found.items(), reverse=True)
+
+
+def legacy_names(path: Path) -> list[str]:
+    """The names in the legacy shared `backups/` folder that are backups of path, sorted.
+
+    A migration copy names the whole file (`orders.json.v1.bak`); a rotation or damaged copy
+    only its stem (`orders.3.json`), so those are claimed only when no other file beside path
+    has the same stem (`orders.json` and `orders.db` would both have written `orders.3.json`).
+    """
+    try:
+        names = os.listdir(legacy_dir(path))
+    except OSError:
+        return []
+    migration = re.compile(re.escape(path.name) + r"\.v\d+(\.\d+)?\.bak")
+    by_stem = re.compile(re.escape(path.stem) + r"\.(\d+|damaged-\d{8}-\d{6})\.json")
+    stem_is_ours = not _stem_shared(path)
+    return sorted(
+        name
+        for name in names
+        if migration.fullmatch(name) or (stem_is_ours and by_stem.fullmatch(name))
+    )
+
+
+def _stem_shared(path: Path) -> bool:
+    """Another file beside path has the same stem (`orders.db` beside `orders.json`)."""
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return True
+    for name in names:
+        if name == path.name or name.startswith(".") or Path(name).stem != path.stem:
+            continue
+        if os.path.isfile(path.parent / name):
+            return True
+    return False
+
+
+def adopt_legacy(path: Path) -> list[Path]:
+    """Move path's backups from the legacy shared `backups/` folder into its own folder; call
+    only while holding the lock. Returns the new paths of those moved.
+
+    Each is linked into the new folder (never over a file already there), the new folder is
+    synced, and only then is the old name removed: a crash at any point leaves every backup
+    under at least one name, and the next call finishes the move. A name already taken in the
+    new folder by different bytes is left where it is. The shared folder is removed once empty.
+    """
+    names = legacy_names(path)
+    if not names:
+        return []
+    old, new = legacy_dir(path), backup_dir(path)
+    fileio.ensure_dir(new)
+    moved: list[Path] = []
+    done: list[Path] = []
+    for name in names:
+        src, dst = old / name, new / name
+        if _link_no_clobber(src, dst) or _same_bytes(src, dst):
+            done.append(src)
+            moved.append(dst)
+    if not done:
+        return []
+    fileio.fsync_dir(new)
+    for src in done:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(src)
+    fileio.fsync_dir(old)
+    with contextlib.suppress(OSError):
+        os.rmdir(old)  # only when empty: the folder may hold other files' backups
+        fileio.fsync_dir(old.parent)
+    return moved
+
+
+def _link_no_clobber(src: Path, dst: Path) -> bool:
+    """Give src's file the name dst too; False if dst exists (it is never replaced)."""
+    try:
+        os.link(src, dst)
+        return True
+    except FileExistsError:
+        return False
+    except OSError as err:
+        if err.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
+            raise
+    # No hard links (another file system, or none here): a synced copy, then linked in place.
+    tmp = dst.with_name(f".{dst.name}.{os.getpid()}{fileio.TEMP_SUFFIX}")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+    try:
+        shutil.copyfile(src, tmp)
+        os.chmod(tmp, fileio.FILE_MODE)
+        with open(tmp, "rb") as file:
+            os.fsync(file.fileno())
+        try:
+            os.link(tmp, dst)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b) or a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
 
 
 def newest_generation(path: Path) -> int:
@@ -186,7 +310,7 @@ def _backup_source(path: Path, backup: BackupInfo | str | os.PathLike[str] | int
     if isinstance(backup, BackupInfo):
         return backup.path
     if isinstance(backup, int):
-        return rotation_path(path, backup)
+        return dict(_rotation(path)).get(backup, rotation_path(path, backup))
     return Path(backup).expanduser()
 
 
@@ -219,6 +343,8 @@ def restore_backup(
             "upgrade unship to restore it"
         )
     with fileio.locked(path, lock_timeout):
+        with contextlib.suppress(OSError):
+            adopt_legacy(path)
         try:
             current_generation = _keep_current(path)
             generation = max(current_generation, newest_generation(path)) + 1

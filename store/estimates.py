@@ -98,7 +98,10 @@ _OUT = Allowance("out-for-delivery", "out for delivery", 0, 1)
 
 def effective_state(item: Item, found: Delivery | None, today: date) -> State:
     """The item's state with estimates applied: a shipment past its latest plausible day
-    (or one that carries nothing) counts as delivered."""
+    (or one that carries nothing) counts as delivered. A refund short of the price, not
+    accepted, is a problem to chase (`Item.refund_short`)."""
+    if item.refund_short:
+        return State.PROBLEM
     travelling = item.state in _TRAVELLING or (
         item.state is State.ORDERED and item.extra.get("status") == "closed"
     )

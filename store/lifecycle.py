@@ -10,7 +10,8 @@ from collections import Counter
 from datetime import date
 
 from .model import Event, HistoryEntry, Item, ModelError, Order, State, replace
-from .text import NOTE_MAX, clean_text
+from .money import format_money
+from .text import NOTE_MAX, clean_line, clean_text
 
 S, E = State, Event
 
@@ -73,9 +74,17 @@ TRANSITIONS: dict[State, dict[Event, State]] = {
         E.REFUNDED: S.REFUNDED,
         E.PROBLEM: S.PROBLEM,
     },
-    S.REFUNDED: {},
+    # Only while the refund is short (`Item.refund_short`; see `possible`): the rest of it
+    # arrived, or the person accepts what came.
+    S.REFUNDED: {
+        E.REFUNDED: S.REFUNDED,
+        E.REFUND_ACCEPTED: S.REFUNDED,
+    },
     S.KEPT: {
         E.PROBLEM: S.PROBLEM,
+        # Only while the return window is open: the window comes from the retailer's policy,
+        # so the order book checks it (advice.unkeep_refusal) before recording.
+        E.UNKEPT: S.DELIVERED,
     },
     S.PROBLEM: {
         E.SHIPPED: S.SHIPPED,  # a replacement is on its way
@@ -98,19 +107,49 @@ class TransitionError(ModelError):
     """An event that cannot happen to an item in its current state."""
 
 
-def next_state(state: State, event: Event) -> State:
+# Events that need more than the item's state: a refund to be short.
+_NEEDS_SHORT = frozenset({E.REFUNDED, E.REFUND_ACCEPTED})
+
+
+def possible(item: Item, event: Event) -> bool:
+    """The event can happen to the item now (its state allows it; for a refunded item only
+    while the refund is short; un-keeping only an item whose delivery is recorded)."""
+    if event not in TRANSITIONS[item.state]:
+        return False
+    if event is E.UNKEPT and E.DELIVERED.value not in item.dates:
+        return False  # back to delivered needs a delivery: kept before it was recorded
+    return not (item.state is S.REFUNDED and event in _NEEDS_SHORT and not item.refund_short)
+
+
+def next_state(state: State, event: Event, item: Item | None = None) -> State:
+    """Where `event` leads from `state`; refused with what can happen instead (for `item`,
+    only what is possible for it now)."""
     try:
-        return TRANSITIONS[state][event]
+        new = TRANSITIONS[state][event]
+        if item is None or possible(item, event):
+            return new
     except KeyError:
-        can = ", ".join(e.value for e in TRANSITIONS[state]) or "nothing: it is final"
-        raise TransitionError(
-            f"can't mark {event.value}: the item is {state.label}; from there: {can}"
-        ) from None
+        pass
+    events = [e for e in TRANSITIONS[state] if item is None or possible(item, e)]
+    can = ", ".join(e.value for e in events) or "nothing: it is final"
+    raise TransitionError(f"can't mark {event.value}: the item is {state.label}; from there: {can}")
 
 
-def apply_event(item: Item, event: Event, on: date, *, ordered_on: date) -> Item:
-    """The item after `event` happened on `on`; refuses an impossible event or date."""
-    new_state = next_state(item.state, event)
+def apply_event(
+    item: Item,
+    event: Event,
+    on: date,
+    *,
+    ordered_on: date,
+    refunded: int | None = None,
+    return_tracking: str = "",
+) -> Item:
+    """The item after `event` happened on `on`; refuses an impossible event or date.
+
+    refunded: the amount refunded for this item now (with `refunded`), added to what an
+    earlier short refund brought; return_tracking: the return parcel's number (with
+    `return-shipped`)."""
+    new_state = next_state(item.state, event, item)
     if on < ordered_on:
         raise TransitionError(
             f"can't mark {event.value} on {on.isoformat()}: "
@@ -127,7 +166,31 @@ def apply_event(item: Item, event: Event, on: date, *, ordered_on: date) -> Item
         # Logged after it arrived (straight from ordered): it shipped too, by that day.
         dates[E.SHIPPED.value] = on
     dates[event.value] = on
-    return replace(item, state=new_state, dates=dates)
+    changes: dict = {"state": new_state, "dates": dates}
+    if event is E.REFUNDED:
+        earlier = item.refunded if item.state is S.REFUNDED and item.refunded is not None else 0
+        if refunded is not None:
+            changes["refunded"] = earlier + refunded
+        elif item.state is S.REFUNDED:  # the rest arrived, amount not said: all of it
+            changes["refunded"] = item.line_total
+    if event is E.RETURN_SHIPPED and return_tracking:
+        changes["return_tracking"] = return_tracking
+    return replace(item, **changes)
+
+
+def share_refund(items: list[Item], amount: int) -> list[int]:
+    """An amount refunded for several items, shared out in their order: each gets what it is
+    owed (its price, less what an earlier short refund brought) until the amount runs out;
+    the last one takes any excess."""
+    shares = []
+    left = amount
+    for item in items:
+        share = min(left, item.refund_owed)
+        shares.append(share)
+        left -= share
+    if shares:
+        shares[-1] += left
+    return shares
 
 
 def record(
@@ -138,12 +201,18 @@ def record(
     items: list[int] | tuple[int, ...] | None = None,
     note: str = "",
     today: date | None = None,
+    refunded: int | None = None,
+    return_tracking: str = "",
 ) -> Order:
     """The order after `event` happened to some of its items (all of them by default).
 
     With no items named, the event applies to every item for which it is possible
     (marking an order shipped leaves its cancelled items alone); if it is possible for
     none, the first item's refusal is raised.
+
+    refunded: the amount refunded (minor units) for the items together, with `refunded`
+    (`share_refund` splits it); less than they cost makes the refund short (`Item.refund_short`).
+    return_tracking: the return parcel's tracking number, with `return-shipped`.
     """
     try:
         event = Event(event)
@@ -154,10 +223,15 @@ def record(
         raise TransitionError(
             f"can't mark {event.value} on {on.isoformat()}: that is in the future"
         )
+    if refunded is not None and (event is not E.REFUNDED or refunded < 0):
+        raise TransitionError("a refunded amount goes with refunded, and is zero or more")
+    return_tracking = clean_line(return_tracking, limit=60).replace(" ", "")
+    if return_tracking and event is not E.RETURN_SHIPPED:
+        raise TransitionError("a return tracking number goes with return-shipped")
     if items is None:
-        chosen = [i for i, item in enumerate(order.items) if event in TRANSITIONS[item.state]]
+        chosen = [i for i, item in enumerate(order.items) if possible(item, event)]
         if not chosen:
-            next_state(order.items[0].state, event)  # raises with the reason
+            next_state(order.items[0].state, event, order.items[0])  # raises with the reason
             raise TransitionError(f"can't mark {event.value}")  # pragma: no cover
     else:
         chosen = sorted(set(items))
@@ -167,8 +241,27 @@ def record(
                     f"there is no item {index + 1}: the order has {len(order.items)}"
                 )
     new_items = list(order.items)
-    for index in chosen:
-        new_items[index] = apply_event(new_items[index], event, on, ordered_on=order.ordered_on)
+    shares: list[int | None] = [None] * len(chosen)
+    if refunded is not None:
+        shares = list(share_refund([new_items[i] for i in chosen], refunded))
+    for index, share in zip(chosen, shares, strict=True):
+        new_items[index] = apply_event(
+            new_items[index],
+            event,
+            on,
+            ordered_on=order.ordered_on,
+            refunded=share,
+            return_tracking=return_tracking,
+        )
+    said = []  # what the history says of the amount and the parcel, the same from every door
+    if refunded is not None:
+        said.append(f"refunded {format_money(refunded, order.currency)}")
+        short = sum(new_items[i].refund_short for i in chosen)
+        if short:
+            said.append(f"{format_money(short, order.currency)} short")
+    if return_tracking:
+        said.append(f"return tracking {return_tracking}")
+    note = "; ".join([*said, note] if note.strip() else said)
     entry = HistoryEntry(
         on=on,
         event=event.value,
@@ -197,8 +290,8 @@ def summary_state(order: Order, states: tuple[State, ...] | None = None) -> str:
 
 
 def is_open(order: Order) -> bool:
-    """Something may still happen to at least one item."""
-    return any(item.state not in FINAL_STATES for item in order.items)
+    """Something may still happen to at least one item (a short refund is still owed)."""
+    return any(item.state not in FINAL_STATES or item.refund_short for item in order.items)
 
 
 def shipped_if_tracked(order: Order) -> Order:

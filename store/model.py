@@ -76,6 +76,10 @@ class Event(StrEnum):
     REFUNDED = "refunded"
     KEPT = "kept"
     PROBLEM = "problem"
+    # "kept" taken back while the return window is still open: delivered again.
+    UNKEPT = "unkept"
+    # A refund short of the item's price, accepted as it is: nothing left to chase.
+    REFUND_ACCEPTED = "refund-accepted"
 
 
 # What each event is called in the app and the CLI's text output (the data file and --json
@@ -94,6 +98,8 @@ EVENT_WORDS = {
     "refunded": "refunded",
     "kept": "kept",
     "problem": "problem reported",
+    "unkept": "no longer kept",
+    "refund-accepted": "partial refund accepted",
     "edited": "edited",
     "note": "note",
 }
@@ -175,9 +181,33 @@ class Item(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     # When each event last happened to this item (event value -> date).
     dates: dict[str, date] = EMPTY
     extra: dict[str, str] = EMPTY  # e.g. asin, condition
+    return_tracking: str = ""  # the tracking number of the parcel sent back
+    refunded: int | None = None  # how much was refunded for the line; None: not said
 
     def on(self, event: Event | str) -> date | None:
         return self.dates.get(str(event))
+
+    @property
+    def line_total(self) -> int:
+        return self.price * self.quantity
+
+    @property
+    def refund_owed(self) -> int:
+        """What a refund of this item would still have to bring: the line's price, less what
+        an earlier (short) refund brought."""
+        if self.state is State.REFUNDED and self.refunded is not None:
+            return max(0, self.line_total - self.refunded)
+        return self.line_total
+
+    @property
+    def refund_short(self) -> int:
+        """How much a recorded refund fell short of the line's price (0 when it did not,
+        when no amount was given, or once the person accepted it)."""
+        if self.state is not State.REFUNDED or self.refunded is None:
+            return 0
+        if Event.REFUND_ACCEPTED.value in self.dates:
+            return 0
+        return max(0, self.line_total - self.refunded)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -192,6 +222,10 @@ class Item(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
             data["seller"] = self.seller
         if self.extra:
             data["extra"] = dict(self.extra)
+        if self.return_tracking:
+            data["return_tracking"] = self.return_tracking
+        if self.refunded is not None:
+            data["refunded"] = self.refunded
         return data
 
     @classmethod

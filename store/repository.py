@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from . import lifecycle
-from .model import Event, ModelError, Order, replace
+from .model import Event, ModelError, Order, State, replace
 from .money import format_money
 from .paths import config_dir, default_db_path
 from .storage import DurableStorage, StoreError
@@ -225,10 +225,10 @@ class OrderBook:
                 elif d.day <= horizon:
                     due_soon += 1
             for item in order.items:
-                if item.state in lifecycle.REFUND_PENDING_STATES:
-                    pending[order.currency] = (
-                        pending.get(order.currency, 0) + item.price * item.quantity
-                    )
+                owed = item.line_total if item.state in lifecycle.REFUND_PENDING_STATES else 0
+                owed += item.refund_short  # the rest of a short refund is owed too
+                if owed:
+                    pending[order.currency] = pending.get(order.currency, 0) + owed
         return Overview(open_orders, due_soon, overdue, pending)
 
     # -- changing ---------------------------------------------------------------
@@ -367,14 +367,29 @@ class OrderBook:
         *,
         items: list[int] | None = None,
         note: str = "",
+        refunded: int | None = None,
+        return_tracking: str = "",
     ) -> Order:
-        """Record that `event` happened (on `on`, default today) and move the items on."""
+        """Record that `event` happened (on `on`, default today) and move the items on.
+
+        refunded: the amount refunded (minor units), with `refunded`; less than the items cost
+        makes the refund short, a problem to chase until the rest comes or it is accepted.
+        return_tracking: the return parcel's tracking number, with `return-shipped`.
+        `unkept` is refused unless every item it is for is kept with its return window open."""
         saved: list[Order] = []
 
         def change() -> dict[int, Order | None]:
             order = self.find(ref)
+            chosen = self._unkeep_items(order, items) if Event(event) is Event.UNKEPT else items
             new = lifecycle.record(
-                order, event, on or self.today, items=items, note=note, today=self.today
+                order,
+                event,
+                on or self.today,
+                items=chosen,
+                note=note,
+                today=self.today,
+                refunded=refunded,
+                return_tracking=return_tracking,
             )
             saved.append(new)
             return {order.id: new}
@@ -382,6 +397,47 @@ class OrderBook:
         order = self.find(ref)
         self._change(f"mark {order.order_number} {Event(event).value}", change)
         return saved[0]
+
+    def _unkeep_items(self, order: Order, items: list[int] | None) -> list[int]:
+        """The items `unkept` is for (named, or every one it can be), refused with the reason
+        when one of them is not kept or its return window is closed."""
+        from . import advice
+
+        if items is None:
+            items = self.unkeepable(order)
+            if not items:  # say why for the first kept item (or the first item)
+                kept = [i for i, item in enumerate(order.items) if item.state is State.KEPT]
+                items = kept[:1] or [0]
+        for index in items:
+            if not 0 <= index < len(order.items):
+                continue  # lifecycle.record names the missing item
+            why = advice.unkeep_refusal(order, index, self.policies, self.today)
+            if why:
+                raise lifecycle.TransitionError(why)
+        return items
+
+    def unkeepable(self, order: Order) -> list[int]:
+        """The items whose "kept" can be taken back now: kept, with the return window open."""
+        from . import advice
+
+        return [
+            i
+            for i in range(len(order.items))
+            if not advice.unkeep_refusal(order, i, self.policies, self.today)
+        ]
+
+    def unkeep(
+        self, ref: str | int, on: date | None = None, *, items: list[int] | None = None
+    ) -> Order:
+        """Take "kept" back while the return window is open: the items are delivered again.
+        Without items: every kept item whose window is open."""
+        return self.record(ref, Event.UNKEPT, on, items=items)
+
+    def accept_refund(
+        self, ref: str | int, on: date | None = None, *, items: list[int] | None = None
+    ) -> Order:
+        """Accept a short refund as it is: the items are closed, nothing is owed any more."""
+        return self.record(ref, Event.REFUND_ACCEPTED, on, items=items)
 
     def record_many(
         self, ids: list[int], event: Event | str, on: date | None = None, *, note: str = ""
@@ -398,8 +454,9 @@ class OrderBook:
             for order_id in dict.fromkeys(ids):
                 order = self.get(order_id)
                 try:
+                    chosen = self._unkeep_items(order, None) if event is Event.UNKEPT else None
                     new = lifecycle.record(
-                        order, event, on or self.today, note=note, today=self.today
+                        order, event, on or self.today, items=chosen, note=note, today=self.today
                     )
                 except ModelError as error:
                     refused[order_id] = str(error)

@@ -19,7 +19,14 @@ from typing import Any
 
 import msgspec
 
-SCHEMA_VERSION: int = 1
+SCHEMA_VERSION: int = 2
+# Schemas this version reads without a migration. Schema 2 added fields and events to schema
+# 1's documents (an item's return tracking number and refunded amount; the events "unkept"
+# and "refund-accepted"), so a schema-1 file reads as it is and becomes schema 2 at its next
+# save; nothing is rewritten just to be read. The number went up so that an older unship
+# refuses a file holding what it cannot read ("saved by a newer unship") instead of calling
+# it corrupt or dropping the new fields when it saves.
+READS_AS_IS: frozenset[int] = frozenset({1, SCHEMA_VERSION})
 APP = "unship"
 META_TABLE = "_unship"
 
@@ -88,7 +95,7 @@ def decode(raw: bytes, types: Types | None = None) -> tuple[dict[str, Any], dict
         raise Invalid("it is not an unship data file (bad unship header)")
     if meta["schema"] > SCHEMA_VERSION:  # shaped by a newer unship: left as it is
         return {name: _any.decode(chunk) for name, chunk in top.items()}, meta
-    typed = types if meta["schema"] == SCHEMA_VERSION else None
+    typed = types if meta["schema"] in READS_AS_IS else None
     return _tables(top, typed or {}), meta
 
 

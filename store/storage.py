@@ -5,10 +5,10 @@
   unreadable file is an error, never an empty database. Tables given a document type
   (`types`, e.g. the book's orders) decode straight into it (schema.py).
 - Writes: atomic and durable (temp file 0600 in the same folder, fsync, os.replace, fsync the
-  folder), after hard-linking the previous version into `backups/`. Plain documents holding
-  NaN/Infinity or values JSON would change are refused. Typed documents are immutable and
-  keep their encoded bytes from one save to the next (pieces.py): a save encodes only the
-  documents that are new objects and writes the rest as they were.
+  folder), after hard-linking the previous version into `<name>.backups/` (backups.py). Plain
+  documents holding NaN/Infinity or values JSON would change are refused. Typed documents are
+  immutable and keep their encoded bytes from one save to the next (pieces.py): a save
+  encodes only the documents that are new objects and writes the rest as they were.
 - Processes: `transaction()` holds an flock on `<path>.lock`, reloads if another process saved
   meanwhile, and saves once when the block ends. A write outside a transaction takes the lock
   for itself and refuses to overwrite a file that changed since it was read.
@@ -51,6 +51,7 @@ from .errors import (
 from .pieces import Pieces
 from .schema import (
     META_TABLE,
+    READS_AS_IS,
     SCHEMA_VERSION,
     Invalid,
     Types,
@@ -123,6 +124,7 @@ class DurableStorage(Storage):
         self._caches_stale = False  # memory was dropped after TinyDB had seen it
         self._pieces = Pieces()  # typed documents' bytes, kept from one save to the next
         self._swept = False
+        self._adopted = False  # the legacy shared backups/ folder was looked at
         self._closed = False
         self._pruner = backups.Pruner()
 
@@ -255,6 +257,9 @@ class DurableStorage(Storage):
             if self._lock is None:
                 self._lock = fileio.make_lock(self.path)
             fileio.acquire(self._lock, self.path, self.lock_timeout)
+            if not self._adopted:
+                self._adopted = True
+                self._adopt_legacy_backups()
         self._depth += 1
         try:
             yield
@@ -263,6 +268,13 @@ class DurableStorage(Storage):
             if self._depth == 0:
                 self._pending = self._failed = False
                 self._lock.release()
+
+    def _adopt_legacy_backups(self) -> None:
+        """Move this file's backups out of the shared `backups/` folder of earlier versions.
+        A failure only leaves them there (they are still listed and restored from there), so
+        it never stops the change the lock was taken for."""
+        with contextlib.suppress(OSError):
+            backups.adopt_legacy(self.path)
 
     def _invalidate(self) -> None:
         """Forget memory (it may hold changes that are not on disk); reload on next use."""
@@ -308,7 +320,7 @@ class DurableStorage(Storage):
                 f"{self.path} was saved by a newer unship (data schema {schema}; this version "
                 f"reads up to {SCHEMA_VERSION}); upgrade unship. The file was not changed."
             )
-        if schema < SCHEMA_VERSION and self._depth == 0:
+        if schema not in READS_AS_IS and self._depth == 0:
             with self._file_lock():  # migrating writes: redo it under the lock
                 self._loaded = False
                 return self._refresh()
@@ -316,7 +328,7 @@ class DurableStorage(Storage):
         self._key = key
         self._generation = meta["generation"]
         self._loaded = True
-        if schema < SCHEMA_VERSION:
+        if schema not in READS_AS_IS:
             self._migrate(tables, schema)
         return True
 
@@ -340,9 +352,10 @@ class DurableStorage(Storage):
 
     def _migrate(self, tables: Data, schema: int) -> None:
         """Upgrade tables from schema to SCHEMA_VERSION and save (lock held, file untouched
-        until the save; a copy of the old file is kept as `backups/<name>.v<old>.bak`)."""
+        until the save; a copy of the old file is kept as `<name>.backups/<name>.v<old>.bak`)."""
         data: dict = tables
-        for step in range(schema, SCHEMA_VERSION):
+        step = schema
+        while step not in READS_AS_IS:
             migrate = self._migrations.get(step)
             if migrate is None:
                 self._invalidate()
@@ -363,6 +376,7 @@ class DurableStorage(Storage):
                     f"upgrading {self.path} from data schema {step} failed ({err}); "
                     "the file was not changed"
                 ) from err
+            step += 1
         try:
             target = backups.migration_backup_path(self.path, schema, self._generation)
             backups.keep_copy(self.path, target)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import estimates
-from .advice import Deadline, day_text, days_left_text, deadlines, glance, standing
+from .advice import Deadline, day_text, days_left_text, deadlines, glance, short_text, standing
 from .model import DEADLINE_WORDS, Order, State
 from .money import format_money
 
@@ -65,6 +65,38 @@ def _delivery(order: Order, item, today) -> dict[str, Any] | None:
     return data
 
 
+def return_tracking_link(policies, number: str) -> str:
+    """The carrier's page for a return parcel, the carrier guessed from the number's format."""
+    from .parsing import detect_carrier
+
+    guess = detect_carrier(number) if number else None
+    carrier = policies.carrier(guess.carrier) if guess else None
+    return carrier.link(number) if carrier else ""
+
+
+def tracking_to_follow(policies, order: Order) -> tuple[str, str, str]:
+    """(number, link, what) of the parcel worth following now: a return on its way back
+    (the first item shipped back with a tracking number), else the order's own parcel."""
+    for item in order.items:
+        if item.state is State.RETURN_SHIPPED and item.return_tracking:
+            number = item.return_tracking
+            return number, return_tracking_link(policies, number), "return tracking"
+    carrier = policies.carrier(order.carrier)
+    link = carrier.link(order.tracking) if carrier and order.tracking else ""
+    return order.tracking, link, "tracking"
+
+
+def _refund(item, currency: str) -> dict[str, Any]:
+    if item.refunded is None:
+        return {}
+    return {
+        "refunded": item.refunded,
+        "refunded_text": format_money(item.refunded, currency),
+        "short": item.refund_short,
+        "short_text": short_text(item, currency),
+    }
+
+
 def order_detail(book, order: Order) -> dict[str, Any]:
     policy = book.policies.retailer(order.retailer)
     carrier = book.policies.carrier(order.carrier)
@@ -84,6 +116,11 @@ def order_detail(book, order: Order) -> dict[str, Any]:
                     "dates": {k: v.isoformat() for k, v in item.dates.items()},
                     "delivery": _delivery(order, item, book.today),
                     "extra": dict(item.extra),
+                    "return_tracking": item.return_tracking,
+                    "return_tracking_link": return_tracking_link(
+                        book.policies, item.return_tracking
+                    ),
+                    **_refund(item, order.currency),
                 }
                 for item in order.items
             ],

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import os
 from datetime import date
+from pathlib import Path
 
 import pytest
-from tally import summary_lines
+from tally import TALLY, summary_lines
 from unship.store.repository import OrderBook
 
 TODAY = date(2026, 11, 28)
@@ -22,30 +24,42 @@ def book(tmp_path):
         yield b
 
 
-# Files whose tests start real processes, terminals or SSH sessions, kill writers, render the
-# screenshots or fuzz at length: `pytest -m "not slow"` leaves them out (the inner loop);
-# `pytest`, as CI runs it, runs everything.
-SLOW_FILES = frozenset(
-    {
-        "test_faults_real.py",
-        "test_fuzz.py",
-        "test_hostile_cli.py",
-        "test_screenshots.py",
-        "test_serve.py",
-        "test_storage_processes.py",
-        "test_terminal_concurrency.py",
-        "test_terminal_exits.py",
-        "test_terminal_flow.py",
-        "test_terminal_ssh.py",
-        "test_terminal_typeahead.py",
-    }
-)
+# `pytest -m "not slow"` is the inner loop. Slow: everything in tests/e2e (real processes,
+# terminals, SSH sessions, killed writers, the screenshots) and the long fuzzing and the
+# hostile command lines run as real processes. `pytest`, as CI runs it, runs everything.
+SLOW_FILES = frozenset({"test_fuzz.py", "test_hostile_cli.py"})
+E2E = Path(__file__).parent / "e2e"
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if item.path.name in SLOW_FILES:
+        if item.path.name in SLOW_FILES or item.path.is_relative_to(E2E):
             item.add_marker(pytest.mark.slow)
+
+
+def _no_fsync(fd: int) -> None:
+    """fsync costs milliseconds on a laptop's disk and proves nothing outside the durability
+    tests; the file is still written, renamed and read back."""
+
+
+@pytest.fixture(autouse=True)
+def _fsync_only_where_durability_is_tested(request, monkeypatch):
+    """Tests marked `durable` (storage, faults, export) keep the real fsync; the rest stub it.
+    Child processes are never affected."""
+    if request.node.get_closest_marker("durable") is None:
+        monkeypatch.setattr(os, "fsync", _no_fsync)
+
+
+def pytest_sessionfinish(session):
+    """Under pytest-xdist (`-n N`), each worker hands its tally to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["tally"] = dict(TALLY)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    TALLY.update(getattr(node, "workeroutput", {}).get("tally", {}))
 
 
 def pytest_terminal_summary(terminalreporter):

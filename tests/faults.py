@@ -1,8 +1,8 @@
 """The data-file fault table: one row per fault, shared by the three doors that face it.
 
 A row says how to inject the fault and which words the person must see. The doors
-(tests/test_faults.py: the OrderBook API and the `unship` command as a real process;
-tests/test_faults_tui.py: the app) each run every row and check that the data file is intact
+(tests/store/test_faults.py: the OrderBook API and the `unship` command as a real process;
+tests/tui/test_faults_tui.py: the app) each run every row and check that the data file is intact
 afterwards (the same bytes, or the same folder/pipe/link) and that nothing acknowledged is lost.
 
 - FILE_FAULTS: the data path is bad before unship opens it. Every door refuses to open it, says
@@ -23,6 +23,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,6 +33,8 @@ from datetime import date
 from pathlib import Path
 
 import msgspec
+from io_support import HELPERS
+from tally import count_loss
 
 TODAY = date(2026, 11, 28)
 NUMBERS = ["113-0000001-0000001", "113-0000002-0000002", "113-0000003-0000003"]
@@ -279,3 +284,79 @@ RUNNING_FAULTS = [
         "replaced by a newer unship's file while running", _replace_with_future, ("newer unship",)
     ),
 ]
+
+
+# -- what every door checks, and the tools it uses ----------------------------------------
+
+UNSHIP = shutil.which("unship") or os.path.join(os.path.dirname(sys.executable), "unship")
+ADD = ["add", "--retailer", "amazon", "--order-number", NEW_NUMBER]
+ADD += ["--item", "after the fault", "--price", "5", "--ordered", TODAY.isoformat()]
+
+
+def names(rows) -> list[str]:
+    return [row.name for row in rows]
+
+
+def told(message: str, path: Path, words: tuple[str, ...]) -> None:
+    """The message a person sees: one clear line naming the file and the way out."""
+    assert "Traceback" not in message, message
+    assert str(path) in message, message
+    for word in words:
+        assert word in message, (word, message)
+
+
+def kept(fault: str, before: tuple, path: Path) -> None:
+    """The data path is exactly what it was before unship met the fault."""
+    if snapshot(path) != before:
+        count_loss(fault)
+    assert snapshot(path) == before, f"{fault}: the data file changed"
+
+
+def holds(fault: str, path: Path, numbers: list[str]) -> None:
+    """Every acknowledged order is in the file (and nothing that was refused)."""
+    stored = stored_numbers(path)
+    if not set(numbers) <= set(stored):
+        count_loss(fault, len(set(numbers) - set(stored)))
+    assert stored == sorted(numbers), fault
+
+
+def unship(path: Path, *args: str, tool: list[str] | None = None, env=None):
+    command = [*(tool or [UNSHIP]), "--db", str(path), "--today", TODAY.isoformat(), *args]
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, env=env
+    )
+
+
+def faulty(*options: str) -> list[str]:
+    return [sys.executable, str(HELPERS / "fault_cli.py"), *options, "--"]
+
+
+class Holder:
+    """A real process that took the lock and is stuck (it waits on its stdin)."""
+
+    def __init__(self, path: Path) -> None:
+        writer = HELPERS / "writer.py"
+        self.proc = subprocess.Popen(
+            [sys.executable, str(writer), "hold", str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stdout.readline().strip() == "LOCKED"
+        self.pid = self.proc.pid
+
+    def release(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def lock_fault(kind: str, path: Path):
+    """Put a lock fault in place; returns what removes it."""
+    lock = path.with_name(path.name + ".lock")
+    if kind == "held":
+        holder = Holder(path)
+        named = [f"pid {holder.pid}"] if os.path.exists("/proc/locks") else []  # Linux
+        return holder.release, named
+    lock.unlink(missing_ok=True)
+    lock.mkdir()
+    return lock.rmdir, [str(lock)]

@@ -7,10 +7,15 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).parent / "data"
-# Real exports published in public repositories live beside the project, in ../shared, and
-# are not copied into it (see ../shared/samples/amazon/SOURCES.md).
-AMAZON = Path(__file__).resolve().parents[2] / "shared" / "samples" / "amazon"
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+DATA = TESTS / "data"
+HELPERS = TESTS / "helpers"
+# Real exports and mail published in public repositories live beside the project, in
+# ../shared, and are not copied into it (see ../shared/samples/amazon/SOURCES.md).
+SAMPLES = ROOT.parent / "shared" / "samples"
+AMAZON = SAMPLES / "amazon"
+EMAIL = SAMPLES / "email"
 needs_samples = pytest.mark.skipif(
     not AMAZON.is_dir(), reason=f"the real Amazon samples are not at {AMAZON}"
 )

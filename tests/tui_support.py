@@ -28,3 +28,14 @@ class SteadyCursor:
         for widget in self.screen.query("Input, TextArea"):
             if widget.cursor_blink:
                 widget.cursor_blink = False
+
+
+async def settle(pilot, done, *, seconds: float = 10.0) -> None:
+    """Pause until `done()` holds. A worker's result, a debounced resize or a timer lands
+    later than the pilot's next idle moment; waiting for the effect itself is what makes such a
+    test hold on a busy machine."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not done() and loop.time() < deadline:
+        await pilot.pause(0.01)
+    assert done(), "the app did not settle"

@@ -1,5 +1,6 @@
-"""The command palette's own commands (ctrl+p): sorts, quick views, undo, help, quit, and the
-memberships and payment cards whose longer windows the deadlines follow."""
+"""The command palette's own commands (ctrl+p): sorts (and reversing one), quick views,
+undo, help, quit, and the memberships and payment cards whose longer windows the deadlines
+follow."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class UnshipCommands(Provider):
         if main is not None and self.screen is main:
             for sort in R.SORTS:
                 yield (f"Sort by {sort}", partial(main.set_sort, sort), "order the list")
+            yield ("Reverse the sort", main.action_reverse_sort, "the other way round (S)")
             for n, (key, label) in enumerate(R.VIEWS, start=1):
                 yield (f"Show {label}", partial(main.set_view, key), f"quick view (key {n})")
             yield ("Filter orders", main.action_filter, "type words to narrow the list (/)")

@@ -22,7 +22,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from unship.store import lifecycle
-from unship.store.model import DEADLINE_WORDS, Order, State
+from unship.store.model import DEADLINE_WORDS, EVENT_WORDS, Order, State
 from unship.store.money import format_money
 from unship.store.text import clean_line
 
@@ -30,14 +30,25 @@ if TYPE_CHECKING:
     from unship.store import advice
 
 SORTS = ("urgency", "date", "retailer", "total")
+# Each sort's own direction: True when it lists the smallest first (the soonest deadline,
+# A-Z), False when the biggest (the newest order, the highest total). `S` reverses it.
+SORT_ASCENDS = {"urgency": True, "date": False, "retailer": True, "total": False}
+# The column a sort orders by, when the list shows it (it gets the sort marker).
+SORT_COLUMNS = {
+    "urgency": "next deadline",
+    "date": "ordered",
+    "retailer": "retailer",
+    "total": "total",
+}
 
-# (key, label) for keys 1-5; the key doubles as the short label of the tab line.
+# (key, label) for keys 1-6; the key doubles as the short label of the tab line.
 VIEWS = (
     ("all", "all"),
     ("action", "needs action"),
     ("transit", "in transit"),
     ("returns", "returns open"),
     ("done", "done"),
+    ("archive", "archive"),
 )
 SHORT_LABELS = {
     "all": "all",
@@ -45,9 +56,37 @@ SHORT_LABELS = {
     "transit": "transit",
     "returns": "returns",
     "done": "done",
+    "archive": "archive",
 }
 
+# A done order whose last event (or order date) is older than this leaves the "all" and
+# "done" views for the archive view: by then its return window and refund are long settled,
+# and a book of years of orders lists what may still need a look. The CLI lists them all.
+ARCHIVE_AFTER_DAYS = 90
+
+
+def archive_cutoff(today: date) -> date:
+    """A done order last active before this day is archived."""
+    return today - timedelta(days=ARCHIVE_AFTER_DAYS)
+
+
+def last_active(order: Order) -> date:
+    """The order's latest date: its order date, history entries and items' event dates."""
+    last = order.ordered_on
+    for entry in order.history:
+        if entry.on > last:
+            last = entry.on
+    for item in order.items:
+        for day in item.dates.values():
+            if day > last:
+                last = day
+    return last
+
+
 IN_TRANSIT = frozenset({State.SHIPPED, State.OUT_FOR_DELIVERY})
+# What the search finds of a history entry besides its note: the event in the app's words
+# ('return started', 'refused at the door'); the order's own moments say nothing to find.
+_HISTORY_WORDS = {k: v for k, v in EVENT_WORDS.items() if k not in ("placed", "edited", "note")}
 # The eight possible view flags, shared by the rows (a tuple each cost 3 MB for 50k rows).
 _FLAGS = {flags: flags for flags in product((False, True), repeat=3)}
 
@@ -135,7 +174,8 @@ def short_left(day: date, today: date) -> str:
 
 def deadline_cell(d: advice.Deadline | None, today: date, width: int = 99) -> str:
     """The next deadline in the longest form that fits `width`:
-    'return by 23 Dec · 25 days left', 'return 23 Dec · 25d left', 'return · 25d left',
+    'return by 14 Jan 2027 · 47 days left', 'return 14 Jan 2027 · 47d left',
+    'return 14 Jan · 47d left' (the days left tell the year), 'return · 47d left',
     and at the narrowest the time left alone; never cut."""
     if d is None:
         return ""
@@ -143,16 +183,20 @@ def deadline_cell(d: advice.Deadline | None, today: date, width: int = 99) -> st
 
     long_words = DEADLINE_WORDS.get(d.action, f"{d.label.lower()} by")
     words = long_words.removesuffix(" by")
-    day = advice.day_text(d.day, today)
-    short = short_left(d.day, today)
     approx = "~" if d.estimated else ""  # a day worked out from an estimated delivery
-    day = approx + day
-    for text in (
+    day = approx + advice.day_text(d.day, today)
+    short = short_left(d.day, today)
+    forms = [
         f"{long_words} {day} · {advice.days_left_text(d.day, today)}",
         f"{words} {day} · {short}",
+    ]
+    if d.day.year != today.year:
+        forms.append(f"{words} {approx}{d.day.day} {d.day:%b} · {short}")
+    forms += [
         f"{words} · {approx}{short}",
         f"{words.split()[0]} · {approx}{short}",  # 'refund · 13d overdue'
-    ):
+    ]
+    for text in forms:
         if len(text) <= width:
             return text
     return f"{approx}{short}"
@@ -206,7 +250,7 @@ def _in_state_order(counts: Counter) -> list[tuple[State, int]]:
 class Row:
     """One order in the list. Texts are cleaned again before display and made on first use."""
 
-    __slots__ = ("order", "facts", "_cells", "_search", "_view_flags")
+    __slots__ = ("order", "facts", "_cells", "_search", "_view_flags", "_last")
 
     def __init__(self, order: Order, facts: Facts | None = None):
         self.order = order
@@ -214,6 +258,7 @@ class Row:
         self._cells: tuple[str, str, str, str, str] | None = None
         self._search: str | None = None
         self._view_flags: tuple[bool, bool, bool] | None = None
+        self._last: date | None = None
 
     @property
     def id(self) -> int:
@@ -221,27 +266,61 @@ class Row:
 
     @property
     def cells(self) -> tuple[str, str, str, str, str]:
-        """(retailer, order number, title, total, state), display-safe."""
+        """(retailer, order number, first item's title, total, state), display-safe; the
+        title's '+2' (more items) is `more`, kept apart so a cut title keeps it."""
         if self._cells is None:
             o = self.order
             self._cells = (
                 clean_line(o.retailer),
                 clean_line(o.order_number),
-                clean_line(o.short_title, limit=300),
+                clean_line(o.items[0].title, limit=300) if o.items else "",
                 format_money(o.total, o.currency),
                 lifecycle.summary_state(o),
             )
         return self._cells
 
     @property
+    def more(self) -> str:
+        """' +2' when the order has two more items than the one its title names."""
+        n = len(self.order.items) - 1
+        return f" +{n}" if n > 0 else ""
+
+    @property
     def search(self) -> str:
-        """Lowercase text a filter word can match: title, retailer, numbers, notes, items."""
+        """Lowercase text a filter word can match: retailer, numbers, carrier, notes, item
+        titles and sellers, and the history (what happened and each entry's note: return
+        reasons, a return's tracking number). Built once per order, on first use."""
         if self._search is None:
             o = self.order
             parts = [o.retailer, o.order_number, o.tracking, o.notes, o.carrier]
-            parts.extend(item.title for item in o.items)
+            for item in o.items:
+                parts.append(item.title)
+                if item.seller:
+                    parts.append(item.seller)
+            for entry in o.history:
+                words = _HISTORY_WORDS.get(entry.event)
+                if words:
+                    parts.append(words)
+                if entry.note:
+                    parts.append(entry.note)
             self._search = "\n".join(parts).lower()
         return self._search
+
+    @property
+    def last_active(self) -> date:
+        if self._last is None:
+            self._last = last_active(self.order)
+        return self._last
+
+    def archived(self, cutoff: date) -> bool:
+        """Done, nothing dated left to do, and last active before `cutoff`
+        (`archive_cutoff(today)`)."""
+        if not self.view_flags()[2]:
+            return False
+        facts = self.facts
+        if facts is not None and (facts.deadline is not None or facts.needs_action):
+            return False
+        return self.last_active < cutoff
 
     def flags(self) -> tuple[bool, bool, bool]:
         """(in transit, returns open, done)."""
@@ -261,9 +340,13 @@ class Row:
             return facts.flags
         return self._view_flags or self.flags()
 
-    def in_view(self, view: str) -> bool:
+    def in_view(self, view: str, cutoff: date | None = None) -> bool:
+        """Whether the quick view lists the row; `cutoff` (`archive_cutoff(today)`): done
+        orders last active before it are in the archive view only (None: no archive)."""
+        if view == "archive":
+            return cutoff is not None and self.archived(cutoff)
         if view == "all":
-            return True
+            return cutoff is None or not self.archived(cutoff)
         if view == "action":
             return self.facts is not None and self.facts.needs_action
         flags = self.view_flags()
@@ -271,7 +354,7 @@ class Row:
             return flags[0]
         if view == "returns":
             return flags[1]
-        return flags[2]
+        return flags[2] and (cutoff is None or not self.archived(cutoff))
 
 
 # urgency_rank's groups, above any day's ordinal (date.max is 3652059).
@@ -337,16 +420,27 @@ def newest_orders(orders: list[Order], n: int) -> list[Order]:
     return near[:n]
 
 
-def sort_rows(rows: list[Row], sort: str, today: date) -> list[Row]:
+def sort_rows(rows: list[Row], sort: str, today: date, reverse: bool = False) -> list[Row]:
+    """The rows in the sort's own direction, or the other way round (`reverse`: the whole
+    list backwards, ties included, so `S` twice gives the same list)."""
     if sort == "urgency" and not any_facts(rows):
         sort = "date"  # no deadlines known yet: urgency falls back to newest first
     if sort == "urgency":
-        return by_urgency(rows, today)
-    if sort == "retailer":  # A-Z, newest first within a retailer
-        return sorted(newest_first(rows), key=lambda r: _RETAILER(r).lower())
-    if sort == "total":
-        return sorted(rows, key=lambda r: (-r.order.total, -r.id))
-    return newest_first(rows)
+        out = by_urgency(rows, today)
+    elif sort == "retailer":  # A-Z, newest first within a retailer
+        out = sorted(newest_first(rows), key=lambda r: _RETAILER(r).lower())
+    elif sort == "total":
+        out = sorted(rows, key=lambda r: (-r.order.total, -r.id))
+    else:
+        out = newest_first(rows)
+    if reverse:
+        out.reverse()
+    return out
+
+
+def sort_ascends(sort: str, reverse: bool) -> bool:
+    """Whether the list shows the smallest first (the marker points up)."""
+    return SORT_ASCENDS.get(sort, True) != reverse
 
 
 def any_facts(rows: list[Row]) -> bool:
@@ -378,6 +472,7 @@ class Summary:
     due_soon: int | None  # None while deadlines are being worked out
     overdue: int | None
     refund_pending: dict[str, int]
+    archived: int = 0  # done orders the "all" view leaves out (the archive view lists them)
 
     def refund_text(self) -> str:
         if not self.refund_pending:
@@ -386,15 +481,18 @@ class Summary:
 
 
 def figures(
-    rows: list[Row], facts: Iterable[Facts | None] | None = None
+    rows: list[Row],
+    facts: Iterable[Facts | None] | None = None,
+    cutoff: date | None = None,
 ) -> tuple[Summary, dict[str, int | None]]:
     """The header's figures (the same as OrderBook.overview(), without a second advice
     pass) and the number of orders in each quick view, in one pass.
 
     `facts`: each row's facts, in the rows' order, when they are not on the rows yet (a
-    thread works them out and hands them over with the figures)."""
+    thread works them out and hands them over with the figures). `cutoff`:
+    `archive_cutoff(today)`, to count the archived orders apart (None: no archive)."""
     open_orders = due_soon = overdue = 0
-    transit = returns = done = action = 0
+    transit = returns = done = action = archived = 0
     pending: dict[str, int] = {}
     known = True
     refund_states = lifecycle.REFUND_PENDING_STATES
@@ -413,6 +511,14 @@ def figures(
                     pending[o.currency] = pending.get(o.currency, 0) + item.price * item.quantity
         if flags[2]:
             done += 1
+            if (
+                cutoff is not None
+                and (
+                    row_facts is None or (row_facts.deadline is None and not row_facts.needs_action)
+                )
+                and row.last_active < cutoff
+            ):
+                archived += 1
         else:
             open_orders += 1
         if row_facts is None:
@@ -422,12 +528,13 @@ def figures(
             overdue += row_facts.overdue
             action += row_facts.needs_action
     counts: dict[str, int | None] = {
-        "all": len(rows),
+        "all": len(rows) - archived,
         "action": action if known else None,
         "transit": transit,
         "returns": returns,
-        "done": done,
+        "done": done - archived,
+        "archive": archived,
     }
     if not known:
-        return Summary(open_orders, None, None, pending), counts
-    return Summary(open_orders, due_soon, overdue, pending), counts
+        return Summary(open_orders, None, None, pending, archived), counts
+    return Summary(open_orders, due_soon, overdue, pending, archived), counts

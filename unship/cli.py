@@ -170,6 +170,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="only item N (1-based; repeat for several); default: every item it applies to",
     )
     mark.add_argument("--note", default="")
+    mark.add_argument(
+        "--amount",
+        metavar="MONEY",
+        help="with refunded: how much came back (less than the price flags it as short)",
+    )
+    mark.add_argument(
+        "--tracking", metavar="NUMBER", help="with return-shipped: the return's tracking number"
+    )
 
     act = sub.add_parser("actions", help="what you can do about an order now, and by when")
     act.add_argument("id", metavar="ID")

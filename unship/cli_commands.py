@@ -4,10 +4,8 @@ returns the exit status; unship/cli.py parses and dispatches."""
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import date
-from pathlib import Path
 
 from unship.cli_errors import EXIT_NONE_DUE, EXIT_OK, CliError
 from unship.cli_output import json_text, print_json, print_table, print_wrapped
@@ -169,6 +167,11 @@ def cmd_show(book, args) -> int:
             f"  {n}. {item['title']}  ×{item['quantity']}  {item['price_text']}  "
             f"[{item['category']}]  {State(item['state']).label}"
         )
+        if "refunded" in item:
+            short = f" · {item['short_text']}" if item["short"] else ""
+            print(f"     refunded {item['refunded_text']}{short}")
+        if item["return_tracking"]:
+            print(f"     return tracking {item['return_tracking']}")
         delivery = item["delivery"]
         if delivery and delivery["estimated"]:
             when = "delivered" if delivery["arrived"] else "arriving"
@@ -212,7 +215,28 @@ def cmd_mark(book, args) -> int:
         )
         if doubt:
             print(f"warning: {doubt}", file=sys.stderr)
-    order = book.record(args.id, args.event, on, items=items, note=note)
+    refunded = None
+    if args.amount is not None:
+        from unship.store.money import MoneyError, to_minor
+
+        if args.event != "refunded":
+            raise CliError("--amount goes with refunded")
+        currency = book.find(args.id).currency
+        try:
+            refunded = to_minor(args.amount.lstrip("$€£¥").replace(",", ""), currency)
+        except MoneyError as error:
+            raise CliError(f"--amount: {error}") from None
+    if args.tracking and args.event != "return-shipped":
+        raise CliError("--tracking goes with return-shipped")
+    order = book.record(
+        args.id,
+        args.event,
+        on,
+        items=items,
+        note=note,
+        refunded=refunded,
+        return_tracking=args.tracking or "",
+    )
     print(f"{order.id}\t{standing(order, book.policies, book.today).text(order)}")
     return EXIT_OK
 
@@ -370,14 +394,13 @@ def cmd_export(book, args) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return EXIT_OK
-    import tempfile
+    from unship.store.fileio import atomic_write
 
     target = args.output
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(tmp, target)
+        # The store's own write: temp file, fsync, rename, fsync the folder; the temp file is
+        # removed on error and an existing export is never left half-written.
+        atomic_write(target, text.encode("utf-8"))
     except OSError as error:
         raise CliError(f"can't write {target}: {error.strerror or error}") from None
     print(f"wrote {target}", file=sys.stderr)

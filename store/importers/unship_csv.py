@@ -1,7 +1,7 @@
 """unship's plain CSV: one row per item, UTF-8, comma-separated, with this header:
 
     retailer,order_number,ordered_on,currency,carrier,tracking,notes,source,order_extra,
-    title,price,quantity,category,seller,state,<event>_on ...,item_extra
+    title,price,quantity,category,seller,state,<event>_on ...,item_extra,return_tracking,refunded
 
 - retailer, order_number, ordered_on (YYYY-MM-DD), title and price are required; the
   other columns may be left out or empty.
@@ -13,8 +13,10 @@
 - <event>_on: the date each event happened to the item, one column per event:
   shipped_on, out_for_delivery_on, delivered_on, cancel_requested_on, cancel_failed_on,
   cancelled_on, refused_on, return_requested_on, return_shipped_on, refunded_on,
-  kept_on, problem_on.
+  kept_on, problem_on, unkept_on, refund_accepted_on.
 - order_extra, item_extra: a JSON object of text values ({"asin": "B0..."}), or empty.
+- return_tracking: the tracking number of the item sent back; refunded: how much was
+  refunded for the item's line, a plain decimal (less than price x quantity: a short refund).
 
 The CSV holds every field but the history's notes: on import the history is rebuilt
 from the item dates. Columns not listed here are reported and ignored.
@@ -29,6 +31,7 @@ from typing import Any
 from ..model import Event, HistoryEntry, ModelError, Order, State, new_item, new_order, replace
 from ..money import MoneyError, check_currency
 from ..policies import PolicyBook
+from ..text import clean_line
 from .common import (
     Incoming,
     Parsed,
@@ -56,7 +59,8 @@ ORDER_COLUMNS = (
 )
 EVENT_COLUMNS = tuple(f"{e.value.replace('-', '_')}_on" for e in Event)
 ITEM_COLUMNS = ("title", "price", "quantity", "category", "seller", "state")
-HEADER = (*ORDER_COLUMNS, *ITEM_COLUMNS, *EVENT_COLUMNS, "item_extra")
+RETURN_COLUMNS = ("return_tracking", "refunded")
+HEADER = (*ORDER_COLUMNS, *ITEM_COLUMNS, *EVENT_COLUMNS, "item_extra", *RETURN_COLUMNS)
 REQUIRED = ("retailer", "order_number", "ordered_on", "title", "price")
 
 
@@ -177,6 +181,10 @@ def _item(table, fields: list[str], currency: str):
                 dates[event.value] = date.fromisoformat(value)
             except ValueError:
                 raise RowError(f"{column} {value!r} is not a date (YYYY-MM-DD)") from None
+    tracking = clean_line(get(fields, "return_tracking") or "", limit=60).replace(" ", "")
+    refunded_text = get(fields, "refunded") or ""
+    refunded = parse_amount(refunded_text, currency, "refunded") if refunded_text else None
+    item = replace(item, return_tracking=tracking, refunded=refunded)
     return item, state, dates
 
 
@@ -218,6 +226,12 @@ def order_rows(order: Order) -> list[dict[str, str]]:
             seller=item.seller,
             state=item.state.value,
             item_extra=json.dumps(item.extra, ensure_ascii=False) if item.extra else "",
+            return_tracking=item.return_tracking,
+            refunded=(
+                format(to_decimal(item.refunded, order.currency), "f")
+                if item.refunded is not None
+                else ""
+            ),
         )
         for event, column in zip(Event, EVENT_COLUMNS, strict=True):
             day = item.dates.get(event.value)

@@ -23,6 +23,7 @@ from ..model import (
     new_order,
     replace,
 )
+from ..money import MAX_MINOR
 from ..policies import PolicyBook
 from ..text import NOTE_MAX, clean_line, clean_text
 from .common import ImportFileError, Incoming, Parsed, Progress, Rejected, RowError, check_day
@@ -138,7 +139,15 @@ def _item(item: Item) -> Item:
     for event in item.dates:
         if event not in {e.value for e in Event}:
             raise ModelError(f"unknown event {event!r} in an item's dates")
-    return replace(checked, state=State(item.state), dates=dict(item.dates))
+    if item.refunded is not None and not 0 <= item.refunded <= MAX_MINOR:
+        raise ModelError(f"refunded {item.refunded!r} must be zero or more, and not too large")
+    return replace(
+        checked,
+        state=State(item.state),
+        dates=dict(item.dates),
+        return_tracking=clean_line(item.return_tracking, limit=60).replace(" ", ""),
+        refunded=item.refunded,
+    )
 
 
 def _extra(extra: dict) -> dict[str, str]:

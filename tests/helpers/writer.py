@@ -1,4 +1,4 @@
-"""Helper process for tests/test_storage_processes.py (run with sys.executable).
+"""Helper process for tests/e2e/test_storage_processes.py (run with sys.executable).
 
 writer.py crash PATH              insert forever; print "ACK <seq>" after each commit
 writer.py insert PATH TAG COUNT MODE

@@ -9,6 +9,7 @@ from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
@@ -50,7 +51,7 @@ To look around first: quit, then start `unship --demo`
 
 
 class ViewTabs(Static):
-    """'1 all  2 needs action 3  ...   sort: urgency (s)'."""
+    """'1 all 340  2 needs action 3  ...  6 archive 1,234   sort urgency ▲ (s S)'."""
 
     _shown: tuple | None = None
 
@@ -58,27 +59,67 @@ class ViewTabs(Static):
         if self._shown is not None:
             self.show(*self._shown)
 
-    def show(self, view: str, counts: dict[str, int | None], sort: str, marked: int = 0) -> None:
-        self._shown = (view, counts, sort, marked)
+    def show(
+        self,
+        view: str,
+        counts: dict[str, int | None],
+        sort: str,
+        marked: int = 0,
+        mark: str = "",
+    ) -> None:
+        self._shown = (view, counts, sort, marked, mark)
+        room = self.content_size.width or self.size.width
+        tail: list[Content] = []
+        if marked:
+            tail.append(Content.styled(f"  {marked} marked (esc clears)", "bold reverse"))
+        # The longest form that fits: the views' long labels and the sort keys, then short
+        # labels, then without the keys, then tiny labels, then only the shown view's count
+        # and the archive's.
+        for labels, keys, every_count in _TAB_FORMS:
+            line = self._line(view, counts, sort, mark, labels, keys, every_count, tail)
+            if line.cell_length <= room:
+                break
+        self.update(line)
+
+    @staticmethod
+    def _line(view, counts, sort, mark, labels, keys, every_count, tail) -> Content:
         parts = []
-        wide = self.size.width >= 100
-        for n, (key, long_label) in enumerate(R.VIEWS, start=1):
-            label = long_label if wide else R.SHORT_LABELS[key]
-            count = counts.get(key)
-            text = f"{label} {count}" if count is not None else label
+        for n, (key, _long) in enumerate(R.VIEWS, start=1):
+            label = labels[key]
+            # The archive's count stays: it says what the "all" view leaves out.
+            shown = every_count or key in (view, "archive")
+            count = counts.get(key) if shown else None
+            text = f"{label} {count:,}" if count is not None else label
             if key == view:
                 parts.append(Content.styled(f"[{n} {text}]", "bold reverse $accent"))
             else:
                 parts.append(Content.assemble((f"{n}", "bold $accent"), f" {text}"))
-        parts.append(Content.assemble("  sort ", (sort, "bold"), " (s)"))
-        if marked:
-            parts.append(Content.styled(f"  {marked} marked (esc clears)", "bold reverse"))
-        self.update(Content(" ").join(parts))
+        sort_text = f"{sort} {mark}" if mark else sort
+        parts.append(Content.assemble("  sort ", (sort_text, "bold"), " (s S)" if keys else ""))
+        return Content(" ").join(parts + tail)
+
+
+_TINY_LABELS = {
+    "all": "all",
+    "action": "act",
+    "transit": "trans",
+    "returns": "ret",
+    "done": "done",
+    "archive": "arch",
+}
+# (labels, the sort keys shown, every view's count): the tab line's forms, longest first.
+_TAB_FORMS = (
+    (dict(R.VIEWS), True, True),
+    (R.SHORT_LABELS, True, True),
+    (R.SHORT_LABELS, False, True),
+    (_TINY_LABELS, False, True),
+    (_TINY_LABELS, False, False),
+)
 
 
 class MainScreen(ListActions, Screen):
     HELP_TITLE = "Order list"
-    HELP_MERGE = {"view": "views: all, action, transit, returns, done"}
+    HELP_MERGE = {"view": "views all/action/transit/returns/done/archive"}
     BINDINGS = [
         # Priority: the filter has the focus before the next key arrives, so "/zappos" typed
         # fast (or arriving in one packet over SSH) filters instead of running "a" and "s".
@@ -90,12 +131,14 @@ class MainScreen(ListActions, Screen):
             priority=True,
         ),
         Binding("s", "cycle_sort", "sort", tooltip="sort by urgency, date, retailer, total"),
+        Binding("S", "reverse_sort", "reverse", show=False, tooltip="reverse the sort"),
         # The tab line names the views with their digits: the footer leaves them out.
         Binding("1", "view(0)", "all", show=False, tooltip="view: all orders"),
         Binding("2", "view(1)", "needs action", show=False, tooltip="view: needs action"),
         Binding("3", "view(2)", "in transit", show=False, tooltip="view: in transit"),
         Binding("4", "view(3)", "returns open", show=False, tooltip="view: returns open"),
         Binding("5", "view(4)", "done", show=False, tooltip="view: done"),
+        Binding("6", "view(5)", "archive", show=False, tooltip="view: archive"),
         Binding("a", "app.add_order", "add", tooltip="log a new order with the form"),
         Binding("A", "app.quick_add", "quick add", show=False, tooltip="log an order in one line"),
         Binding("e", "edit_order", "edit", show=False, tooltip="edit the highlighted order"),
@@ -114,6 +157,7 @@ class MainScreen(ListActions, Screen):
     def __init__(self) -> None:
         super().__init__(classes="-footer-pending")
         self.sort = "urgency"
+        self.reverse = False  # the sort the other way round (S)
         self.view = "all"
         self.query_text = ""
         self.rows: list[R.Row] = []
@@ -122,6 +166,10 @@ class MainScreen(ListActions, Screen):
         self._sorted: list[R.Row] = []
         self._in_view: list[R.Row] = []
         self._filtered: dict[tuple[str, ...], list[R.Row]] = {}
+        # The archived rows (listed in the archive view only) and recent filter results
+        # among them: a filter in the "all" view says how many of them match too.
+        self._archived: list[R.Row] = []
+        self._filtered_archive: dict[tuple[str, ...], list[R.Row]] = {}
         self._figures: Figures | None = None
         self._generation = 0
         self._previewing = False
@@ -148,6 +196,7 @@ class MainScreen(ListActions, Screen):
         return Static(Content(EMPTY_TEXT), id="empty")
 
     def on_mount(self) -> None:
+        self.order_list.show_sort(self.sort, R.sort_ascends(self.sort, self.reverse))
         if not self._show_preview():
             self.reload()
         # Now, not later (as focus() would): a "/" typed while the app started may have
@@ -172,11 +221,12 @@ class MainScreen(ListActions, Screen):
 
     async def _mount_the_rest(self) -> None:
         field = TextInput(
-            placeholder="filter: words in title, retailer, order number, tracking, notes",
+            placeholder="filter: words in titles, retailer, numbers, tracking, notes, history",
             id="filter",
         )
-        field.display = False
-        await self.mount(field, before=self.order_list)
+        bar = Horizontal(field, Static("", id="filter-count", markup=False), id="filter-bar")
+        bar.display = field.display = False
+        await self.mount(bar, before=self.order_list)
         await self.mount(Footer(compact=True))
         self.remove_class("-footer-pending")
         self.refresh_bindings()
@@ -284,7 +334,12 @@ class MainScreen(ListActions, Screen):
                 return
             row.flags()
             _ = row.search
-        self.app.call_from_thread(self._figures_ready, R.figures(rows), generation)
+        cutoff = R.archive_cutoff(today)
+        for n, row in enumerate(rows):
+            if n % 1024 == 0 and worker.is_cancelled:
+                return
+            _ = row.last_active
+        self.app.call_from_thread(self._figures_ready, R.figures(rows, None, cutoff), generation)
         book = self.app.book
         newest = R.newest_first(rows)  # what by_urgency needs, in a list the facts follow
         facts: list[R.Facts | None] = []
@@ -293,7 +348,7 @@ class MainScreen(ListActions, Screen):
                 return
             known = row.facts  # set on the main thread before this thread started
             facts.append(known if known is not None else R.compute_facts(row.order, book, today))
-        figures = R.figures(newest, facts)
+        figures = R.figures(newest, facts, cutoff)
         by_urgency = R.by_urgency(newest, today, facts)
         if not worker.is_cancelled:
             self.app.call_from_thread(
@@ -322,7 +377,7 @@ class MainScreen(ListActions, Screen):
         # the newest one, which the list showed first while the deadlines were unknown.
         at_top = self.order_list.cursor == 0
         if self.sort == "urgency":
-            self._sorted = by_urgency
+            self._sorted = by_urgency[::-1] if self.reverse else by_urgency
             self._apply_view()
         else:
             self._resort()
@@ -339,28 +394,47 @@ class MainScreen(ListActions, Screen):
         self.query_one("#views").display = not empty
 
     def _resort(self) -> None:
-        self._sorted = R.sort_rows(self.rows, self.sort, self._today or date.today())
+        self._sorted = R.sort_rows(self.rows, self.sort, self._today or date.today(), self.reverse)
+        self.order_list.show_sort(self.sort, R.sort_ascends(self.sort, self.reverse))
         self._apply_view()
 
+    @property
+    def _cutoff(self) -> date:
+        return R.archive_cutoff(self._today or date.today())
+
     def _apply_view(self) -> None:
-        if self.view == "all":
-            self._in_view = self._sorted
+        cutoff, view = self._cutoff, self.view
+        if view in ("all", "archive"):
+            archived = self._archived = []
+            kept = []
+            for row in self._sorted:
+                (archived if row.in_view("archive", cutoff) else kept).append(row)
+            self._in_view = kept if view == "all" else archived
         else:
-            self._in_view = [r for r in self._sorted if r.in_view(self.view)]
+            self._in_view = [r for r in self._sorted if r.in_view(view, cutoff)]
+            self._archived = []
         self._filtered = {}
+        self._filtered_archive = {}
         self._apply_filter()
         self._show_figures()
 
-    def _filter(self, words: tuple[str, ...]) -> list[R.Row]:
-        """The rows in view that match `words`. Results of recent queries are kept: a query
-        that refines one of them (a key typed) scans only that result, and one typed before
-        (backspace) is found again without a scan."""
+    def _filter(
+        self,
+        words: tuple[str, ...],
+        rows: list[R.Row] | None = None,
+        kept: dict[tuple[str, ...], list[R.Row]] | None = None,
+    ) -> list[R.Row]:
+        """The rows in view (or `rows`, with `kept` for their results) that match `words`.
+        Results of recent queries are kept: a query that refines one of them (a key typed)
+        scans only that result, and one typed before (backspace) is found again without a
+        scan."""
+        rows = self._in_view if rows is None else rows
         if not words:
-            return self._in_view
-        kept = self._filtered
+            return rows
+        kept = self._filtered if kept is None else kept
         shown = kept.pop(words, None)
         if shown is None:
-            base, known = self._in_view, ()
+            base, known = rows, ()
             for old_words, old_rows in kept.items():
                 refines = all(any(o in w for w in words) for o in old_words)
                 if refines and len(old_rows) < len(base):
@@ -383,6 +457,24 @@ class MainScreen(ListActions, Screen):
         else:
             order_list.empty_text = "No orders in this view."
         order_list.set_rows(shown, self._today or date.today(), current)
+        self._show_match_count(query, shown)
+
+    def _show_match_count(self, query: str, shown: list[R.Row]) -> None:
+        """'12 of 340 match' beside the filter field; in the "all" view, with how many
+        archived orders match too (the archive view lists them)."""
+        counter = self.query("#filter-count")
+        if not counter:
+            return
+        if not query.strip():
+            counter.first(Static).update("")
+            return
+        text = f"{len(shown):,} of {len(self._in_view):,} match"
+        if self.view == "all" and self._archived:
+            words = R.query_words(query)
+            more = len(self._filter(words, self._archived, self._filtered_archive))
+            if more:
+                text += f" · {more:,} more in the archive (6)"
+        counter.first(Static).update(Content(text))
 
     def _show_figures(self) -> None:
         figures = self._figures
@@ -390,15 +482,21 @@ class MainScreen(ListActions, Screen):
             if len(self.rows) > SYNC_LIMIT:  # a thread is counting: show what costs nothing
                 self._show_counting(len(self.rows))
                 return
-            figures = self._figures = R.figures(self.rows)
+            figures = self._figures = R.figures(self.rows, None, self._cutoff)
         summary, counts = figures
         self.query_one(SummaryBar).show(summary)
-        self.query_one(ViewTabs).show(self.view, counts, self.sort, len(self.order_list.marked))
+        self.query_one(ViewTabs).show(
+            self.view, counts, self.sort, len(self.order_list.marked), self._sort_mark
+        )
+
+    @property
+    def _sort_mark(self) -> str:
+        return self.order_list.sort_mark
 
     def _show_counting(self, total: int) -> None:
         """The header and the tab line while the figures are being worked out."""
         self.query_one(SummaryBar).show(None)
-        self.query_one(ViewTabs).show(self.view, {"all": total}, self.sort)
+        self.query_one(ViewTabs).show(self.view, {"all": total}, self.sort, 0, self._sort_mark)
 
     # -- filter ---------------------------------------------------------------------
     async def action_filter(self) -> None:
@@ -407,8 +505,13 @@ class MainScreen(ListActions, Screen):
         assert field is not None
         if self.focused is field:  # a "/" typed in the filter (or typed ahead into it) is text
             raise SkipAction()
-        field.display = True
+        self._show_field(field, True)
         self.set_focus(field)  # now, not after the keys already queued (as focus() would)
+
+    def _show_field(self, field: Input, show: bool) -> None:
+        """The filter field and its match count, shown or hidden together."""
+        field.display = show
+        self.query_one("#filter-bar").display = show
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -418,7 +521,7 @@ class MainScreen(ListActions, Screen):
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         if not self.query_text.strip():
-            event.input.display = False
+            self._show_field(event.input, False)
         self.order_list.focus()
 
     def action_clear_filter(self) -> None:
@@ -429,7 +532,7 @@ class MainScreen(ListActions, Screen):
         had_query = bool(self.query_text)
         if field is not None:
             field.value = ""
-            field.display = False
+            self._show_field(field, False)
         self.query_text = ""
         self.order_list.focus()
         if had_query:
@@ -476,6 +579,13 @@ class MainScreen(ListActions, Screen):
         self.sort = sort
         self._resort()
 
+    def action_reverse_sort(self) -> None:
+        self.set_reverse(not self.reverse)
+
+    def set_reverse(self, reverse: bool) -> None:
+        self.reverse = reverse
+        self._resort()
+
     # -- the highlighted order ---------------------------------------------------------
     @on(OrderList.Opened)
     def _open(self, event: OrderList.Opened) -> None:
@@ -496,6 +606,12 @@ class MainScreen(ListActions, Screen):
             if row.order.id == order_id:
                 order_list.cursor = n
                 return
+        cutoff = self._cutoff
+        if self.view != "archive" and any(
+            row.order.id == order_id and row.archived(cutoff) for row in self.rows
+        ):
+            # Done long ago (an old order logged or edited): say where it went.
+            self.notify("That order is done and quiet for months: it is in the archive (6).")
 
     def action_edit_order(self) -> None:
         row = self.order_list.current

@@ -23,6 +23,7 @@ from unship.store.money import format_money
 from unship.store.repository import NotFoundError
 from unship.store.storage import StoreError
 from unship.store.text import clean_line, clean_text
+from unship.store.views import tracking_to_follow
 from unship.tui.links import open_link
 from unship.tui.screens import composed
 
@@ -169,7 +170,9 @@ class OrderScreen(Screen):
         shortcuts = self._shortcuts()
         self.query_one(ActionsPanel).show(order, self.actions, today, shortcuts)
         self.query_one("#order-tracking", Static).update(self._tracking(order))
-        self.query_one("#link-tracking", LinkLine).show("Tracking page", self.tracking_link)
+        self.query_one("#link-tracking", LinkLine).show(
+            f"{tracking_to_follow(book.policies, order)[2].capitalize()} page", self.tracking_link
+        )
         self.query_one("#link-order", LinkLine).show("Order page", self.order_link)
         notes = clean_text(order.notes)
         self.query_one("#order-notes", Static).update(
@@ -219,6 +222,14 @@ class OrderScreen(Screen):
             text.append(f"  {clean_line(item.category, limit=40)}", Style(dim=True))
             if item.seller:
                 text.append(f"  sold by {clean_line(item.seller, limit=60)}", Style(dim=True))
+            if item.refunded is not None:
+                text.append(f"\n   refunded {format_money(item.refunded, order.currency)}")
+                short = advice.short_text(item, order.currency)
+                if short:
+                    text.append(f" · {short}", Style(bold=True, reverse=True))
+            if item.return_tracking:
+                text.append("\n   return tracking ")
+                text.append(clean_line(item.return_tracking, limit=80))
         return text
 
     def _tracking(self, order: Order) -> Text:
@@ -238,11 +249,10 @@ class OrderScreen(Screen):
 
     @property
     def tracking_link(self) -> str:
-        order = self.order
-        if order is None or not order.tracking:
+        """What t opens: a return on its way back, else the order's parcel."""
+        if self.order is None:
             return ""
-        carrier = self.app.book.policies.carrier(order.carrier)
-        return carrier.link(order.tracking) if carrier else ""
+        return tracking_to_follow(self.app.book.policies, self.order)[1]
 
     @property
     def order_link(self) -> str:
@@ -313,7 +323,8 @@ class OrderScreen(Screen):
         open_link(self.app, self.order_link, "order page's link")
 
     def action_open_tracking(self) -> None:
-        open_link(self.app, self.tracking_link, "tracking link")
+        what = tracking_to_follow(self.app.book.policies, self.order)[2] if self.order else ""
+        open_link(self.app, self.tracking_link, f"{what or 'tracking'} link")
 
     def _open(self, url: str) -> None:
         open_link(self.app, url)

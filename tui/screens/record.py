@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 from unship.store import estimates
 from unship.store.advice import Action, day_text
-from unship.store.lifecycle import TRANSITIONS
+from unship.store.lifecycle import possible
 from unship.store.model import EVENT_WORDS, Event, ModelError, Order
 from unship.store.money import MoneyError, format_money, to_decimal, to_minor
 from unship.store.storage import StoreError
@@ -96,9 +96,10 @@ class RecordDialog(ModalScreen[Recorded | None]):
         """Items for which the event can happen now."""
         if self.event is None:
             return []
-        return [
-            i for i, item in enumerate(self.order.items) if self.event in TRANSITIONS[item.state]
-        ]
+        found = [i for i, item in enumerate(self.order.items) if possible(item, self.event)]
+        if self.event is Event.UNKEPT:  # only where the return window is open (the advice)
+            found = [i for i in found if i in self.action_data.items]
+        return found
 
     def estimated_day(self) -> date | None:
         """For a delivery of items whose arrival is only estimated: the estimate."""
@@ -240,18 +241,24 @@ class RecordDialog(ModalScreen[Recorded | None]):
         self._error("date-error", f"Check: {doubt}" if doubt else "")
         return day
 
-    def _check_amount(self) -> tuple[bool, str]:
+    def _check_amount(self) -> tuple[bool, int | None]:
+        """(ok, the amount in minor units or None when none is typed); a short one is said."""
         text = self._value("amount").strip()
         if not text:
             self._error("amount-error", "")
-            return True, ""
+            return True, None
         try:
             minor = to_minor(text.lstrip("$€£¥").replace(",", ""), self.order.currency)
         except MoneyError as error:
             self._error("amount-error", str(error))
-            return False, ""
-        self._error("amount-error", "")
-        return True, format_money(minor, self.order.currency)
+            return False, None
+        owed = sum(self.order.items[i].refund_owed for i in self._chosen_items() or range(1))
+        if self.order.items and minor < owed:
+            short = format_money(owed - minor, self.order.currency)
+            self._error("amount-error", f"{short} short: kept as a problem to chase")
+        else:
+            self._error("amount-error", "")
+        return True, minor
 
     def _chosen_items(self) -> list[int] | None:
         """None: let the book choose (single-item orders); [] when nothing is ticked."""
@@ -273,14 +280,8 @@ class RecordDialog(ModalScreen[Recorded | None]):
             note = clean_text(self._value("note"), limit=NOTE_MAX)
             if note:
                 parts.append(note)
-        elif self.event is Event.RETURN_SHIPPED:
-            tracking = clean_line(self._value("return-tracking"), limit=60).replace(" ", "")
-            if tracking:
-                parts.append(f"return tracking {tracking}")
         elif self.event is Event.REFUNDED:
-            ok, amount = self._check_amount()
-            if amount:
-                parts.append(f"refunded {amount}")
+            ok, _amount = self._check_amount()
         elif self.event is Event.PROBLEM:
             problem = clean_text(self._value("problem"), limit=NOTE_MAX)
             if problem:
@@ -330,7 +331,15 @@ class RecordDialog(ModalScreen[Recorded | None]):
             self._error("dialog-error", "")
             return
         try:
-            order = self.app.book.record(self.order.id, self.event, day, items=items, note=note)
+            order = self.app.book.record(
+                self.order.id,
+                self.event,
+                day,
+                items=items,
+                note=note,
+                refunded=self._check_amount()[1] if self.event is Event.REFUNDED else None,
+                return_tracking=self._value("return-tracking"),
+            )
         except (ModelError, StoreError) as error:
             self._error("dialog-error", f"Not recorded: {error}")
             return

@@ -45,30 +45,91 @@ def fit(text: str, width: int, right: bool = False) -> str:
     return pad + text if right else text + pad
 
 
+def _day(day: date, today: date) -> str:
+    """'21 Nov', or '21 Nov 2025' outside today's year (as advice.day_text, which the
+    first frame does without)."""
+    return f"{day.day} {day:%b}" if day.year == today.year else f"{day.day} {day:%b} {day.year}"
+
+
+def fit_title(title: str, more: str, width: int) -> str:
+    """The first item's title and its ' +2' (more items) in exactly `width` cells: the
+    title gives way (cut with an ellipsis), the count of more items stays."""
+    if not more or _cells(title) + len(more) <= width or width <= len(more) + 2:
+        return fit(title + more, width)
+    return fit(title, width - len(more)) + more
+
+
+def _cells(text: str) -> int:
+    return len(text) if text.isascii() and text.isprintable() else cell_len(text)
+
+
+# How the columns share a width. Every width starts from the narrowest columns that show
+# their text whole (the state's words, a deadline as 'return · 47d left', a total up to
+# $99,999.99); the rest goes to the title, except that each step below is taken, in this
+# order, while the title keeps at least its number of cells. What a wider terminal shows
+# first is the deadline's day, long retailer names, the day's year, the order number, whole
+# mixed states, the deadline in words and the order date. At 120 columns that is a 47-cell
+# title and 'return 14 Jan · 47d left'.
+_BASE = {"retailer": 9, "total": 10, "state": 16, "next deadline": 21}
+_STEPS: tuple[tuple[int, dict[str, int]], ...] = (
+    (28, {"next deadline": 28}),  # 'send back 31 Jan · 64d left'
+    (36, {"retailer": 12}),  # 'Amazon.co.uk'
+    (42, {"next deadline": 35}),  # 'A-to-z claim 31 Jan 2027 · 64d left'
+    (40, {"order": 19}),
+    (44, {"state": 24}),  # '1 ordered, 1 in transit'
+    (44, {"next deadline": 40}),  # 'send back by 31 Jan 2027 · 64 days left'
+    (48, {"ordered": 11}),  # '21 Nov 2025'
+)
+_ORDER = ("", "retailer", "order", "ordered", "title", "total", "state", "next deadline")
+
+
 def layout(width: int) -> list[Column]:
-    """Columns for a width (each followed by one space). The state and the deadline always
-    fit; the title gives way first, then the order number (shown from 110 columns: it is in
-    the order view and in the search anyway)."""
-    retailer, number, total, state, deadline = 9, 19, 10, 16, 23
-    if width >= 100:
-        deadline = 24
-    if width >= 140:
-        retailer, state, deadline = 12, 24, 32
-    fixed = sum(w + 1 for w in (1, retailer, total, state, deadline)) + 1
-    show_number = width - fixed - (number + 1) >= 30
-    if show_number:
-        fixed += number + 1
-    title = max(6, width - fixed)
-    cols = [Column("", 1), Column("retailer", retailer)]
-    if show_number:
-        cols.append(Column("order", number))
-    cols += [
-        Column("title", title),
-        Column("total", total, right=True),
-        Column("state", state),
-        Column("next deadline", deadline),
-    ]
-    return cols
+    """Columns for a width (each followed by one space): see _STEPS."""
+    widths = {"": 1, **_BASE}
+
+    def title_left(widths: dict[str, int]) -> int:
+        return width - sum(w + 1 for w in widths.values()) - 1
+
+    for least, step in _STEPS:
+        wider = {**widths, **step}
+        if title_left(wider) >= least:
+            widths = wider
+    widths["title"] = max(6, title_left(widths))
+    return [Column(name, widths[name], right=name == "total") for name in _ORDER if name in widths]
+
+
+# The sort marker beside the sorted column's name: up when the smallest comes first.
+SORT_MARKS = {True: "▲", False: "▼"}
+ASCII_SORT_MARKS = {True: "^", False: "v"}
+
+
+def sort_marks(encoding: str | None) -> dict[bool, str]:
+    """The triangles, or '^'/'v' on a terminal whose encoding has no triangles."""
+    try:
+        "▲▼".encode(encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return ASCII_SORT_MARKS
+    return SORT_MARKS
+
+
+def header_text(cols: list[Column], sort_column: str, mark: str, hidden_name: str = "") -> str:
+    """The header line: the columns' names, the sorted one with `mark` ('total ▼'). A sort
+    by a column the width leaves out marks the title instead ('title · ordered ▼')."""
+    shown = {c.name for c in cols}
+    out = []
+    for c in cols:
+        name = c.name
+        if mark and (name == sort_column or (name == "title" and sort_column not in shown)):
+            suffix = (
+                f" {mark}" if name == sort_column else f" · {hidden_name or sort_column} {mark}"
+            )
+            if _cells(name + suffix) > c.width:
+                suffix = f" {mark}"
+            if _cells(name + suffix) > c.width:
+                name = fit(name, max(1, c.width - len(suffix))).rstrip()
+            name += suffix
+        out.append(fit(name, c.width, c.right) + " ")
+    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +140,8 @@ class _Paint:
     cols: list[Column]
     used: int  # the cells the columns take, each with the space after it
     state_width: int
+    title_width: int
+    dated: bool  # the order date column is shown
     base: Style
     header: Strip
     styles: _Styles
@@ -93,6 +156,7 @@ class OrderList(ScrollView, can_focus=True):
     OrderList {
         height: 1fr;
         overflow-x: hidden;
+        scrollbar-size-vertical: 1;  /* a cell more for the title at 80 columns */
     }
     OrderList > .order-list--header { text-style: bold; color: $text-muted; }
     OrderList > .order-list--cursor { background: $primary 25%; text-style: bold; }
@@ -160,6 +224,20 @@ class OrderList(ScrollView, can_focus=True):
         self.today = date.today()
         self.empty_text = "No orders."
         self._paint: _Paint | None = None
+        # The sorted column and its marker, set by the screen through show_sort().
+        self.sort_column = ""
+        self.sort_name = ""
+        self.sort_mark = ""
+
+    def show_sort(self, sort: str, ascending: bool) -> None:
+        """Mark the column the list is sorted by ('total ▼')."""
+        from unship.tui.rows import SORT_COLUMNS
+
+        encoding = getattr(self.app.console, "encoding", None) if self.is_attached else None
+        self.sort_column = SORT_COLUMNS.get(sort, "")
+        self.sort_name = "ordered" if sort == "date" else sort
+        self.sort_mark = sort_marks(encoding)[ascending]
+        self.refresh()
 
     # -- data -------------------------------------------------------------------
     def set_rows(
@@ -291,12 +369,14 @@ class OrderList(ScrollView, can_focus=True):
         cols = layout(width)
         base = self.rich_style
         styles = _Styles(self)
-        header = "".join(fit(c.name, c.width, c.right) + " " for c in cols)
+        header = header_text(cols, self.sort_column, self.sort_mark, self.sort_name)
         return _Paint(
             width,
             cols,
             sum(c.width + 1 for c in cols),
             next(c.width for c in cols if c.name == "state"),
+            next(c.width for c in cols if c.name == "title"),
+            any(c.name == "ordered" for c in cols),
             base,
             Strip([Segment(fit(header, width), base + styles["header"])], width),
             styles,
@@ -319,6 +399,7 @@ class OrderList(ScrollView, can_focus=True):
     def _row_strip(self, row: Row, paint: _Paint, selected: bool) -> Strip:
         styles, cols, width = paint.styles, paint.cols, paint.width
         retailer, number, title, total, state = row.cells
+        title_width = paint.title_width
         facts = row.facts
         estimated_state = facts is not None and facts.state is not None
         if estimated_state:
@@ -360,7 +441,8 @@ class OrderList(ScrollView, can_focus=True):
             "": "✓" if marked else ("›" if selected else " "),
             "retailer": retailer,
             "order": number,
-            "title": title,
+            "title": fit_title(title, row.more, title_width),
+            "ordered": _day(row.order.ordered_on, self.today) if paint.dated else "",
             "total": total,
             "state": state,
             "next deadline": deadline,

@@ -1,0 +1,276 @@
+"""The installed `unship` command, run for real as a script would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+UNSHIP = shutil.which("unship") or os.path.join(os.path.dirname(sys.executable), "unship")
+
+
+@pytest.fixture
+def run(tmp_path):
+    db = tmp_path / "orders.json"
+
+    def run(*args, today="2026-11-28", check=True):
+        proc = subprocess.run(
+            [UNSHIP, "--db", str(db), "--today", today, *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "UNSHIP_CONFIG_DIR": str(tmp_path / "config")},
+        )
+        if check and proc.returncode != 0:
+            raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
+        return proc
+
+    run.db = db
+    return run
+
+
+def test_version_and_help():
+    out = subprocess.run([UNSHIP, "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("unship ")
+    out = subprocess.run([UNSHIP, "--help"], capture_output=True, text=True, check=True)
+    assert "actions" in out.stdout and "--db" in out.stdout
+
+
+def test_add_mark_and_read_the_advice_as_json(run):
+    oid = run(
+        "add",
+        "--retailer",
+        "amazon",
+        "--order-number",
+        "113-1234567-1234567",
+        "--item",
+        "USB-C cable",
+        "--price",
+        "12.99",
+        "--ordered",
+        "2026-11-20",
+    ).stdout.strip()
+    assert oid == "1"
+    acts = json.loads(run("actions", oid, "--json").stdout)
+    by = {a["action"]: a for a in acts}
+    assert by["cancel"]["available"] is True and by["cancel"]["deadline"] is None
+    assert set(by["cancel"]) >= {"action", "available", "reason", "deadline", "steps"}
+    assert by["return"]["available"] is False
+
+    run("mark", oid, "shipped", "--on", "2026-11-21")
+    by = {a["action"]: a for a in json.loads(run("actions", oid, "--json").stdout)}
+    assert by["cancel"]["available"] is False
+    assert by["cancel"]["reason"] == "can't cancel: shipped on 21 Nov"
+    assert by["refuse"]["available"] is True
+
+    run("mark", "113-1234567-1234567", "delivered", "--on", "2026-11-24")
+    by = {a["action"]: a for a in json.loads(run("actions", oid, "--json").stdout)}
+    assert by["return"]["available"] is True
+    assert by["return"]["deadline"] == "2027-01-31"  # holiday extension: shipped in November
+
+    shown = json.loads(run("show", oid, "--json").stdout)
+    assert shown["retailer"] == "Amazon" and shown["state"] == "delivered"
+    assert [h["event"] for h in shown["history"]] == ["placed", "shipped", "delivered"]
+    assert shown["items"][0]["price"] == 1299
+
+    listed = json.loads(run("list", "--json").stdout)
+    assert [r["id"] for r in listed] == [1]
+    assert json.loads(run("list", "--state", "ordered", "--json").stdout) == []
+
+
+def test_plain_text_output_is_aligned(run):
+    run(
+        "add",
+        "--retailer",
+        "Walmart",
+        "--order-number",
+        "200011823954471",
+        "--item",
+        "Bookcase",
+        "--price",
+        "49.97",
+        "--ordered",
+        "2026-11-25",
+    )
+    out = run("list").stdout.splitlines()
+    assert out[0].split() == [
+        "ID",
+        "RETAILER",
+        "ORDER",
+        "TITLE",
+        "TOTAL",
+        "STATE",
+        "NEXT",
+        "DEADLINE",
+    ]
+    assert "Bookcase" in out[1] and "$49.97" in out[1] and "ordered" in out[1]
+    assert out[0].index("TOTAL") < out[1].index("$49.97") + len("$49.97")
+    assert "✓ Cancel" in run("show", "1").stdout
+
+
+def test_due_exit_status_for_scripts(run):
+    empty = run("due", check=False)
+    assert empty.returncode == 1 and "Nothing due" in empty.stdout
+    run(
+        "add",
+        "--retailer",
+        "Best Buy",
+        "--order-number",
+        "BBY01-1",
+        "--item",
+        "Monitor",
+        "--price",
+        "299.99",
+        "--category",
+        "activatable",
+        "--ordered",
+        "2026-11-10",
+    )
+    # Best Buy's holiday season leaves activatable devices out; their 14 days count the day
+    # of receipt as day 1 (a general item bought in November now gets the holiday window)
+    run("mark", "1", "delivered", "--on", "2026-11-16")
+    due = run("due", "--days", "7", "--json")
+    rows = json.loads(due.stdout)
+    assert due.returncode == 0
+    assert rows[0]["deadline"] == "2026-11-29" and rows[0]["days_left"] == 1
+    assert run("due", "--days", "0", check=False).returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["mark", "1", "teleported"], "invalid choice"),
+        (["mark", "1", "refunded"], "can't mark refunded: the item is ordered"),
+        (["mark", "1", "shipped", "--on", "2026-02-30"], "not a date"),
+        (
+            ["add", "--retailer", "x", "--order-number", "2", "--item", "t", "--price", "-3"],
+            "negative",
+        ),
+        (
+            ["add", "--retailer", "x", "--order-number", "2", "--item", "t", "--price", "abc"],
+            "not a price",
+        ),
+        (
+            ["add", "--retailer", "x", "--order-number", "2", "--item", "t", "--price", "1.999"],
+            "too many decimals",
+        ),
+        (
+            ["add", "--retailer", "amazon", "--order-number", "1", "--item", "t", "--price", "1"],
+            "already in the book",
+        ),
+        (["show", "42"], "no order with id or order number '42'"),
+        (["list", "--state", "lost"], "invalid choice"),
+    ],
+)
+def test_bad_input_is_one_line_and_changes_nothing(run, args, message):
+    run("add", "--retailer", "amazon", "--order-number", "1", "--item", "t", "--price", "1")
+    before = run.db.read_bytes()
+    proc = run(*args, check=False)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+    # argparse adds a usage line (wrapped: its continuation lines are indented)
+    assert len([line for line in proc.stderr.splitlines() if not line.startswith(" ")]) <= 3
+    assert run.db.read_bytes() == before
+
+
+def test_quick_add_line(run):
+    oid = run("add", 'amazon 113-1234567-1234567 "USB-C cable" $12.99 yesterday 1Z999AA10123456784')
+    shown = json.loads(run("show", oid.stdout.strip(), "--json").stdout)
+    assert shown["items"][0]["title"] == "USB-C cable" and shown["items"][0]["price"] == 1299
+    assert shown["ordered_on"] == "2026-11-27"
+    assert shown["carrier"] == "UPS" and shown["tracking"] == "1Z999AA10123456784"
+    warned = run("add", "amazon 12345 mug 9.50", check=True)
+    assert "doesn't look like an Amazon order number" in warned.stderr
+    bad = run("add", "amazon 1-2-3", check=False)
+    assert bad.returncode == 2 and "quick add needs" in bad.stderr
+
+
+def test_undo(run):
+    run("add", "--retailer", "amazon", "--order-number", "1", "--item", "t", "--price", "1")
+    run("mark", "1", "shipped")
+    assert run("undo").stdout.strip() == "undone: mark 1 shipped"
+    assert json.loads(run("show", "1", "--json").stdout)["state"] == "ordered"
+
+
+def test_demo_never_touches_the_real_database(run, tmp_path):
+    proc = subprocess.run(
+        [UNSHIP, "--demo", "--today", "2026-11-28", "list", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "UNSHIP_DB": str(tmp_path / "real.json")},
+    )
+    rows = json.loads(proc.stdout)
+    assert len(rows) >= 15
+    states = {s for r in rows for s in r["item_states"]}
+    assert states == {
+        "ordered",
+        "cancel-requested",
+        "cancelled",
+        "shipped",
+        "out-for-delivery",
+        "delivered",
+        "refused",
+        "return-requested",
+        "return-shipped",
+        "refunded",
+        "kept",
+        "problem",
+    }
+    assert not (tmp_path / "real.json").exists()
+
+
+def test_backup_list_and_restore_after_corruption(run):
+    run("add", "amazon 113-1234567-1234567 cable 12.99")
+    run("mark", "1", "shipped")
+    run("mark", "1", "delivered")
+    listed = json.loads(run("backup", "list", "--json").stdout)
+    assert [b["generation"] for b in listed] == [2, 1] and listed[0]["orders"] == 1
+    run.db.write_text("garbage")
+    broken = run("list", check=False)
+    assert broken.returncode == 2 and "backup restore" in broken.stderr
+    assert run.db.read_text() == "garbage"  # never overwritten
+    run("backup", "restore", "2")
+    assert json.loads(run("show", "1", "--json").stdout)["state"] == "in transit"
+    missing = run("backup", "restore", "9", check=False)
+    assert missing.returncode == 2 and "cannot read the backup" in missing.stderr
+
+
+def test_delete_asks_nothing_and_undo_brings_every_order_back(run):
+    for number in ("111-0000001-0000001", "111-0000002-0000002", "111-0000003-0000003"):
+        run("add", f"amazon {number} 'Cable' 9.99")
+    out = run("delete", "1", "111-0000002-0000002")
+    assert out.stdout.splitlines() == [
+        "deleted 1\tAmazon 111-0000001-0000001",
+        "deleted 2\tAmazon 111-0000002-0000002",
+    ]
+    assert "undo" in out.stderr
+    assert [o["id"] for o in json.loads(run("list", "--json").stdout)] == [3]
+    assert run("undo").stdout == "undone: delete 2 orders\n"  # one step for the lot
+    assert sorted(o["id"] for o in json.loads(run("list", "--json").stdout)) == [1, 2, 3]
+
+
+def test_delete_with_an_unknown_id_deletes_nothing(run):
+    run("add", "amazon 111-0000001-0000001 'Cable' 9.99")
+    out = run("delete", "1", "99", check=False)
+    assert out.returncode == 2 and "99" in out.stderr and out.stdout == ""
+    assert len(json.loads(run("list", "--json").stdout)) == 1
+
+
+def test_adding_with_a_tracking_number_records_shipped(run):
+    run("add", "amazon 111-0000001-0000001 'Cable' 9.99 1Z999AA10123456784")
+    (order,) = json.loads(run("list", "--json").stdout)
+    assert order["state"] == "in transit"
+
+
+def test_redo_makes_the_undone_change_again(run):
+    run("add", "amazon 111-0000001-0000001 'Cable' 9.99")
+    run("mark", "1", "shipped")
+    assert run("undo").stdout == "undone: mark 111-0000001-0000001 shipped\n"
+    assert run("redo").stdout == "redone: mark 111-0000001-0000001 shipped\n"
+    assert run("redo", check=False).returncode == 2

@@ -1,0 +1,310 @@
+"""Reading mail: the real-format samples in ../shared/samples/email, and Maildir/mbox fixtures
+made from them in temporary folders."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from cli_support import assert_clean_exit, run_unship
+from io_support import EMAIL
+from unship.store import advice, importers
+from unship.store.importers import mail, mail_book
+from unship.store.importers import mail_classify as mc
+from unship.store.model import State, new_item, new_order
+
+needs_email = pytest.mark.skipif(not EMAIL.is_dir(), reason=f"the sample emails are not at {EMAIL}")
+AMAZON_NUMBER = "123-1234567-1234567"
+
+
+def sample(name: str) -> bytes:
+    return (EMAIL / name).read_bytes()
+
+
+def fact_of(name: str, tz=UTC) -> mc.Fact | None:
+    letter = mail.read_letter(name, sample(name), mc.worth_reading, tz)
+    return mc.classify(letter, tz)
+
+
+def maildir(root: Path, names: list[str], stamp: int = 1_600_000_000) -> Path:
+    box = root / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (box / sub).mkdir(parents=True, exist_ok=True)
+    for n, name in enumerate(names):
+        (box / "cur" / f"{stamp + n}.M{n}P1.host:2,S").write_bytes(sample(name))
+    return box
+
+
+def mbox(path: Path, messages: list[bytes]) -> Path:
+    with path.open("wb") as out:
+        for data in messages:
+            out.write(b"From MAILER-DAEMON Thu Sep 10 13:14:54 2020\n")
+            for line in data.splitlines(keepends=True):
+                out.write(b">" + line if line.startswith(b"From ") else line)
+            out.write(b"\n\n")
+    return path
+
+
+def log(book, number=AMAZON_NUMBER, *, ordered=date(2020, 9, 8), retailer="Amazon", **kw):
+    order = new_order(retailer, number, ordered, [new_item("Trackball", 4999)], **kw)
+    return book.add(order)
+
+
+def read(book, paths, **kw):
+    result = mail_book.plan_mail(book, [Path(p) for p in paths], tz=UTC, **kw)
+    mail_book.apply_mail(book, result)
+    return result
+
+
+# -- each kind and sender ---------------------------------------------------------------------
+
+KINDS = [
+    ("amazon_shipped.eml", "shipped", "amazon", AMAZON_NUMBER, date(2020, 9, 10)),
+    ("amazon_shipped_alt.eml", "shipped", "amazon", AMAZON_NUMBER, date(2020, 9, 10)),
+    ("amazon_shipped_alt_timeformat.eml", "shipped", "amazon", "321-1234567-1234567", None),
+    ("amazon_arriving_today2.eml", "shipped", "amazon", "111-7634359-8390444", None),
+    ("amazon_exception.eml", "shipped", "amazon", AMAZON_NUMBER, date(2021, 3, 26)),
+    ("amazon_delivered.eml", "delivered", "amazon", AMAZON_NUMBER, date(2020, 9, 11)),
+    ("amazon_fwd.eml", "placed", "amazon", AMAZON_NUMBER, date(2022, 1, 7)),
+    ("amazon_hub_notice_2.eml", "pickup", "amazon", "", None),
+    ("amazon_shipped_it.eml", "shipped", "amazon", "405-5236882-9395563", None),
+    ("amazon_uk_shipped.eml", "shipped", "amazon", "123-4567890-1234567", date(2020, 12, 12)),
+    ("amazon_uk_shipped_2.eml", "shipped", "amazon", "123-4567890-1234567", None),
+    ("walmart_delivery.eml", "out-for-delivery", "walmart", "2000137-67895124", None),
+    ("fedex_out_for_delivery.eml", "out-for-delivery", "FedEx", "61290912345678912345", None),
+    ("fedex_out_for_delivery_2.eml", "out-for-delivery", "FedEx", "286548999999", None),
+    ("ups_out_for_delivery_new.eml", "out-for-delivery", "UPS", "1Z0Y12345678031234", None),
+    ("ups_delivered.eml", "delivered", "UPS", "1Z2345YY0678901234", date(2025, 7, 9)),
+    ("usps_delivered.eml", "delivered", "USPS", "92001901755477000000000000", date(2025, 7, 27)),
+    ("usps_out_for_delivery.eml", "out-for-delivery", "USPS", "92748931508577307776690000", None),
+    ("usps_exception.eml", "exception", "USPS", "92748902410637553403302876", None),
+]
+
+
+@needs_email
+@pytest.mark.parametrize(("name", "kind", "sender", "number", "day"), KINDS)
+def test_each_sample_says_what_happened_and_to_which_order(name, kind, sender, number, day):
+    fact = fact_of(name)
+    assert fact is not None
+    assert (fact.kind, fact.sender) == (kind, sender)
+    if number:
+        assert number in (fact.tracking if fact.is_carrier else fact.order_numbers) or (
+            number in fact.tracking
+        )
+    if day is not None:
+        assert fact.day == day
+
+
+@needs_email
+def test_urls_and_the_other_rendering_do_not_lend_their_order_numbers():
+    # The HTML part and a tracking link of these samples name another order.
+    assert fact_of("amazon_shipped.eml").order_numbers == [AMAZON_NUMBER]
+    assert fact_of("amazon_delivered.eml").order_numbers == [AMAZON_NUMBER]
+
+
+@needs_email
+def test_dates_expected_and_carriers_from_the_text():
+    assert fact_of("amazon_shipped.eml").expected == "2020-09-11"
+    assert fact_of("amazon_exception.eml").expected == "2021-03-27 to 2021-03-28"
+    uk = fact_of("amazon_uk_shipped.eml")
+    assert (uk.tracking, uk.carrier) == (["QA0881872248"], "Amazon Logistics")
+    assert fact_of("amazon_shipped_it.eml").tracking == ["350C20177729F"]
+    assert fact_of("fedex_out_for_delivery_2.eml").order_numbers == ["113-2208711-1430629"]
+    # The USPS body names the day and time of delivery: that day is kept.
+    assert fact_of("usps_delivered.eml").day == date(2025, 7, 27)
+    assert fact_of("amazon_hub_notice_2.eml").note == "ready for pickup until 2021-11-25"
+
+
+@needs_email
+def test_the_delivery_day_is_the_persons_day():
+    # 18:51 UTC on 11 Sep is the 11th in New York, the 12th in Tokyo.
+    assert fact_of("amazon_delivered.eml", ZoneInfo("America/New_York")).day == date(2020, 9, 11)
+    assert fact_of("amazon_delivered.eml", ZoneInfo("Asia/Tokyo")).day == date(2020, 9, 12)
+
+
+# -- the issue's "done when" ----------------------------------------------------------------
+
+
+@needs_email
+@pytest.mark.parametrize("container", ["maildir", "mbox"])
+def test_shipped_and_delivered_mail_moves_a_logged_order_and_sets_its_return_deadline(
+    book, tmp_path, container
+):
+    order = log(book)
+    names = ["amazon_shipped.eml", "amazon_delivered.eml"]
+    if container == "maildir":
+        path = maildir(tmp_path, names)
+    else:
+        path = mbox(tmp_path / "Takeout.mbox", [sample(n) for n in names])
+    seen = []
+    result = read(book, [path], progress=lambda done, total: seen.append((done, total)))
+    assert result.source_kind == container and seen and seen[-1][0] == seen[-1][1]
+    got = book.get(order.id)
+    item = got.items[0]
+    assert item.state is State.DELIVERED
+    assert item.dates == {"shipped": date(2020, 9, 10), "delivered": date(2020, 9, 11)}
+    notes = [e.note for e in got.history if e.event in ("shipped", "delivered")]
+    assert notes == ["from an email of 2020-09-10", "from an email of 2020-09-11"]
+    # The return window runs from the recorded delivery: 30 days at Amazon.
+    deadlines = advice.deadlines(got, book.policies, date(2020, 9, 20))
+    assert date(2020, 9, 11) + timedelta(days=30) in [d.day for d in deadlines]
+
+    # Again: nothing changes, and the messages are skipped without being read.
+    again = mail_book.plan_mail(book, [path], tz=UTC)
+    assert not again.has_changes and again.skipped == 2
+    # Even without the memory of what was read, the facts are already recorded.
+    book.storage.read().pop(mail_book.TABLE, None)
+    fresh = mail_book.plan_mail(book, [path], tz=UTC)
+    assert not fresh.has_changes
+    assert {f.outcome for f in fresh.found} == {"known"}
+
+
+@needs_email
+def test_undo_takes_the_import_back_and_forgets_the_messages(book, tmp_path):
+    order = log(book)
+    path = maildir(tmp_path, ["amazon_shipped.eml"])
+    read(book, [path])
+    assert book.get(order.id).items[0].state is State.SHIPPED
+    book.undo()
+    assert book.get(order.id).items[0].state is State.ORDERED
+    assert mail_book.read_keys(book) == set()
+    assert mail_book.plan_mail(book, [path], tz=UTC).has_changes
+
+
+@needs_email
+def test_carrier_mail_finds_its_order_by_tracking_number(book, tmp_path):
+    ups = log(book, "111-0000000-0000001", ordered=date(2025, 7, 1), tracking="1Z2345YY0678901234")
+    usps = log(
+        book,
+        "111-0000000-0000002",
+        ordered=date(2025, 7, 20),
+        extra={"shipments": "UPS 1Z999; USPS 92001901755477000000000000"},
+    )
+    fedex = log(book, "113-2208711-1430629", ordered=date(2021, 11, 20))  # the FedEx reference
+    names = ["ups_delivered.eml", "usps_delivered.eml", "fedex_out_for_delivery_2.eml"]
+    read(book, [maildir(tmp_path, names)])
+    assert book.get(ups.id).items[0].dates["delivered"] == date(2025, 7, 9)
+    assert book.get(usps.id).items[0].dates["delivered"] == date(2025, 7, 27)
+    assert book.get(fedex.id).items[0].state is State.OUT_FOR_DELIVERY
+
+
+@needs_email
+def test_a_fact_never_moves_an_item_back(book, tmp_path):
+    order = log(book)
+    book.record(order.id, "delivered", date(2020, 9, 9))
+    read(book, [maildir(tmp_path, ["amazon_shipped.eml", "amazon_exception.eml"])])
+    got = book.get(order.id)
+    assert got.items[0].state is State.DELIVERED
+    # shipped is the day recorded with the delivery (logged straight from ordered), not the mail's
+    day = date(2020, 9, 9)
+    assert got.items[0].dates == {"shipped": day, "delivered": day}
+
+
+@needs_email
+def test_orders_not_in_the_book_are_listed_with_what_the_mail_says(book, tmp_path):
+    result = read(book, [maildir(tmp_path, ["amazon_uk_shipped.eml", "walmart_delivery.eml"])])
+    lines = "\n".join(result.summary_lines())
+    assert "amazon order 123-4567890-1234567: shipped 2020-12-12" in lines
+    assert "walmart order 2000137-67895124" in lines
+    assert book.orders() == [] and mail_book.read_keys(book) == set()  # read again later
+
+
+@needs_email
+def test_eml_files_and_a_folder_of_them(book, tmp_path):
+    order = log(book)
+    a, b = (
+        shutil.copy(EMAIL / n, tmp_path / n) for n in ("amazon_shipped.eml", "ups_delivered.eml")
+    )
+    result = mail_book.plan_mail(book, [Path(a), Path(b)], tz=UTC)
+    assert (result.source_kind, result.read) == ("eml", 2)
+    assert importers.plan(book, Path(a)).format == "mail"  # found without --format
+    assert importers.plan(book, tmp_path).read == 2
+    importers.apply(book, importers.plan(book, tmp_path, tz=UTC))
+    assert book.get(order.id).items[0].state is State.SHIPPED
+
+
+def confirmation(number="113-5555555-5555555", sent="Mon, 05 Oct 2026 10:00:00 +0000") -> bytes:
+    message = EmailMessage()
+    message["From"] = '"Amazon.com" <auto-confirm@amazon.com>'
+    message["Subject"] = f"Your Amazon.com order #{number}"
+    message["Date"] = sent
+    message["Message-ID"] = f"<{number}@amazon.com>"
+    message.set_content(
+        "Order Confirmation\nThank you for shopping with us.\n"
+        f"Order #{number}\n\n1 x USB-C cable, 2 m\n$12.99\n\n2 x AA batteries (8 pack)\n$7.50\n"
+    )
+    return bytes(message)
+
+
+def test_add_logs_an_order_from_its_confirmation(book, tmp_path):
+    path = tmp_path / "order.eml"
+    path.write_bytes(confirmation())
+    assert not mail_book.plan_mail(book, [path], tz=UTC).has_changes  # listed only
+    read(book, [path], add=True)
+    (order,) = book.orders()
+    assert (order.retailer, order.order_number) == ("Amazon", "113-5555555-5555555")
+    assert order.ordered_on == date(2026, 10, 5) and order.source == "mail"
+    assert [(i.title, i.quantity, i.price) for i in order.items] == [
+        ("USB-C cable, 2 m", 1, 1299),
+        ("AA batteries (8 pack)", 2, 750),
+    ]
+    assert not mail_book.plan_mail(book, [path], tz=UTC, add=True).has_changes
+
+
+def test_other_mail_is_read_from_its_headers_only(book, tmp_path):
+    message = EmailMessage()
+    message["From"] = "friend@example.org"
+    message["Subject"] = "dinner?"
+    message["Date"] = format_datetime(datetime(2026, 1, 1, tzinfo=UTC))
+    message.set_content("see you")
+    path = tmp_path / "x.eml"
+    path.write_bytes(bytes(message))
+    result = read(book, [path])
+    assert (result.other, result.not_understood) == (1, [])
+    assert len(mail_book.read_keys(book)) == 1
+
+
+@needs_email
+def test_cli_imports_a_maildir_with_dry_run_first(tmp_path):
+    db = tmp_path / "cli.json"
+    added = run_unship(db, "add", "amazon 123-1234567-1234567 Trackball 49.99 2020-09-08")
+    assert added.returncode == 0, added.stderr
+    box = maildir(tmp_path, ["amazon_shipped.eml", "amazon_delivered.eml", "amazon_hub_notice.eml"])
+    dry = run_unship(db, "import", str(box), "--dry-run")
+    assert_clean_exit(dry)
+    assert "shipped: 1 read, 1 used" in dry.stdout and "dry run: nothing written" in dry.stdout
+    done = run_unship(db, "import", str(box))
+    assert_clean_exit(done)
+    assert "1 updated" in done.stdout
+    shown = run_unship(db, "show", "1")
+    assert "delivered - from an email of 2020-09-11" in shown.stdout
+    again = run_unship(db, "import", str(box), "--format", "mail")
+    assert "3 read before" in again.stdout and "nothing to change" in again.stdout
+
+
+@needs_email
+def test_a_fact_for_an_order_not_yet_logged_is_kept_and_counts_once_it_is(
+    book, tmp_path, monkeypatch
+):
+    box = maildir(tmp_path, ["amazon_uk_shipped.eml"])
+    read(book, [box])
+    keys, kept = mail_book.read_memory(book)
+    assert keys == set() and [f.order_numbers for f in kept.values()] == [["123-4567890-1234567"]]
+    order = log(book, "123-4567890-1234567", ordered=date(2020, 12, 10), retailer="Amazon.co.uk")
+
+    def unread(*args, **kw):
+        raise AssertionError("the message was read again")
+
+    monkeypatch.setattr(mail_book, "classify", unread)
+    result = read(book, [box])
+    assert [f.outcome for f in result.found] == ["used"]
+    got = book.get(order.id)
+    assert got.items[0].dates == {"shipped": date(2020, 12, 12)}
+    assert (got.tracking, got.carrier) == ("QA0881872248", "Amazon Logistics")
+    again = mail_book.plan_mail(book, [box], tz=UTC)
+    assert again.skipped == 1 and not again.has_work()

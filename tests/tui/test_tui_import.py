@@ -1,0 +1,178 @@
+"""The import screen: a path, a preview of what would change, then confirm."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from io_support import DATA, EMAIL
+from textual.app import App
+from textual.widgets import Button, Checkbox, Static
+from tui_support import sync
+from unship.store import demo
+from unship.store.exporters import export
+from unship.store.repository import OrderBook
+from unship.tui.screens.import_file import ImportScreen
+
+TODAY = date(2026, 11, 28)
+
+
+class ImportApp(App):
+    def __init__(self, book):
+        super().__init__()
+        self.book = book
+        self.result = "not dismissed"
+
+    def on_mount(self) -> None:
+        self.push_screen(ImportScreen(self.book), self._done)
+
+    def _done(self, result) -> None:
+        self.result = result
+
+
+@pytest.fixture
+def book(tmp_path):
+    with OrderBook(tmp_path / "orders.json", today=TODAY) as b:
+        yield b
+
+
+def report(app) -> str:
+    return str(app.screen.query_one("#import-report", Static).render())
+
+
+async def wait_for(pilot, condition, tries=100):
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        if condition():
+            return
+    raise AssertionError("timed out")
+
+
+@sync
+async def test_preview_then_import_a_clean_file(book, tmp_path):
+    source = tmp_path / "src.json"
+    with OrderBook(source, today=TODAY) as other:
+        demo.fill(other, TODAY)
+        (tmp_path / "export.json").write_text(export(other, "json"))
+    app = ImportApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*str(tmp_path / "export.json"), "enter")
+        await wait_for(pilot, lambda: "17 new" in report(app))
+        confirm = app.screen.query_one("#import-confirm", Button)
+        assert not confirm.disabled and str(confirm.label) == "Import 17 orders"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.result != "not dismissed")
+    assert app.result.startswith("import export.json: 17 new")
+    assert len(book.orders()) == 17
+
+
+@sync
+async def test_rejected_rows_need_the_partial_box(book):
+    app = ImportApp(book)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press(*str(DATA / "amazon-orders-mixed.csv"), "enter")
+        await wait_for(pilot, lambda: "rejected" in report(app) and "Rejected:" in report(app))
+        text = report(app)
+        assert "line " in text
+        confirm = app.screen.query_one("#import-confirm", Button)
+        assert confirm.disabled
+        partial = app.screen.query_one("#import-partial", Checkbox)
+        assert partial.display
+        partial.value = True
+        await pilot.pause()
+        assert not confirm.disabled
+        await pilot.click("#import-confirm")
+        await wait_for(pilot, lambda: app.result != "not dismissed")
+    assert app.result and book.orders()
+
+
+@sync
+async def test_unreadable_path_is_said_and_nothing_written(book, tmp_path):
+    app = ImportApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*str(tmp_path / "missing.csv"), "enter")
+        await wait_for(pilot, lambda: "Can't import" in report(app))
+        await pilot.press(*"", "escape")
+        await wait_for(pilot, lambda: app.result != "not dismissed")
+        assert app.is_running
+    assert app.result is None and book.orders() == []
+
+
+@sync
+async def test_folder_and_binary_file(book, tmp_path):
+    (tmp_path / "bin.csv").write_bytes(bytes(range(256)) * 10)
+    app = ImportApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*str(tmp_path), "enter")
+        await wait_for(pilot, lambda: "Can't import" in report(app))
+        inp = app.screen.query_one("#import-path")
+        inp.value = str(tmp_path / "bin.csv")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Can't import" in report(app) and "bin.csv" in report(app))
+    assert book.orders() == []
+
+
+@sync
+async def test_the_app_opens_it_with_i_and_shows_the_imported_orders(book, tmp_path):
+    from unship.tui.app import UnshipApp
+    from unship.tui.widgets.order_list import OrderList
+
+    source = tmp_path / "src.json"
+    with OrderBook(source, today=TODAY) as other:
+        demo.fill(other, TODAY)
+        (tmp_path / "export.json").write_text(export(other, "json"))
+    app = UnshipApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        assert isinstance(app.screen, ImportScreen)
+        await pilot.press(*str(tmp_path / "export.json"), "enter")
+        await wait_for(pilot, lambda: "17 new" in report(app))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ImportScreen))
+        await pilot.pause()
+        assert len(app.screen.query_one(OrderList).rows) == 17
+        await pilot.press("u")
+        await pilot.pause()
+        assert book.orders() == []
+
+
+@pytest.mark.skipif(not EMAIL.is_dir(), reason=f"the sample emails are not at {EMAIL}")
+@sync
+async def test_a_maildir_moves_a_logged_order_on(book, tmp_path):
+    from unship.store.model import new_item, new_order
+
+    order = book.add(
+        new_order("Amazon", "123-1234567-1234567", date(2020, 9, 8), [new_item("x", 100)])
+    )
+    box = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (box / sub).mkdir(parents=True)
+    for n, name in enumerate(["amazon_shipped.eml", "amazon_delivered.eml"]):
+        (box / "cur" / f"{n}.M{n}.host:2,S").write_bytes((EMAIL / name).read_bytes())
+    app = ImportApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*str(box), "enter")
+        await wait_for(pilot, lambda: "delivered: 1 read, 1 used" in report(app))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.result != "not dismissed")
+    assert app.result.startswith("import mail Maildir: 0 new, 1 updated")
+    assert book.get(order.id).items[0].state.value == "delivered"
+
+
+@sync
+async def test_the_footer_shows_the_import_keys_and_the_path_completes(book, tmp_path):
+    (tmp_path / "Retail.OrderHistory.1.csv").write_text("x")
+    app = ImportApp(book)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        footer_keys = {b.binding.action for b in app.screen.active_bindings.values()}
+        assert {"confirm", "cancel"} <= footer_keys
+        assert app.screen.query("Footer")  # its own footer, over the list's
+        await pilot.press(*f"{tmp_path}/Ret")
+        await wait_for(pilot, lambda: app.screen.query_one("#import-path")._suggestion != "")
+        await pilot.press("right")  # takes the suggestion
+        path = app.screen.query_one("#import-path")
+        assert path.value == f"{tmp_path}/Retail.OrderHistory.1.csv"
+        await pilot.press("tab", "shift+tab")  # back into the path: what was typed stays whole
+        assert app.screen.focused is path and path.selection.is_empty
