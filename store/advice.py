@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
 from . import estimates
-from .estimates import Delivery
 from .lifecycle import CLOSED_LABEL, FINAL_STATES, possible, summary_state
 from .model import SELLER_WINDOW, Event, Item, Order, State
 from .money import format_money
@@ -91,25 +90,36 @@ class Action:
         return data
 
 
-@dataclass(frozen=True)
 class Context:
-    order: Order
-    policy: Policy
-    book: PolicyBook
-    today: date
-    index: int
-    item: Item = field(init=False)
-    delivery: Delivery | None = field(init=False)
-    # The item's state with estimates applied (a shipment long past its latest plausible
-    # day counts as delivered); the stored state is `item.state`.
-    state: State = field(init=False)
+    """One item of an order as the advice engine sees it today: its delivery (recorded or
+    estimated) and its state with estimates applied (a shipment long past its latest
+    plausible day counts as delivered; the stored state is `item.state`). A plain class
+    with slots: one is made per item each time deadlines are worked out."""
 
-    def __post_init__(self) -> None:
-        item = self.order.items[self.index]
-        found = estimates.delivery(self.order, item)
-        object.__setattr__(self, "item", item)
-        object.__setattr__(self, "delivery", found)
-        object.__setattr__(self, "state", estimates.effective_state(item, found, self.today))
+    __slots__ = ("book", "brief", "delivery", "index", "item", "order", "policy", "state", "today")
+
+    def __init__(
+        self,
+        order: Order,
+        policy: Policy,
+        book: PolicyBook,
+        today: date,
+        index: int,
+        *,
+        brief: bool = False,
+    ) -> None:
+        self.order, self.policy, self.book, self.today, self.index = (
+            order,
+            policy,
+            book,
+            today,
+            index,
+        )
+        item = self.item = order.items[index]
+        found = self.delivery = estimates.delivery(order, item)
+        self.state: State = estimates.effective_state(item, found, today)
+        # Deadlines only: the steps (what to do, why this date) are left out.
+        self.brief = brief
 
     @property
     def estimated(self) -> bool:
@@ -243,7 +253,7 @@ def _cancel(ctx: Context) -> Action:
 def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ...]:
     """Why the return date is what it is: the rule, then what may change it (an assumed
     holiday season, an unknown category, a marketplace seller's own policy)."""
-    if found is None:
+    if found is None or ctx.brief:
         return ()
     steps = [f"Why this date: {_rule_text(ctx, found)} ({ctx.policy.name})"]
     for note in found.notes:
@@ -355,7 +365,7 @@ def _return(ctx: Context) -> Action:
             steps=why + steps,
             cost_note=note,
             event=Event.RETURN_REQUESTED,
-            link=ctx.order_link(),
+            link="" if ctx.brief else ctx.order_link(),
             estimated=ctx.estimated,
         )
     if state in (State.ORDERED, State.CANCEL_REQUESTED):
@@ -891,6 +901,14 @@ def standing(order: Order, book: PolicyBook, today: date) -> Standing:
     return Standing(tuple(c.state for c in contexts), _closed(contexts, today))
 
 
+def glance(order: Order, book: PolicyBook, today: date) -> tuple[list[Action], Standing]:
+    """`dated_actions` and `standing` at once, from one Context per item (a list row)."""
+    policy = book.retailer(order.retailer)
+    contexts = [Context(order, policy, book, today, i, brief=True) for i in range(len(order.items))]
+    where = Standing(tuple(c.state for c in contexts), _closed(contexts, today))
+    return _dated_of(contexts), where
+
+
 def is_history(order: Order, book: PolicyBook, today: date) -> bool:
     """Closed history: every item is final, or delivered with its return window (holiday
     extension included, counted from the latest plausible delivery of an estimate) over
@@ -967,15 +985,32 @@ def _merged(per_item: Iterable[list[Action]]) -> list[Action]:
 
 def dated_actions(order: Order, book: PolicyBook, today: date) -> list[Action]:
     """The actions of `order_actions` that can carry a deadline, merged and sorted the same
-    way, without working out the rest (reasons and steps of undated actions): what `due`,
-    the list's deadlines and the calendar need. A property test checks they agree."""
+    way, without working out the rest (reasons and steps of undated actions, and the dated
+    ones' steps and links): what `due` and the list's deadlines need. A property test
+    checks their deadlines agree."""
     policy = book.retailer(order.retailer)
-    per_item = []
-    for index, item in enumerate(order.items):
-        if item.state in FINAL_STATES and not item.refund_short:
-            continue  # cancelled, refunded or kept: nothing dated can follow
-        ctx = Context(order, policy, book, today, index)
-        per_item.append([_with_items(a, (index,)) for a in _dated(ctx)])
+    return _dated_of(
+        [
+            Context(order, policy, book, today, index, brief=True)
+            for index, item in enumerate(order.items)
+            if _may_be_dated(item)
+        ]
+    )
+
+
+def _may_be_dated(item: Item) -> bool:
+    """Cancelled, refunded (in full) or kept: nothing dated can follow."""
+    return item.state not in FINAL_STATES or bool(item.refund_short)
+
+
+def _dated_of(contexts: list[Context]) -> list[Action]:
+    per_item = [
+        [_with_items(a, (ctx.index,)) for a in _dated(ctx)]
+        for ctx in contexts
+        if _may_be_dated(ctx.item)
+    ]
+    if len(per_item) == 1 and len(per_item[0]) <= 1:
+        return per_item[0]  # most orders: nothing to merge or sort
     return _merged(per_item)
 
 

@@ -11,14 +11,15 @@ date, price and retailer is read by store/parsing.py.
 from __future__ import annotations
 
 from datetime import date
-
-from .importers import ImportPlan
-from .importers import apply as apply_plan
+from typing import TYPE_CHECKING
 from .model import Event, ModelError, Order
 from .order_input import Checked, OrderFields, check_order, check_price
 from .parsing import ParseError, QuickOrder, parse_date, parse_quick
 from .repository import OrderBook
 from .text import clean_line
+
+if TYPE_CHECKING:  # the importers load when a file is imported, not with the app
+    from .importers import ImportPlan
 
 
 class FieldError(ModelError):
@@ -159,6 +160,8 @@ def record_many(
 
 def apply_import(book: OrderBook, plan: ImportPlan, *, partial: bool = False) -> str:
     """Store what an import plan found (a file's or a mailbox's), as one undoable change."""
+    from .importers import apply as apply_plan
+
     return apply_plan(book, plan, partial=partial)
 
 

@@ -27,6 +27,12 @@ CLOSE_AFTER = timedelta(days=30)
 # shipment (21 days) plus a retailer's usual handling time.
 NO_NEWS_AFTER = timedelta(days=45)
 
+# The dates' keys as plain strings (an enum member's `.value` is a property call).
+_DELIVERED, _OUT_FOR_DELIVERY, _SHIPPED = (
+    Event.DELIVERED.value,
+    Event.OUT_FOR_DELIVERY.value,
+    Event.SHIPPED.value,
+)
 _TRAVELLING = frozenset({State.SHIPPED, State.OUT_FOR_DELIVERY})
 _WAITING = frozenset({State.ORDERED, State.CANCEL_REQUESTED})
 
@@ -70,11 +76,11 @@ def allowance_for(order: Order, item: Item, transit: Transit | None = None) -> A
 
 def delivery(order: Order, item: Item, transit: Transit | None = None) -> Delivery | None:
     """The item's delivery, recorded or estimated; None while nothing has shipped."""
-    recorded = item.dates.get(Event.DELIVERED.value)
+    recorded = item.dates.get(_DELIVERED)
     if recorded is not None:
         return Delivery(recorded, recorded, False)
-    out = item.dates.get(Event.OUT_FOR_DELIVERY.value)
-    shipped = item.dates.get(Event.SHIPPED.value)
+    out = item.dates.get(_OUT_FOR_DELIVERY)
+    shipped = item.dates.get(_SHIPPED)
     if shipped is None and item.state is State.ORDERED and item.extra.get("status") == "closed":
         shipped = order.ordered_on  # a file said the retailer closed it: it went out
     if out is not None:  # on the van: today, or the next try
@@ -148,7 +154,7 @@ def delivery_warning(
 ) -> str:
     """A word of doubt when a delivery day is implausibly long after shipping ('' if not)."""
     for item in _chosen(order, items):
-        shipped = item.dates.get(Event.SHIPPED.value)
+        shipped = item.dates.get(_SHIPPED)
         if shipped is None or item.state not in _TRAVELLING:
             continue
         a = allowance_for(order, item)

@@ -278,7 +278,11 @@ def summary_state(order: Order, states: tuple[State, ...] | None = None) -> str:
     """The order's state in a few words: 'delivered', or '1 shipped, 1 ordered'.
 
     `states`: the items' states to describe instead of the stored ones (estimates applied)."""
-    counts = Counter(states if states is not None else (item.state for item in order.items))
+    if states is None:
+        states = tuple(item.state for item in order.items)
+    if states and states.count(states[0]) == len(states):  # most orders: one state
+        return states[0].label
+    counts = Counter(states)
     if len(counts) == 1:
         return next(iter(counts)).label
     parts = sorted(counts.items(), key=lambda kv: list(State).index(kv[0]))

@@ -11,16 +11,21 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from . import advice, lifecycle
+from . import lifecycle
 from .model import Event, ModelError, Order, State, replace
 from .money import format_money
-from .paths import default_db_path
-from .policies import PolicyBook, default_book
+from .paths import config_dir, default_db_path
 from .storage import DurableStorage, StoreError
+
+# The advice engine and the policies come in when first asked for: the app's first frame
+# and a command that needs no deadline do without them (about 25 ms of imports).
+if TYPE_CHECKING:
+    from . import advice
+    from .policies import PolicyBook
 
 ORDERS = "orders"
 UNDO = "undo"
@@ -103,9 +108,9 @@ class OrderBook:
         day_first: bool | None = None,
     ):
         self.path = Path(path) if path is not None else default_db_path()
-        if policies is None:
-            policies = default_book().with_memberships(_saved_memberships())
-        self.policies = policies
+        self._policies = policies
+        if policies is None and _own_policies():
+            self.policies  # noqa: B018 - a person's policies file that can't be read: say so now
         self._today = today
         # how a typed 3/4 is read (settings.json's "dates"), for every door alike
         self.day_first = _saved_day_first() if day_first is None else day_first
@@ -140,6 +145,19 @@ class OrderBook:
         self._announce(BookChange(None, "saved by another process"))
         return True
 
+    @property
+    def policies(self) -> PolicyBook:
+        """The retailers' policies with the person's memberships (built when first used)."""
+        if self._policies is None:
+            from .policies import default_book
+
+            self._policies = default_book().with_memberships(_saved_memberships())
+        return self._policies
+
+    @policies.setter
+    def policies(self, book: PolicyBook) -> None:
+        self._policies = book
+
     # -- time -------------------------------------------------------------------
     @property
     def today(self) -> date:
@@ -151,6 +169,9 @@ class OrderBook:
 
     def orders(self) -> list[Order]:
         """Every order, oldest first. Cached until the file changes."""
+        return list(self._by_id().values())
+
+    def _by_id(self) -> dict[int, Order]:
         raw = self._raw_orders()
         if self._orders is None or raw is not self._source:
             orders: dict[int, Order] = {}
@@ -159,7 +180,7 @@ class OrderBook:
                 orders[order_id] = order if order.id == order_id else replace(order, id=order_id)
             self._orders = orders
             self._source = raw
-        return list(self._orders.values())
+        return self._orders
 
     def known_orders(self) -> list[Order]:
         """The orders for suggestions and defaults on a screen that is open: the last ones read
@@ -170,10 +191,8 @@ class OrderBook:
             return list(self._orders.values()) if self._orders is not None else []
 
     def get(self, order_id: int) -> Order:
-        self.orders()
-        assert self._orders is not None
         try:
-            return self._orders[int(order_id)]
+            return self._by_id()[int(order_id)]
         except (KeyError, ValueError):
             raise NotFoundError(f"no order with id {order_id}") from None
 
@@ -214,10 +233,14 @@ class OrderBook:
 
     # -- advice -----------------------------------------------------------------
     def actions(self, order: Order) -> list[advice.Action]:
+        from . import advice
+
         return advice.order_actions(order, self.policies, self.today)
 
     def due(self, days: int = 7) -> list[tuple[Order, advice.Deadline]]:
         """Deadlines up to `days` from today (overdue ones included), soonest first."""
+        from . import advice
+
         horizon = self.today + timedelta(days=days)
         out = [
             (order, d)
@@ -228,6 +251,8 @@ class OrderBook:
         return sorted(out, key=lambda pair: (pair[1].day, pair[0].id))
 
     def overview(self) -> Overview:
+        from . import advice
+
         today, horizon = self.today, self.today + timedelta(days=7)
         open_orders = due_soon = overdue = 0
         pending: dict[str, int] = {}
@@ -262,7 +287,7 @@ class OrderBook:
         """Run `change` (which returns {id: new order or None to delete}) as one undoable write;
         `record` (table, document) is added in the same write and undone with it."""
         with self._transaction():
-            self.orders()  # refresh from disk inside the lock
+            self._by_id()  # refresh from disk inside the lock
             after = change()
             known = self._orders or {}
             before = {str(i): known.get(i) for i in after}
@@ -417,6 +442,8 @@ class OrderBook:
     def _unkeep_items(self, order: Order, items: list[int] | None) -> list[int]:
         """The items `unkept` is for (named, or every one it can be), refused with the reason
         when one of them is not kept or its return window is closed."""
+        from . import advice
+
         if items is None:
             items = self.unkeepable(order)
             if not items:  # say why for the first kept item (or the first item)
@@ -432,6 +459,8 @@ class OrderBook:
 
     def unkeepable(self, order: Order) -> list[int]:
         """The items whose "kept" can be taken back now: kept, with the return window open."""
+        from . import advice
+
         return [
             i
             for i in range(len(order.items))
@@ -608,6 +637,14 @@ class OrderBook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _own_policies() -> bool:
+    """The person may have a policies file of their own (then it is read at once)."""
+    try:
+        return (config_dir() / "policies.json").exists()
+    except OSError:  # can't tell: read the policies now, as if there were one
+        return True
 
 
 def _saved_memberships() -> list[str]:

@@ -156,7 +156,8 @@ def encode_chunks(
     schema: int = SCHEMA_VERSION,
 ) -> list[bytes]:
     """`encode`'s bytes as chunks to write one after the other; a table in `pieces` is
-    written from its documents' pieces (`"id":{...},`, see pieces.py)."""
+    written from its blocks of documents' pieces (`"id":{...},`, see pieces.py), the comma
+    after its last document left out."""
     meta = {"1": {"app": APP, "schema": schema, "generation": generation}}
     chunks = [b'{"' + META_TABLE.encode() + b'":' + _encoder.encode(meta)]
     for name, table in tables.items():
@@ -166,7 +167,7 @@ def encode_chunks(
         if pieces is not None and name in pieces:
             docs = pieces[name]
             chunks.append(key + b"{")
-            if docs:  # each piece ends with a comma but the last one: the writes copy them
+            if docs:  # every piece ends with a comma: cut the last one's
                 chunks += docs[:-1]
                 chunks.append(docs[-1][:-1])
             chunks.append(b"}")

@@ -5,10 +5,10 @@
   unreadable file is an error, never an empty database. Tables given a document type
   (`types`, e.g. the book's orders) decode straight into it (schema.py).
 - Writes: atomic and durable (temp file 0600 in the same folder, fsync, os.replace, fsync the
-  folder), after hard-linking the previous version into `<name>.backups/` (backups.py). Plain documents holding
-  NaN/Infinity or values JSON would change are refused. Each save encodes the whole file with
-  msgspec: at 50k orders that costs less than the write and fsync it precedes (see
-  bench/bench_store.py), so nothing tracks which documents changed.
+  folder), after hard-linking the previous version into `<name>.backups/` (backups.py). Plain
+  documents holding NaN/Infinity or values JSON would change are refused. Typed documents are
+  immutable and keep their encoded bytes from one save to the next (pieces.py): a save
+  encodes only the documents that are new objects and writes the rest as they were.
 - Processes: `transaction()` holds an flock on `<path>.lock`, reloads if another process saved
   meanwhile, and saves once when the block ends. A write outside a transaction takes the lock
   for itself and refuses to overwrite a file that changed since it was read.
@@ -16,10 +16,9 @@
 Typical use from a script (TinyDB with this storage)::
 
     db = TinyDB(path, storage=DurableStorage)
-    with db.storage.transaction() as reloaded:
-        if reloaded:  # another process saved: TinyDB's query caches and id counters are stale
-            forget_tinydb_caches(db)
-        db.table("orders").insert(...)
+    with db.storage.transaction():
+        orders = fresh_table(db, "orders")  # TinyDB's own would keep a stale id counter
+        orders.insert(...)
 
 Make every change inside transaction(): outside one, a write that races with another process
 raises StaleDataError (nothing is overwritten) and the caller has to redo it.
@@ -73,7 +72,7 @@ __all__ = [
     "StaleDataError",
     "StoreError",
     "StoreWriteError",
-    "forget_tinydb_caches",
+    "fresh_table",
     "list_backups",
     "restore_backup",
 ]
@@ -83,17 +82,12 @@ Data = dict[str, dict[str, Any]]
 _NEVER_READ = object()
 
 
-def forget_tinydb_caches(db: Any) -> None:
-    """Drop the query caches and next-id counters of every table of a TinyDB.
-
-    Call it when transaction() yields True. TinyDB has no public call that resets a table's
-    id counter: this sets its `_next_id` (TinyDB 4.x; pyproject pins tinydb below 5).
-    """
-    for name in db.tables():
-        table = db.table(name)
-        table.clear_cache()
-        if hasattr(table, "_next_id"):
-            table._next_id = None
+def fresh_table(db: Any, name: str, **kwargs: Any) -> Any:
+    """Table `name` of a TinyDB with nothing remembered from before: a new Table object
+    (TinyDB's public `table_class`), so no query cache and no next-id counter of its own
+    from before another process saved. TinyDB keeps both per Table object and has no public
+    call that resets the counter: take the table afresh inside each transaction()."""
+    return db.table_class(db.storage, name, **kwargs)
 
 
 class DurableStorage(Storage):
@@ -156,7 +150,7 @@ class DurableStorage(Storage):
             if self._depth > 0:
                 self._pending = True
                 try:
-                    self._prepare(data, typed_too=False)  # the save checks them once
+                    self._prepare(data)
                 except BaseException:
                     self._failed = True  # memory holds a refused change: never save it
                     raise
@@ -399,9 +393,10 @@ class DurableStorage(Storage):
             self._invalidate()
             raise
 
-    def _prepare(self, data: Data, *, typed_too: bool = True) -> None:
-        """Check data before it is kept: the TinyDB shape, typed tables holding their type,
-        and plain documents free of values JSON can't hold (NaN) or would change (a date)."""
+    def _prepare(self, data: Data) -> None:
+        """Check data before it is kept: the TinyDB shape, and plain documents free of values
+        JSON can't hold (NaN) or would change (a date). A typed table's documents are checked
+        for their type as they are encoded (pieces.py: only the new ones)."""
         if type(data) is not dict:
             raise StoreError(f"cannot save {type(data).__name__} as the order book")
         if META_TABLE in data:
@@ -409,12 +404,7 @@ class DurableStorage(Storage):
         for name, table in data.items():
             if not isinstance(name, str) or not isinstance(table, dict):
                 raise StoreError(f"cannot save table {name!r}: it is not a table of documents")
-            kind = self._types.get(name)
-            if kind is not None:
-                if typed_too and not set(map(type, table.values())) <= {kind}:
-                    raise StoreError(
-                        f"cannot save table {name!r}: not every document is a {kind.__name__}"
-                    )
+            if name in self._types:
                 continue
             for key, doc in table.items():
                 if not isinstance(doc, dict):
@@ -433,7 +423,9 @@ class DurableStorage(Storage):
             generation = max(generation, backups.newest_generation(path) + 1)
         self._prepare(data)  # also what changed in place after the last write()
         try:
-            typed = {n: self._pieces.of(n, data[n]) for n in self._types if n in data}
+            typed = {
+                n: self._pieces.of(n, data[n], kind) for n, kind in self._types.items() if n in data
+            }
             self._pieces.drop_missing(set(typed))
             payload = encode_chunks(data, generation, typed)
         except (TypeError, ValueError) as err:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import estimates
-from .advice import Deadline, day_text, days_left_text, deadlines, short_text, standing
+from .advice import Deadline, day_text, days_left_text, deadlines, glance, short_text, standing
 from .model import DEADLINE_WORDS, Order, State
 from .money import format_money
 
@@ -24,17 +24,21 @@ def deadline_text(d: Deadline | None, today) -> str:
 def order_row(book, order: Order, actions=None) -> dict[str, Any]:
     """The order's list row; `actions` (book.actions(order)) when the caller has them (the
     deadlines alone are worked out otherwise)."""
+    if actions is None:
+        actions, where = glance(order, book.policies, book.today)
+    else:
+        where = standing(order, book.policies, book.today)
     found = deadlines(order, book.policies, book.today, actions)
     d = found[0] if found else None
-    where = standing(order, book.policies, book.today)
+    total = order.total
     return {
         "id": order.id,
         "retailer": order.retailer,
         "order_number": order.order_number,
         "ordered_on": order.ordered_on.isoformat(),
         "title": order.short_title,
-        "total": order.total_text,
-        "total_minor": order.total,
+        "total": format_money(total, order.currency),
+        "total_minor": total,
         "currency": order.currency,
         "state": where.text(order),
         "done": where.done,

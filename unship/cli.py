@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import Path
 
 from unship import __version__, cli_backup, cli_config, cli_serve
-from unship.cli_commands import COMMANDS, _print_json, _print_table
 from unship.cli_errors import EXIT_ERROR, EXIT_OK, CliError
 
 
@@ -244,6 +243,9 @@ def _main(argv: list[str] | None) -> int:
     try:
         if args.command is None:
             return _open_app(args)
+        # The commands and their output come in here: the app's start does without them.
+        from unship.cli_commands import COMMANDS, _print_json, _print_table
+
         if args.command == "backup":
             from unship.store.paths import default_db_path
 

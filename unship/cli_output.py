@@ -27,10 +27,44 @@ def print_json(value) -> None:
     import msgspec
 
     try:  # the same text as json.dumps(indent=2, ensure_ascii=False), 10x sooner
-        text = msgspec.json.format(msgspec.json.encode(value), indent=2).decode("utf-8")
+        data = msgspec.json.format(msgspec.json.encode(value), indent=2)
     except UnicodeEncodeError:  # a lone surrogate: json.dumps keeps it, json_text escapes it
-        text = json.dumps(value, indent=2, ensure_ascii=False)
-    sys.stdout.write(json_text(text) + "\n")
+        sys.stdout.write(json_text(json.dumps(value, indent=2, ensure_ascii=False)) + "\n")
+        return
+    if not _write_plain(data):
+        sys.stdout.write(json_text(data.decode("utf-8")) + "\n")
+
+
+def _write_plain(data: bytes) -> bool:
+    """Write JSON's UTF-8 bytes straight to a UTF-8 standard output when nothing in them is
+    for json_text to escape (True), sparing three passes over a big text (json_text, the
+    terminal-safe stream, the encoder: 60 ms for `list --json` at 10k orders). JSON escapes
+    every C0 control, ESC included; DEL, the C1 and the bidi controls are looked for here;
+    valid UTF-8 holds no lone surrogate: so the safe stream would not change a thing."""
+    stream = getattr(sys.stdout, "wrapped", sys.stdout)
+    buffer = getattr(stream, "buffer", None)
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if buffer is None or encoding != "utf8" or not _plain_utf8(data):
+        return False
+    stream.flush()
+    buffer.write(data)
+    buffer.write(b"\n")
+    stream.flush()
+    return True
+
+
+def _plain_utf8(data: bytes) -> bool:
+    """No DEL (7F), C1 control (C2 80-9F) or bidi control (E2 80 AA-AE, E2 81 A6-A9)."""
+    if b"\x7f" in data:
+        return False
+    if b"\xc2" in data and any(0x80 <= p[0] <= 0x9F for p in data.split(b"\xc2")[1:] if p):
+        return False
+    for p in data.split(b"\xe2")[1:] if b"\xe2" in data else ():
+        if len(p) > 1 and (
+            (p[0] == 0x80 and 0xAA <= p[1] <= 0xAE) or (p[0] == 0x81 and 0xA6 <= p[1] <= 0xA9)
+        ):
+            return False
+    return True
 
 
 def terminal_width() -> int | None:

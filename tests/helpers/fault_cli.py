@@ -31,6 +31,7 @@ def preload() -> None:
     for info in pkgutil.walk_packages(unship.store.__path__, "unship.store."):
         importlib.import_module(info.name)
     importlib.import_module("unship.cli_backup")
+    importlib.import_module("unship.cli_commands")
     importlib.import_module("unship.tui.app")
     importlib.import_module("filelock")  # the store takes its lock on the first write
     from unship.store.policies import default_book

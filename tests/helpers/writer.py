@@ -4,7 +4,7 @@ writer.py crash PATH              insert forever; print "ACK <seq>" after each c
 writer.py insert PATH TAG COUNT MODE
                                   COUNT inserts, one transaction each; MODE is
                                   "document" (doc_id = max + 1 computed inside the lock) or
-                                  "reset" (drop TinyDB's id counter when data was reloaded)
+                                  "reset" (a fresh TinyDB table in each transaction: no stale id counter)
 writer.py hold PATH               take the lock, print "LOCKED", hold it until stdin closes
 """
 
@@ -14,7 +14,7 @@ import sys
 
 from tinydb import TinyDB
 from tinydb.table import Document
-from unship.store.storage import DurableStorage, forget_tinydb_caches
+from unship.store.storage import DurableStorage, fresh_table
 
 
 def next_id(db: TinyDB) -> int:
@@ -38,13 +38,11 @@ def insert(path: str, tag: str, count: int, mode: str) -> None:
     db = TinyDB(path, storage=DurableStorage, lock_timeout=60)
     orders = db.table("orders")
     for i in range(count):
-        with db.storage.transaction() as reloaded:
+        with db.storage.transaction():
             if mode == "document":
                 orders.insert(Document({"tag": tag, "i": i}, doc_id=next_id(db)))
-            else:
-                if reloaded:
-                    forget_tinydb_caches(db)  # TinyDB's id counter is stale after another save
-                orders.insert({"tag": tag, "i": i})
+            else:  # TinyDB's own table would keep an id counter stale after another save
+                fresh_table(db, "orders").insert({"tag": tag, "i": i})
     print("DONE", flush=True)
 
 

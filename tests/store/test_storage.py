@@ -32,7 +32,7 @@ from unship.store.storage import (
     StaleDataError,
     StoreError,
     StoreWriteError,
-    forget_tinydb_caches,
+    fresh_table,
     list_backups,
     restore_backup,
 )
@@ -120,9 +120,9 @@ def test_file_changed_by_another_writer_is_reloaded(path: Path) -> None:
     assert first.storage.changed_on_disk()
     with first.storage.transaction() as reloaded:
         assert reloaded
-        forget_tinydb_caches(first)
-        assert len(first.table("orders").all()) == 3
-        first.table("orders").insert({"title": "no id collision"})
+        orders = fresh_table(first, "orders")
+        assert len(orders.all()) == 3
+        orders.insert({"title": "no id collision"})
     assert sorted(map(int, file_doc(path)["orders"])) == [1, 2, 3, 4]
     assert not first.storage.changed_on_disk()
     with first.storage.transaction() as reloaded:
@@ -551,8 +551,7 @@ def test_transaction_rolls_back_on_error(path: Path) -> None:
     assert path.read_bytes() == before
     with db.storage.transaction() as reloaded:
         assert reloaded
-        forget_tinydb_caches(db)
-        assert len(db.table("orders").all()) == 2
+        assert len(fresh_table(db, "orders").all()) == 2
 
 
 def test_stale_write_outside_transaction_is_refused(path: Path) -> None:
@@ -568,8 +567,7 @@ def test_stale_write_outside_transaction_is_refused(path: Path) -> None:
     assert path.read_bytes() == before
     with first.storage.transaction() as reloaded:
         assert reloaded
-        forget_tinydb_caches(first)
-        first.table("orders").insert({"title": "first's"})
+        fresh_table(first, "orders").insert({"title": "first's"})
     titles = [d["title"] for d in open_db(path).table("orders").all()]
     assert titles == ["order 0", "second's", "first's"]
 
@@ -719,10 +717,8 @@ class TwoAppsOneFile(RuleBasedStateMachine):
     @contextlib.contextmanager
     def txn(self, app: int):
         db = self.apps[app]
-        with db.storage.transaction() as reloaded:
-            if reloaded:
-                forget_tinydb_caches(db)
-            yield db.table("orders")
+        with db.storage.transaction():
+            yield fresh_table(db, "orders")
 
     @rule(app=st.integers(0, 1), title=st.text(max_size=5))
     def insert(self, app: int, title: str) -> None:

@@ -8,6 +8,7 @@ one write, which `u` undoes at once: `BulkDateDialog` asks only the day.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -17,13 +18,17 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 from unship.store import changes
-from unship.store.advice import Action
 from unship.store.model import EVENT_WORDS, ModelError, Order
 from unship.store.storage import StoreError
 from unship.tui.screens import composed
 from unship.tui.screens.confirm_dialog import ConfirmDialog
-from unship.tui.screens.record import RecordDialog, Recorded
 from unship.tui.widgets.text_fields import TextInput
+
+# The record dialog and the advice engine come in when first used: the main screen mixes in
+# ListActions, and its first frame needs neither.
+if TYPE_CHECKING:
+    from unship.store.advice import Action
+    from unship.tui.screens.record import Recorded
 
 
 class BulkDateDialog(ModalScreen[date | None]):
@@ -169,6 +174,8 @@ class ListActions:
             self.notify(f"No {name} applies to {orders_text(orders)} now.", markup=False)
             return
         if len(orders) == 1:
+            from unship.tui.screens.record import RecordDialog
+
             order, action = found[0]
             self.app.open(RecordDialog(order, action), self._recorded)
             return

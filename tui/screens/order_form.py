@@ -52,7 +52,8 @@ from unship.tui.screens import composed
 from unship.tui.screens.confirm_dialog import ConfirmDialog
 from unship.tui.widgets.item_rows import ItemRow, ItemRows
 from unship.tui.widgets.message_line import MessageLine
-from unship.tui.widgets.text_fields import NotesArea, TextInput
+from unship.tui.widgets.notes_area import NotesArea
+from unship.tui.widgets.text_fields import TextInput
 
 # The single-line fields, in the order Tab visits them: (key, label, placeholder, max length).
 TOP_FIELDS = [

@@ -1,4 +1,5 @@
-"""Input and TextArea that never hold a control character: what is pasted is cleaned first.
+"""A one-line Input that never holds a control character: what is pasted is cleaned first
+(notes_area.py does the same for the notes' TextArea).
 
 Typed keys can't carry controls, but a paste (bracketed paste, or ctrl+v from the app's
 clipboard) can: Textual's Input and TextArea keep ESC, BEL, C1 controls and bidi overrides
@@ -8,7 +9,7 @@ Here every insertion goes through `terminal_safe` (store/text.py) first.
 
 from __future__ import annotations
 
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 from unship.store.text import terminal_safe
 
 
@@ -30,12 +31,3 @@ class TextInput(Input):
         if not self.max_length:
             return text
         return text[: max(0, self.max_length - len(self.value) + replaced)]
-
-
-class NotesArea(TextArea):
-    """A TextArea that keeps newlines and tabs from a paste and drops every other control."""
-
-    def _replace_via_keyboard(self, insert: str, start, end):
-        return super()._replace_via_keyboard(
-            terminal_safe(insert).replace("\r\n", "\n"), start, end
-        )
