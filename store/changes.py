@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING
+
 from .model import Event, ModelError, Order
 from .order_input import Checked, OrderFields, check_order, check_price
 from .parsing import ParseError, QuickOrder, parse_date, parse_quick

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .errors import StoreError
 from .lifecycle import shipped_if_tracked
@@ -22,8 +23,10 @@ from .model import EMPTY, SELLER_WINDOW, ModelError, Order, new_item, new_order,
 from .money import MoneyError, check_currency, to_decimal, to_minor
 from .order_edit import edit_order
 from .parsing import ParseError, QuickOrder, TrackingGuess, detect_carrier, parse_date, parse_price
-from .policies import PolicyBook
 from .text import FIELD_MAX, NOTE_MAX, TITLE_MAX, clean_line, clean_text
+
+if TYPE_CHECKING:  # the book builds its policies when first used, not with the app
+    from .policies import PolicyBook
 
 ITEM_PARTS = ("title", "quantity", "price", "category")
 

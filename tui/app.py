@@ -17,7 +17,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
-from unship.store import changes, settings
+from unship.store import settings
 from unship.store.model import ModelError
 from unship.store.repository import (
     BookChange,
@@ -196,6 +196,8 @@ class UnshipApp(App[int]):
         self.main_screen.reload(force=True, anew=True)
 
     def action_undo(self) -> None:
+        from unship.store import changes  # the change functions load with the first change
+
         try:
             what = changes.undo(self.book)
         except NothingToUndoError:
@@ -207,6 +209,8 @@ class UnshipApp(App[int]):
         self.notify(f"Undone: {what}. ctrl+y redoes it.{self._next_undo()}", markup=False)
 
     def action_redo(self) -> None:
+        from unship.store import changes  # the change functions load with the first change
+
         try:
             what = changes.redo(self.book)
         except NothingToRedoError:

@@ -17,14 +17,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
-from unship.store import changes
 from unship.store.model import EVENT_WORDS, ModelError, Order
 from unship.store.storage import StoreError
 from unship.tui.screens import composed
 from unship.tui.screens.confirm_dialog import ConfirmDialog
 from unship.tui.widgets.text_fields import TextInput
 
-# The record dialog and the advice engine come in when first used: the main screen mixes in
+# The change functions, the record dialog and the advice engine come in when first used: the main screen mixes in
 # ListActions, and its first frame needs neither.
 if TYPE_CHECKING:
     from unship.store.advice import Action
@@ -67,6 +66,8 @@ class BulkDateDialog(ModalScreen[date | None]):
     @on(Input.Submitted, "#bulk-date")
     @on(Button.Pressed, "#confirm-yes")
     def _confirm(self, event) -> None:
+        from unship.store import changes
+
         event.stop()
         try:
             day = changes.event_day(
@@ -118,6 +119,8 @@ class ListActions:
         question = f"Delete {what}? u undoes it right after."
 
         def answered(yes: bool | None) -> None:
+            from unship.store import changes
+
             if not yes:
                 return
             try:
@@ -144,6 +147,8 @@ class ListActions:
         earliest = max(o.ordered_on for o in orders)
 
         def answered(day: date | None) -> None:
+            from unship.store import changes
+
             if day is None:
                 return
             try:
