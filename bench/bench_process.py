@@ -116,13 +116,17 @@ def on_pty(argv: list[str], needle: str, *, limit: float = 60.0, hold: float = 0
 
 
 def timed(argv: list[str]) -> float:
-    """Seconds from exec to exit; `timed.cpu` is the CPU the process used."""
+    """Seconds from exec to exit; `timed.cpu` is the CPU the process used. A command that
+    fails stops the benchmark (a failure is quick, and would pass for a fast command); `due`
+    exits 1 when nothing is due."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(
-        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=CHILD_ENV
+    done = subprocess.run(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=CHILD_ENV
     )
     took = time.perf_counter() - start
+    if done.returncode not in (0, 1) or done.stderr.startswith(b"Traceback"):
+        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr[-500:]!r}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     timed.cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     return took

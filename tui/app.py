@@ -17,15 +17,15 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
-from unship.store import settings
-from unship.store.model import ModelError
-from unship.store.repository import (
+from unship.store import (
     BookChange,
+    ModelError,
     NothingToRedoError,
     NothingToUndoError,
     OrderBook,
+    StoreError,
+    settings,
 )
-from unship.store.storage import StoreError
 from unship.tui.commands import UnshipCommands
 from unship.tui.messages import tell_screens
 from unship.tui.screens.help import HelpScreen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App
 from textual.message import Message
-from unship.store.repository import BookChange
+from unship.store import BookChange
 
 
 class OrdersChanged(Message, bubble=False):

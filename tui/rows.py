@@ -21,11 +21,16 @@ from itertools import product
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from unship.store import lifecycle
-from unship.store.model import DEADLINE_WORDS, EVENT_WORDS, Order, State
-from unship.store.money import format_money
-from unship.store.repository import Overview
-from unship.store.text import clean_line
+from unship.store import (
+    DEADLINE_WORDS,
+    EVENT_WORDS,
+    Order,
+    Overview,
+    State,
+    clean_line,
+    format_money,
+    lifecycle,
+)
 
 if TYPE_CHECKING:
     from unship.store import advice

@@ -11,8 +11,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from unship.store import demo
-from unship.store.repository import OrderBook
+from unship.store import OrderBook, demo
 from unship.tui.app import UnshipApp
 
 TODAY = date(2026, 11, 28)

@@ -18,7 +18,7 @@ from unship.cli_errors import EXIT_ERROR, EXIT_OK, CliError
 
 
 def _date(text: str) -> date:
-    from unship.store.parsing import ParseError, parse_date
+    from unship.store import ParseError, parse_date
 
     try:
         return parse_date(text, date.today(), exact=True)
@@ -52,7 +52,7 @@ def _days(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from unship.store.model import Event, State
+    from unship.store import Event, State
 
     parser = argparse.ArgumentParser(
         prog="unship",
@@ -247,7 +247,7 @@ def _main(argv: list[str] | None) -> int:
         from unship.cli_commands import COMMANDS, _print_json, _print_table
 
         if args.command == "backup":
-            from unship.store.paths import default_db_path
+            from unship.store import default_db_path
 
             path = _db_path(args) or default_db_path()
             return cli_backup.run(path, args, _print_json, _print_table)
@@ -255,7 +255,7 @@ def _main(argv: list[str] | None) -> int:
             return cli_config.run(args, _print_json, _print_table)
         if args.command == "serve":
             return cli_serve.run(args, _app_command(args))
-        from unship.store.repository import OrderBook
+        from unship.store import OrderBook
 
         with OrderBook(_db_path(args), today=args.today) as book:
             return COMMANDS[args.command](book, args)
@@ -271,17 +271,14 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _user_errors() -> tuple[type[Exception], ...]:
-    from unship.store.model import ModelError
-    from unship.store.money import MoneyError
-    from unship.store.policies import PolicyError
-    from unship.store.storage import StoreError
+    from unship.store import ModelError, MoneyError, PolicyError, StoreError
 
     return (CliError, ModelError, MoneyError, PolicyError, StoreError)
 
 
 def _db_path(args: argparse.Namespace) -> Path | None:
     if args.demo:
-        from unship.store.demo import demo_path
+        from unship.store import demo_path
 
         return demo_path(args.today)
     return args.db
@@ -315,7 +312,7 @@ def _app_command(args: argparse.Namespace) -> list[str]:
     if args.demo:
         command.append("--demo")  # each browser tab gets its own throwaway copy
     else:
-        from unship.store.paths import default_db_path
+        from unship.store import default_db_path
 
         command += ["--db", str(Path(args.db or default_db_path()).expanduser().resolve())]
     if args.today:

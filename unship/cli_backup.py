@@ -26,7 +26,7 @@ def add_parser(sub) -> None:
 
 
 def run(path: Path, args: argparse.Namespace, print_json, print_table) -> int:
-    from unship.store.backups import list_backups, restore_backup
+    from unship.store import list_backups, restore_backup
 
     if args.backup_command == "list":
         found = list_backups(path)

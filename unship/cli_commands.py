@@ -14,11 +14,11 @@ from unship.cli_output import json_text, print_json, print_table, print_wrapped
 
 
 def cmd_add(book, args) -> int:
-    from unship.store import changes
-    from unship.store.order_hints import default_currency
-    from unship.store.order_input import (
+    from unship.store import (
         ItemFields,
         OrderFields,
+        changes,
+        default_currency,
         fields_from_quick,
         quick_problems,
         typed_currency,
@@ -94,7 +94,7 @@ _FLAGS = {
 
 def _flag_error(key: str, message: str, items) -> str:
     """A refused field named as the flag that set it: 'item 2 ('Mug') --price: ...'."""
-    from unship.store.text import clean_line
+    from unship.store import clean_line
 
     if key.startswith("item-"):
         _, row, part = key.split("-")
@@ -106,13 +106,13 @@ def _flag_error(key: str, message: str, items) -> str:
 
 def order_warnings(book, order) -> list[str]:
     """Things that look wrong but may be right: said, never refused."""
-    from unship.store.order_input import order_warnings as warnings_for
+    from unship.store import order_warnings as warnings_for
 
     return warnings_for(book.policies, order)
 
 
 def cmd_list(book, args) -> int:
-    from unship.store.views import order_row
+    from unship.store import order_row
 
     orders = book.orders()
     if args.state:
@@ -146,8 +146,7 @@ def cmd_list(book, args) -> int:
 
 
 def cmd_show(book, args) -> int:
-    from unship.store.model import EVENT_WORDS, State
-    from unship.store.views import order_detail
+    from unship.store import EVENT_WORDS, State, order_detail
 
     order = book.find(args.id)
     detail = order_detail(book, order)
@@ -194,8 +193,7 @@ def cmd_show(book, args) -> int:
 
 
 def cmd_mark(book, args) -> int:
-    from unship.store import changes, estimates
-    from unship.store.advice import day_text, standing
+    from unship.store import changes, day_text, estimates, standing
 
     items = [n - 1 for n in args.item] if args.item else None
     note = args.note
@@ -250,7 +248,7 @@ def cmd_actions(book, args) -> int:
 
 
 def cmd_due(book, args) -> int:
-    from unship.store.advice import day_text, days_left_text
+    from unship.store import day_text, days_left_text
 
     due = book.due(args.days)
     rows = [
@@ -298,8 +296,7 @@ def cmd_due(book, args) -> int:
 
 
 def cmd_delete(book, args) -> int:
-    from unship.store import changes
-    from unship.store.text import terminal_safe
+    from unship.store import changes, terminal_safe
 
     deleted = changes.delete_orders(book, args.ids)
     for order in deleted:
@@ -361,9 +358,7 @@ def cmd_import(book, args) -> int:
 
 def cmd_import_mail(book, args) -> int:
     """Facts from a Maildir, an mbox or .eml files (store/importers/mail_book.py)."""
-    from unship.store import changes
-    from unship.store.importers import mail_book
-    from unship.store.text import terminal_safe
+    from unship.store import changes, mail_book, terminal_safe
 
     if args.format not in (None, "mail"):
         raise CliError(f"several files can only be mail (.eml), not {args.format}")
@@ -390,7 +385,7 @@ def cmd_import_mail(book, args) -> int:
 
 
 def cmd_export(book, args) -> int:
-    from unship.store.exporters import export
+    from unship.store import export
 
     text = export(book, args.format)
     if args.format == "json":
@@ -398,7 +393,7 @@ def cmd_export(book, args) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return EXIT_OK
-    from unship.store.fileio import atomic_write
+    from unship.store import atomic_write
 
     target = args.output
     try:

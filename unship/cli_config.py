@@ -35,7 +35,7 @@ def run(args, print_json, print_table) -> int:
 
     if args.setting == "dates":
         return _dates(args)
-    from unship.store.policies import default_book
+    from unship.store import default_book
 
     book = default_book()
     known = book.known_memberships()

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from typing import TextIO
 
-from unship.store.text import terminal_safe
+from unship.store import terminal_safe
 
 
 class SafeStream:

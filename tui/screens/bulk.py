@@ -17,8 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
-from unship.store.model import EVENT_WORDS, ModelError, Order
-from unship.store.storage import StoreError
+from unship.store import EVENT_WORDS, ModelError, Order, StoreError
 from unship.tui.screens import composed
 from unship.tui.screens.confirm_dialog import ConfirmDialog
 from unship.tui.widgets.text_fields import TextInput
@@ -26,7 +25,7 @@ from unship.tui.widgets.text_fields import TextInput
 # The change functions, the record dialog and the advice engine come in when first used: the main screen mixes in
 # ListActions, and its first frame needs neither.
 if TYPE_CHECKING:
-    from unship.store.advice import Action
+    from unship.store import Action
     from unship.tui.screens.record import Recorded
 
 

@@ -12,10 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState
-from unship.store import changes, importers
-from unship.store.model import ModelError
-from unship.store.storage import StoreError
-from unship.store.text import terminal_safe
+from unship.store import ModelError, StoreError, changes, importers, terminal_safe
 from unship.tui.screens import composed
 from unship.tui.widgets.path_suggester import PathSuggester
 from unship.tui.widgets.text_fields import TextInput

@@ -14,10 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
-from unship.store.model import Order
-from unship.store.repository import Overview
-from unship.store.storage import StoreError
-from unship.store.text import clean_line
+from unship.store import Order, Overview, StoreError, clean_line
 from unship.tui import rows as R
 from unship.tui.messages import OrdersChanged
 from unship.tui.screens.bulk import ListActions

@@ -15,14 +15,20 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from unship.store import advice, changes, estimates
-from unship.store.advice import Action, day_text
-from unship.store.model import Order
-from unship.store.money import format_money
-from unship.store.repository import NotFoundError
-from unship.store.storage import StoreError
-from unship.store.text import clean_line, clean_text
-from unship.store.views import tracking_to_follow
+from unship.store import (
+    Action,
+    NotFoundError,
+    Order,
+    StoreError,
+    advice,
+    changes,
+    clean_line,
+    clean_text,
+    day_text,
+    estimates,
+    format_money,
+    tracking_to_follow,
+)
 from unship.tui.links import open_link
 from unship.tui.screens import composed
 

@@ -27,27 +27,27 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static, TextArea
-from unship.store import changes
-from unship.store.model import ModelError, Order
-from unship.store.order_edit import item_has_history
-from unship.store.order_hints import (
+from unship.store import (
+    FIELD_MAX,
+    Checked,
+    DuplicateOrderError,
+    ItemFields,
+    ModelError,
+    Order,
+    OrderFields,
+    StoreError,
+    changes,
+    clean_line,
     default_currency,
+    item_has_history,
+    item_key,
     known_carriers,
     known_categories,
     known_retailers,
     short_day,
     summary_line,
-)
-from unship.store.order_input import (
-    Checked,
-    ItemFields,
-    OrderFields,
-    item_key,
     typed_currency,
 )
-from unship.store.repository import DuplicateOrderError
-from unship.store.storage import StoreError
-from unship.store.text import FIELD_MAX, clean_line
 from unship.tui.screens import composed
 from unship.tui.screens.confirm_dialog import ConfirmDialog
 from unship.tui.widgets.item_rows import ItemRow, ItemRows

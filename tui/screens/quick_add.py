@@ -17,17 +17,19 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
-from unship.store import changes
-from unship.store.model import ModelError, Order
-from unship.store.order_hints import default_currency, summary_line
-from unship.store.order_input import (
+from unship.store import (
     Checked,
+    DuplicateOrderError,
+    ModelError,
+    Order,
     OrderFields,
+    StoreError,
+    changes,
+    default_currency,
     fields_from_quick,
     quick_problems,
+    summary_line,
 )
-from unship.store.repository import DuplicateOrderError
-from unship.store.storage import StoreError
 from unship.tui.screens import composed
 from unship.tui.screens.order_form import FIELD_NAMES, OrderForm
 from unship.tui.widgets.message_line import MessageLine

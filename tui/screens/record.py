@@ -19,14 +19,24 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
-from unship.store import changes, estimates
-from unship.store.advice import Action, day_text
-from unship.store.lifecycle import possible
-from unship.store.model import EVENT_WORDS, Event, ModelError, Order
-from unship.store.money import format_money, to_decimal
-from unship.store.order_input import check_price
-from unship.store.storage import StoreError
-from unship.store.text import NOTE_MAX, clean_line, clean_text
+from unship.store import (
+    EVENT_WORDS,
+    NOTE_MAX,
+    Action,
+    Event,
+    ModelError,
+    Order,
+    StoreError,
+    changes,
+    check_price,
+    clean_line,
+    clean_text,
+    day_text,
+    estimates,
+    format_money,
+    possible,
+    to_decimal,
+)
 from unship.tui.screens import composed
 from unship.tui.widgets.text_fields import TextInput
 from unship.tui.widgets.ticks import TickList

@@ -19,9 +19,7 @@ from textual.containers import VerticalGroup
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
-from unship.store.advice import Action, day_text, days_left_text
-from unship.store.model import Order
-from unship.store.text import clean_line
+from unship.store import Action, Order, clean_line, day_text, days_left_text
 
 AVAILABLE = "›"
 UNAVAILABLE = "✗"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 from textual.widgets import Static
-from unship.store.repository import Overview
+from unship.store import Overview
 
 
 def summary_content(

@@ -13,8 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
-from unship.store.order_input import ITEM_PARTS, ItemFields
-from unship.store.text import TITLE_MAX
+from unship.store import ITEM_PARTS, TITLE_MAX, ItemFields
 from unship.tui.widgets.message_line import MessageLine
 from unship.tui.widgets.text_fields import TextInput
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.content import Content
 from textual.widgets import Static
-from unship.store.text import terminal_safe
+from unship.store import terminal_safe
 
 KINDS = ("error", "warning", "blocked")
 

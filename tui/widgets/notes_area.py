@@ -4,7 +4,7 @@ one-line fields because Textual's TextArea costs a first frame about 10 ms to im
 from __future__ import annotations
 
 from textual.widgets import TextArea
-from unship.store.text import terminal_safe
+from unship.store import terminal_safe
 
 
 class NotesArea(TextArea):

@@ -429,7 +429,7 @@ class OrderList(ScrollView, can_focus=True):
             elif left <= 7:
                 deadline_style = styles["soon"]
         if len(state) > paint.state_width:  # a mixed order: the short form, never cut
-            from unship.store.advice import item_states
+            from unship.store import item_states
 
             states = item_states(row.order, self.today) if estimated_state else None
             state = state_cell(row.order, paint.state_width, states)

@@ -10,7 +10,7 @@ Here every insertion goes through `terminal_safe` (store/text.py) first.
 from __future__ import annotations
 
 from textual.widgets import Input
-from unship.store.text import terminal_safe
+from unship.store import terminal_safe
 
 
 def _one_line(text: str) -> str:

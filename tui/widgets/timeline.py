@@ -13,11 +13,18 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
 from textual.widget import Widget
-from unship.store import estimates
-from unship.store.advice import Action, day_text, days_left_text, item_states
-from unship.store.lifecycle import is_open, summary_state
-from unship.store.model import EVENT_WORDS, Order
-from unship.store.text import clean_line
+from unship.store import (
+    EVENT_WORDS,
+    Action,
+    Order,
+    clean_line,
+    day_text,
+    days_left_text,
+    estimates,
+    is_open,
+    item_states,
+    summary_state,
+)
 
 DEADLINE_WORDS = {
     "return": "return window closes",
