@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Any
 # name -> the module (under unship.store) that defines it
 _WHERE: dict[str, str] = {
     "Action": "advice",
-    "day_text": "advice",
-    "days_left_text": "advice",
     "item_states": "advice",
     "standing": "advice",
     "list_backups": "backups",
@@ -65,6 +63,9 @@ _WHERE: dict[str, str] = {
     "NothingToUndoError": "repository",
     "OrderBook": "repository",
     "Overview": "repository",
+    "day_text": "days",
+    "days_left_text": "days",
+    "deadline_text": "days",
     "clean_line": "text",
     "clean_text": "text",
     "FIELD_MAX": "text",
@@ -98,6 +99,7 @@ __all__ = [
     "clean_line",
     "clean_text",
     "day_text",
+    "deadline_text",
     "days_left_text",
     "DEADLINE_WORDS",
     "default_book",
@@ -177,8 +179,9 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what type checkers and editors see: the same names, imported
     from . import advice, changes, demo, estimates, importers, lifecycle, settings
-    from .advice import Action, day_text, days_left_text, item_states, standing
+    from .advice import Action, item_states, standing
     from .backups import list_backups, restore_backup
+    from .days import day_text, days_left_text, deadline_text
     from .demo import demo_path
     from .errors import StoreError
     from .exporters import export

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
 from . import estimates
+from .days import day_text, days_left_text
 from .lifecycle import CLOSED_LABEL, FINAL_STATES, possible, summary_state
 from .model import SELLER_WINDOW, Event, Item, Order, State
 from .money import format_money
@@ -27,29 +27,6 @@ def seller_window_days(item: Item) -> int | None:
     """The seller's own return window the person typed on the order, if any."""
     text = item.extra.get(SELLER_WINDOW, "")
     return int(text) if text.isdigit() and 0 < int(text) <= 3650 else None
-
-
-def day_text(day: date, today: date) -> str:
-    """'21 Nov', or '21 Nov 2025' outside today's year."""
-    return _day_text(day, day.year == today.year)
-
-
-@lru_cache(maxsize=4096)
-def _day_text(day: date, this_year: bool) -> str:
-    # strftime costs ~10 us and the advice engine asks for the same few days again and again
-    text = f"{day.day} {day:%b}"
-    return text if this_year else f"{text} {day.year}"
-
-
-def days_left_text(day: date, today: date) -> str:
-    left = (day - today).days
-    if left == 0:
-        return "today"
-    if left == 1:
-        return "1 day left"
-    if left > 1:
-        return f"{left} days left"
-    return "1 day overdue" if left == -1 else f"{-left} days overdue"
 
 
 @dataclass(frozen=True)

@@ -5,20 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import estimates
-from .advice import Deadline, day_text, days_left_text, deadlines, glance, short_text, standing
-from .model import DEADLINE_WORDS, Order, State
+from .advice import deadlines, glance, short_text, standing
+from .days import day_text, deadline_text
+from .model import Order, State
 from .money import format_money
-
-
-def deadline_text(d: Deadline | None, today) -> str:
-    """'return by 23 Dec · 25 days left', or '' when nothing is dated."""
-    if d is None:
-        return ""
-    words = DEADLINE_WORDS.get(d.action, f"{d.label.lower()} by")
-    day = day_text(d.day, today)
-    if d.estimated:
-        return f"{words} ~{day} (estimated) · {days_left_text(d.day, today)}"
-    return f"{words} {day} · {days_left_text(d.day, today)}"
 
 
 def order_row(book, order: Order, actions=None) -> dict[str, Any]:

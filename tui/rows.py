@@ -22,7 +22,6 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from unship.store import (
-    DEADLINE_WORDS,
     EVENT_WORDS,
     Order,
     Overview,
@@ -165,47 +164,6 @@ def compute_facts(order: Order, book, today: date) -> Facts:
     overdue = sum(1 for day, a in dated if a.overdue or day < today)
     due_soon = sum(1 for day, a in dated if not (a.overdue or day < today) and day <= horizon)
     return Facts(deadline, needs, overdue, due_soon, flags, state, urgent)
-
-
-def short_left(day: date, today: date) -> str:
-    left = (day - today).days
-    if left == 0:
-        return "today"
-    if left == 1:
-        return "tomorrow"
-    if left > 1:
-        return f"{left}d left"
-    return f"{-left}d overdue"
-
-
-def deadline_cell(d: advice.Deadline | None, today: date, width: int = 99) -> str:
-    """The next deadline in the longest form that fits `width`:
-    'return by 14 Jan 2027 · 47 days left', 'return 14 Jan 2027 · 47d left',
-    'return 14 Jan · 47d left' (the days left tell the year), 'return · 47d left',
-    and at the narrowest the time left alone; never cut."""
-    if d is None:
-        return ""
-    from unship.store import advice  # the advice engine is not needed for the first frame
-
-    long_words = DEADLINE_WORDS.get(d.action, f"{d.label.lower()} by")
-    words = long_words.removesuffix(" by")
-    approx = "~" if d.estimated else ""  # a day worked out from an estimated delivery
-    day = approx + advice.day_text(d.day, today)
-    short = short_left(d.day, today)
-    forms = [
-        f"{long_words} {day} · {advice.days_left_text(d.day, today)}",
-        f"{words} {day} · {short}",
-    ]
-    if d.day.year != today.year:
-        forms.append(f"{words} {approx}{d.day.day} {d.day:%b} · {short}")
-    forms += [
-        f"{words} · {approx}{short}",
-        f"{words.split()[0]} · {approx}{short}",  # 'refund · 13d overdue'
-    ]
-    for text in forms:
-        if len(text) <= width:
-            return text
-    return f"{approx}{short}"
 
 
 # Short words for a mixed order's state in a narrow column ("1 ordered, 1 in transit" does

@@ -15,7 +15,7 @@ from rich.console import Console
 from textual.binding import Binding
 from textual.command import CommandPalette
 from tui_support import sync
-from unship.store import demo
+from unship.store import deadline_text, demo
 from unship.store.model import new_item, new_order
 from unship.store.repository import OrderBook
 from unship.tui import rows as R
@@ -376,7 +376,7 @@ async def test_deadlines_are_never_cut_and_more_items_stay(book, size):
         for row in listed(app).rows:
             d = row.facts.deadline
             if d is not None:
-                cell = R.deadline_cell(d, TODAY, width)
+                cell = deadline_text(d, TODAY, width)
                 assert cell in text, cell
                 assert cell.split(" · ")[-1].endswith(("left", "overdue", "today", "tomorrow"))
         assert "+2" in text and "+1" in text  # the Anker cable +2, the Moleskine notebook +1

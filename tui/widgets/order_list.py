@@ -21,7 +21,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from unship.tui.rows import Row, deadline_cell, state_cell
+from unship.store import deadline_text
+from unship.tui.rows import Row, state_cell
 
 _ORDER_ID = attrgetter("order.id")
 
@@ -405,7 +406,7 @@ class OrderList(ScrollView, can_focus=True):
         if estimated_state:
             state = facts.state
         d = facts.deadline if facts else None
-        deadline = deadline_cell(d, self.today, cols[-1].width) if facts else "…"
+        deadline = deadline_text(d, self.today, cols[-1].width) if facts else "…"
         transit, returns, done = row.view_flags()
         row_style = paint.base + styles["done"] if done else paint.base
         if selected:

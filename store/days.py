@@ -1,0 +1,74 @@
+"""Days in words, for every door alike: '21 Nov', '25 days left', and a deadline in the
+longest form that fits ('return by 14 Jan 2027 · 47 days left' ... '47d left').
+
+Kept apart from the advice engine: the app's list shows deadlines the engine worked out in a
+thread, and its first frame loads no more than it shows."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .model import DEADLINE_WORDS
+
+if TYPE_CHECKING:
+    from .advice import Deadline
+
+
+def day_text(day: date, today: date) -> str:
+    """'21 Nov', or '21 Nov 2025' outside today's year."""
+    return _day_text(day, day.year == today.year)
+
+
+@lru_cache(maxsize=4096)
+def _day_text(day: date, this_year: bool) -> str:
+    # strftime costs ~10 us and the advice engine asks for the same few days again and again
+    text = f"{day.day} {day:%b}"
+    return text if this_year else f"{text} {day.year}"
+
+
+def days_left_text(day: date, today: date) -> str:
+    left = (day - today).days
+    if left == 0:
+        return "today"
+    if left == 1:
+        return "1 day left"
+    if left > 1:
+        return f"{left} days left"
+    return "1 day overdue" if left == -1 else f"{-left} days overdue"
+
+
+def short_left(day: date, today: date) -> str:
+    left = (day - today).days
+    if left == 0:
+        return "today"
+    if left == 1:
+        return "tomorrow"
+    if left > 1:
+        return f"{left}d left"
+    return f"{-left}d overdue"
+
+
+def deadline_text(d: Deadline | None, today: date, width: int | None = None) -> str:
+    """The next deadline in the longest form that fits `width` cells (None: the longest):
+    'return by ~14 Jan 2027 (estimated) · 47 days left', 'return by 14 Jan 2027 · 47 days
+    left', 'return 14 Jan 2027 · 47d left', 'return 14 Jan · 47d left' (the days left tell the
+    year), 'return · 47d left', and at the narrowest the time left alone; never cut. '~' marks
+    a day worked out from an estimated delivery. '' when nothing is dated."""
+    if d is None:
+        return ""
+    long_words = DEADLINE_WORDS.get(d.action, f"{d.label.lower()} by")
+    words = long_words.removesuffix(" by")
+    approx = "~" if d.estimated else ""
+    day = approx + day_text(d.day, today)
+    left, short = days_left_text(d.day, today), short_left(d.day, today)
+    forms = [f"{long_words} {day} · {left}", f"{words} {day} · {short}"]
+    if d.estimated:
+        forms.insert(0, f"{long_words} {day} (estimated) · {left}")
+    if d.day.year != today.year:
+        forms.append(f"{words} {approx}{d.day.day} {d.day:%b} · {short}")
+    forms += [f"{words} · {approx}{short}", f"{words.split()[0]} · {approx}{short}"]
+    if width is None:
+        return forms[0]
+    return next((text for text in forms if len(text) <= width), f"{approx}{short}")
