@@ -719,3 +719,14 @@ async def test_a_membership_from_the_palette_moves_the_deadlines(tmp_path, monke
             app.toggle_membership("plus")
             await pilot.pause()
             assert settings.get_memberships() == []
+
+
+@sync
+async def test_the_rest_of_the_first_frame_is_not_mounted_on_an_app_that_ended(book):
+    """q typed ahead ends the app during its first frame: what settle() still had to mount
+    is left alone (mounting on a screen taken off the app raises MountError)."""
+    app = UnshipApp(book)
+    async with app.run_test(size=SIZE):
+        screen = app.main_screen
+    assert not screen.is_attached
+    await screen._mount_the_rest()  # no MountError

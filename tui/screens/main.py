@@ -225,7 +225,13 @@ class MainScreen(ListActions, Screen):
         )
         bar = Horizontal(field, Static("", id="filter-count", markup=False), id="filter-bar")
         bar.display = field.display = False
+        # The app may end during its first frame (q typed ahead): the screen is then taken
+        # off the app, and mounting on it would raise.
+        if not self.is_attached:
+            return
         await self.mount(bar, before=self.order_list)
+        if not self.is_attached:
+            return
         await self.mount(Footer(compact=True))
         self.remove_class("-footer-pending")
         self.refresh_bindings()
