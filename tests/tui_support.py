@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import io
+
+from rich.console import Console
 
 
 def sync(test):
@@ -39,3 +42,35 @@ async def settle(pilot, done, *, seconds: float = 10.0) -> None:
     while not done() and loop.time() < deadline:
         await pilot.pause(0.01)
     assert done(), "the app did not settle"
+
+
+# -- the main screen, as a test reads it --------------------------------------------------
+
+
+def listed(app):
+    """The main screen's order list."""
+    from unship.tui.widgets.order_list import OrderList
+
+    return app.main_screen.query_one(OrderList)
+
+
+def ids(app) -> list[int]:
+    return [row.id for row in listed(app).rows]
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text (the same render as export_screenshot)."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text(styles=False)

@@ -20,12 +20,6 @@ from unship.store.repository import OrderBook
 pytestmark = pytest.mark.durable  # real fsync: see tests/conftest.py
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("UNSHIP_DB", str(tmp_path / "default-orders.json"))
-    monkeypatch.setenv("UNSHIP_CONFIG_DIR", str(tmp_path / "config"))
-
-
 @pytest.fixture
 def demo(tmp_path):
     with OrderBook(tmp_path / "orders.json", today=TODAY) as b:

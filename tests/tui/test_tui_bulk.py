@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from tui_support import sync
+from tui_support import listed, sync
 from unship.store.model import State, new_item, new_order
 from unship.store.repository import OrderBook
 from unship.tui.app import UnshipApp
@@ -15,7 +15,6 @@ from unship.tui.screens.bulk import BulkDateDialog
 from unship.tui.screens.confirm_dialog import ConfirmDialog
 from unship.tui.screens.main import ViewTabs
 from unship.tui.screens.record import RecordDialog
-from unship.tui.widgets.order_list import OrderList
 
 TODAY = date(2026, 11, 28)
 SIZE = (100, 24)
@@ -34,10 +33,6 @@ def book(tmp_path):
                 )
             )
         yield b
-
-
-def listed(app) -> OrderList:
-    return app.main_screen.query_one(OrderList)
 
 
 def tabs_text(app) -> str:

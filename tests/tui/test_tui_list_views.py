@@ -11,10 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
-from rich.console import Console
 from textual.binding import Binding
 from textual.command import CommandPalette
-from tui_support import sync
+from tui_support import ids, listed, screen_text, sync
 from unship.store import deadline_text, demo
 from unship.store.model import new_item, new_order
 from unship.store.repository import OrderBook
@@ -26,7 +25,6 @@ from unship.tui.screens.main import MainScreen
 from unship.tui.widgets.order_list import (
     ASCII_SORT_MARKS,
     SORT_MARKS,
-    OrderList,
     fit_title,
     layout,
     sort_marks,
@@ -73,31 +71,6 @@ def book(tmp_path):
         # Kept exactly ARCHIVE_AFTER_DAYS ago: not archived yet (only older than that is).
         b.edge = add(b, "EDGE-1", "Desk fan", 200, [("delivered", 190, ""), ("kept", OLD, "")])
         yield b
-
-
-def listed(app) -> OrderList:
-    return app.main_screen.query_one(OrderList)
-
-
-def ids(app) -> list[int]:
-    return [row.id for row in listed(app).rows]
-
-
-def screen_text(app) -> str:
-    width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        force_terminal=True,
-        color_system="truecolor",
-        record=True,
-        legacy_windows=False,
-    )
-    console.print(
-        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    )
-    return console.export_text(styles=False)
 
 
 # -- archive -----------------------------------------------------------------------------

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from rich.console import Console
 from textual.binding import Binding
 from textual.screen import ModalScreen
-from tui_support import settle, sync
+from tui_support import ids, listed, screen_text, settle, sync
 from unship.store import demo
 from unship.store.model import new_item, new_order, replace
 from unship.store.repository import OrderBook
@@ -37,32 +35,6 @@ def book(tmp_path):
 def empty_book(tmp_path):
     with OrderBook(tmp_path / "orders.json", today=TODAY) as b:
         yield b
-
-
-def listed(app) -> OrderList:
-    return app.main_screen.query_one(OrderList)
-
-
-def ids(app) -> list[int]:
-    return [row.id for row in listed(app).rows]
-
-
-def screen_text(app) -> str:
-    """What the terminal shows, as plain text (the same render as export_screenshot)."""
-    width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        force_terminal=True,
-        color_system="truecolor",
-        record=True,
-        legacy_windows=False,
-    )
-    console.print(
-        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    )
-    return console.export_text(styles=False)
 
 
 @sync
