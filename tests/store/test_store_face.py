@@ -35,7 +35,7 @@ def test_every_listed_name_resolves_and_nothing_else_does():
         raise AssertionError("an unknown name resolved")
 
 
-def test_the_app_starts_without_the_advice_engine_the_policies_or_the_importers():
+def test_the_app_starts_without_the_advice_engine_the_policies_or_the_importers(tmp_path):
     """The first frame needs none of them (docs/performance.md): importing the app through the
     face must not pull them in."""
     probe = (
@@ -43,7 +43,12 @@ def test_the_app_starts_without_the_advice_engine_the_policies_or_the_importers(
         "print(' '.join(m for m in sys.modules if m.startswith('unship.store')))"
     )
     loaded = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        # not from the repository's folder, where ./unship is the command line's sources alone
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
     ).stdout.split()
     assert "unship.store.repository" in loaded
     for heavy in ("advice", "policies", "importers", "changes", "exporters"):
