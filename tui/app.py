@@ -77,7 +77,7 @@ class UnshipApp(App[int]):
         super().__init__()
         self.book = book
         self.demo = demo
-        self.main_screen = MainScreen()
+        self.main_screen = MainScreen(book)
         self.quitting = False  # exit() was called
         self._disk_error = ""
         self._remember_theme = remember_theme
@@ -176,7 +176,7 @@ class UnshipApp(App[int]):
                 raise
             self.notify("order view not available", severity="warning")
             return
-        self.open(OrderScreen(order_id))
+        self.open(OrderScreen(self.book, order_id))
 
     def toggle_membership(self, key: str) -> None:
         """A membership or payment card the person has, or no longer has: saved in

@@ -162,7 +162,7 @@ async def through_record_dialog(book: OrderBook, days: list[tuple[int, str]]) ->
         for order_id, typed in days:
             order = book.get(order_id)
             action = next(a for a in book.actions(order) if a.action == "mark-delivered")
-            dialog = RecordDialog(order, action)
+            dialog = RecordDialog(book, order, action)
             await app.push_screen(dialog)
             dialog.query_one("#date", Input).value = typed
             await pilot.press("enter")

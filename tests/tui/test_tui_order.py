@@ -45,7 +45,7 @@ class OrderApp(App):
 
     def on_mount(self) -> None:
         self.book.subscribe(self._book_changed)  # as the real app does
-        self.push_screen(OrderScreen(self.order_id))
+        self.push_screen(OrderScreen(self.book, self.order_id))
 
     def _book_changed(self, change: BookChange) -> None:
         self.changes.append(change)

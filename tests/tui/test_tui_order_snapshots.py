@@ -29,7 +29,7 @@ class OrderApp(SteadyCursor, App):
 
     def on_mount(self) -> None:
         self.book.subscribe(lambda change: tell_screens(self, change))  # as the real app does
-        self.push_screen(OrderScreen(self.order_id))
+        self.push_screen(OrderScreen(self.book, self.order_id))
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         pass

@@ -123,7 +123,7 @@ class ListActions:
             if not yes:
                 return
             try:
-                gone = changes.delete_orders(self.app.book, [o.id for o in orders])
+                gone = changes.delete_orders(self.book, [o.id for o in orders])
             except (ModelError, StoreError) as error:
                 self._failed(error)
                 return
@@ -139,7 +139,7 @@ class ListActions:
             self._ask_day(orders, event)
 
     def _ask_day(self, orders: list[Order], event: str, skipped: int = 0) -> None:
-        book = self.app.book
+        book = self.book
         question = f"Mark {orders_text(orders)} {EVENT_WORDS.get(event, event)}"
         if skipped:
             question += f" ({skipped} marked order{'s' if skipped > 1 else ''}: not now)"
@@ -165,7 +165,7 @@ class ListActions:
     def action_decide(self, name: str) -> None:
         """x / f / r on the list: the decision for the chosen order(s), when it applies."""
         orders = self.chosen_orders()
-        book = self.app.book
+        book = self.book
         found: list[tuple[Order, Action]] = []
         for order in orders:
             action = next(
@@ -181,7 +181,7 @@ class ListActions:
             from unship.tui.screens.record import RecordDialog
 
             order, action = found[0]
-            self.app.open(RecordDialog(order, action), self._recorded)
+            self.app.open(RecordDialog(self.book, order, action), self._recorded)
             return
         events = {action.event for _, action in found}
         event = next(iter(events)) if len(events) == 1 else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.actions import SkipAction
@@ -21,6 +22,9 @@ from unship.tui.screens.bulk import ListActions
 from unship.tui.widgets.header import SummaryBar
 from unship.tui.widgets.order_list import OrderList
 from unship.tui.widgets.text_fields import TextInput
+
+if TYPE_CHECKING:
+    from unship.store import OrderBook
 
 # Books up to this many orders needing advice are worked out before the first frame;
 # bigger ones in a thread, so the list shows at once and the deadlines follow.
@@ -153,8 +157,9 @@ class MainScreen(ListActions, Screen):
         Binding("d", "delete", "delete", show=False, tooltip="delete the order(s), asks first"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, book: OrderBook) -> None:
         super().__init__(classes="-footer-pending")
+        self.book = book
         self.sort = "urgency"
         self.reverse = False  # the sort the other way round (S)
         self.view = "all"
@@ -186,7 +191,7 @@ class MainScreen(ListActions, Screen):
 
     def _book_is_empty(self) -> bool:
         try:
-            return not self.app.book.orders()
+            return not self.book.orders()
         except StoreError:
             return False  # reload() says what is wrong
 
@@ -256,7 +261,7 @@ class MainScreen(ListActions, Screen):
         """A big book's first frame: its newest orders (as the list shows them until the
         deadlines are known), the scrollbar sized for all of them. settle() builds every
         row right after that frame."""
-        book = self.app.book
+        book = self.book
         try:
             orders, today = book.orders(), book.today
         except StoreError:
@@ -274,7 +279,7 @@ class MainScreen(ListActions, Screen):
         """Rebuild the rows from the book (after a change here or in another process);
         `anew`: work every order's facts out again (the rules they follow changed)."""
         self._previewing = False
-        book = self.app.book
+        book = self.book
         try:
             orders = book.orders()
             today = book.today
@@ -296,7 +301,7 @@ class MainScreen(ListActions, Screen):
         self._rebuild(orders, same_day)
 
     def _rebuild(self, orders: list[Order], same_day: bool) -> None:
-        book, today = self.app.book, self._today
+        book, today = self.book, self._today
         assert today is not None
         if same_day and self.rows:  # keep what is known about orders that did not change
             old, rows = {row.order.id: row for row in self.rows}, []
@@ -345,7 +350,7 @@ class MainScreen(ListActions, Screen):
                 return
             _ = row.last_active
         self.app.call_from_thread(self._figures_ready, R.figures(rows, None, cutoff), generation)
-        book = self.app.book
+        book = self.book
         newest = R.newest_first(rows)  # what by_urgency needs, in a list the facts follow
         facts: list[R.Facts | None] = []
         for n, row in enumerate(newest):

@@ -1,11 +1,13 @@
 """One order: header, items, the timeline of its deadlines, links, notes and the actions panel.
 
-`OrderScreen(order_id)` reads the order from `app.book`. Choosing an action opens the
+`OrderScreen(book, order_id)` reads the order from the book. Choosing an action opens the
 `RecordDialog` for it. The screen redraws when the book announces a change to its order
 (`OrdersChanged`, whoever made it: this screen, an undo, another process).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -36,6 +38,9 @@ from ..messages import OrdersChanged
 from ..widgets.actions import ActionsPanel
 from ..widgets.timeline import Timeline
 from .record import RecordDialog, Recorded
+
+if TYPE_CHECKING:
+    from unship.store import OrderBook
 
 # The three decisions have their own keys, shown in the footer only when they apply.
 DECISION_KEYS = {"cancel": "x", "refuse": "f", "return": "r"}
@@ -81,8 +86,9 @@ class OrderScreen(Screen):
         Binding("d", "delete", "Delete", id="order.delete", show=False),
     ]
 
-    def __init__(self, order_id: int) -> None:
+    def __init__(self, book: OrderBook, order_id: int) -> None:
         super().__init__()
+        self.book = book
         self.order_id = int(order_id)
         self.order: Order | None = None
         self.actions: list[Action] = []
@@ -152,7 +158,7 @@ class OrderScreen(Screen):
     # -- showing ----------------------------------------------------------------------------
     def refresh_order(self) -> None:
         """Read the order again from the book and redraw; leave if it was deleted."""
-        book = self.app.book
+        book = self.book
         try:
             order = book.get(self.order_id)
         except NotFoundError:
@@ -198,7 +204,7 @@ class OrderScreen(Screen):
         text.append(clean_line(order.retailer), Style(bold=True))
         text.append("  order ")
         text.append(clean_line(order.order_number), Style(bold=True))
-        book = self.app.book
+        book = self.book
         where = advice.standing(order, book.policies, book.today)
         text.append(f"   [{where.text(order)}]", Style(bold=True, reverse=True))
         text.append("\nordered ")
@@ -211,7 +217,7 @@ class OrderScreen(Screen):
 
     def _items(self, order: Order) -> Text:
         text = Text()
-        today = self.app.book.today
+        today = self.book.today
         states = advice.item_states(order, today)
         for n, item in enumerate(order.items, 1):
             if n > 1:
@@ -238,7 +244,7 @@ class OrderScreen(Screen):
         return text
 
     def _tracking(self, order: Order) -> Text:
-        carrier = self.app.book.policies.carrier(order.carrier)
+        carrier = self.book.policies.carrier(order.carrier)
         name = carrier.name if carrier else clean_line(order.carrier)
         if not order.tracking:
             return Text(
@@ -257,15 +263,13 @@ class OrderScreen(Screen):
         """What t opens: a return on its way back, else the order's parcel."""
         if self.order is None:
             return ""
-        return tracking_to_follow(self.app.book.policies, self.order)[1]
+        return tracking_to_follow(self.book.policies, self.order)[1]
 
     @property
     def order_link(self) -> str:
         if self.order is None:
             return ""
-        return self.app.book.policies.retailer(self.order.retailer).order_link(
-            self.order.order_number
-        )
+        return self.book.policies.retailer(self.order.retailer).order_link(self.order.order_number)
 
     def _decision(self, name: str) -> Action | None:
         return next((a for a in self.actions if a.action == name and a.available and a.event), None)
@@ -303,7 +307,7 @@ class OrderScreen(Screen):
             if not yes:
                 return
             try:
-                changes.delete_orders(self.app.book, [order.id])
+                changes.delete_orders(self.book, [order.id])
             except StoreError as error:
                 self.notify(str(error), title="Not deleted", severity="error", markup=False)
                 return
@@ -327,7 +331,7 @@ class OrderScreen(Screen):
         open_link(self.app, self.order_link, "order page's link")
 
     def action_open_tracking(self) -> None:
-        what = tracking_to_follow(self.app.book.policies, self.order)[2] if self.order else ""
+        what = tracking_to_follow(self.book.policies, self.order)[2] if self.order else ""
         open_link(self.app, self.tracking_link, f"{what or 'tracking'} link")
 
     def _open(self, url: str) -> None:
@@ -351,7 +355,9 @@ class OrderScreen(Screen):
                 markup=False,
             )
         elif action.event:
-            self.app.push_screen(RecordDialog(self.order, action), callback=self._recorded)
+            self.app.push_screen(
+                RecordDialog(self.book, self.order, action), callback=self._recorded
+            )
         elif action.link:
             self._open(action.link)
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -41,6 +42,9 @@ from unship.tui.screens import composed
 from unship.tui.widgets.text_fields import TextInput
 from unship.tui.widgets.ticks import TickList
 
+if TYPE_CHECKING:
+    from unship.store import OrderBook
+
 
 @dataclass(frozen=True)
 class Recorded:
@@ -71,8 +75,9 @@ class RecordDialog(ModalScreen[Recorded | None]):
         Binding("enter", "confirm", "Record"),
     ]
 
-    def __init__(self, order: Order, action: Action) -> None:
+    def __init__(self, book: OrderBook, order: Order, action: Action) -> None:
         super().__init__()
+        self.book = book
         self.order = order
         self.action_data = action
         self.event = Event(action.event) if action.event else None
@@ -109,7 +114,7 @@ class RecordDialog(ModalScreen[Recorded | None]):
             with Field(id="field-date"):
                 yield Static("Date", markup=False, classes="field-label")
                 yield TextInput(
-                    value=(guess or self.app.book.today).isoformat(),
+                    value=(guess or self.book.today).isoformat(),
                     placeholder="today, yesterday, 11/21, 21 Nov",
                     id="date",
                     compact=True,
@@ -212,13 +217,13 @@ class RecordDialog(ModalScreen[Recorded | None]):
 
     def _check_date(self) -> date | None:
         try:
-            day = changes.event_day(self.app.book, self._value("date"), self.order.ordered_on)
+            day = changes.event_day(self.book, self._value("date"), self.order.ordered_on)
         except changes.FieldError as error:
             self._error("date-error", str(error))
             return None
         doubt = ""
         if self.event is Event.DELIVERED:
-            today = self.app.book.today
+            today = self.book.today
             doubt = estimates.delivery_warning(
                 self.order, self.action_data.items or None, day, lambda d: day_text(d, today)
             )
@@ -316,7 +321,7 @@ class RecordDialog(ModalScreen[Recorded | None]):
             return
         try:
             order = changes.record_event(
-                self.app.book,
+                self.book,
                 self.order.id,
                 self.event,
                 day,
