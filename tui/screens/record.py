@@ -259,9 +259,8 @@ class RecordDialog(ModalScreen[Recorded | None]):
         candidates = self.candidates()
         return candidates[:1] if candidates else list(self.action_data.items)
 
-    def _note(self) -> tuple[bool, str]:
+    def _note(self) -> str:
         parts: list[str] = []
-        ok = True
         if self.event is Event.RETURN_REQUESTED:
             reason = clean_line(self._value("reason"), limit=200)
             if reason:
@@ -269,13 +268,11 @@ class RecordDialog(ModalScreen[Recorded | None]):
             note = clean_text(self._value("note"), limit=NOTE_MAX)
             if note:
                 parts.append(note)
-        elif self.event is Event.REFUNDED:
-            ok, _amount = self._check_amount()
         elif self.event is Event.PROBLEM:
             problem = clean_text(self._value("problem"), limit=NOTE_MAX)
             if problem:
                 parts.append(problem)
-        return ok, "; ".join(parts)
+        return "; ".join(parts)
 
     # -- live checks ----------------------------------------------------------------------
     @on(Input.Changed, "#date")
@@ -309,7 +306,8 @@ class RecordDialog(ModalScreen[Recorded | None]):
         if self.event is None:
             return
         day = self._check_date()
-        ok, note = self._note()
+        note = self._note()
+        ok, refunded = self._check_amount() if self.event is Event.REFUNDED else (True, None)
         items = self._chosen_items()
         if items == []:
             self._error("items-error", "tick at least one item (space)")
@@ -327,7 +325,7 @@ class RecordDialog(ModalScreen[Recorded | None]):
                 day,
                 items=items,
                 note=note,
-                refunded=self._check_amount()[1] if self.event is Event.REFUNDED else None,
+                refunded=refunded,
                 return_tracking=self._value("return-tracking"),
             )
         except (ModelError, StoreError) as error:
