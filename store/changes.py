@@ -81,23 +81,26 @@ def check(book: OrderBook, fields: OrderFields, editing: Order | None = None) ->
     return check_order(fields, book, editing=editing)
 
 
-def add_order(book: OrderBook, fields: OrderFields) -> Order:
-    """Store a new order from the form's values (the CLI's flags and quick add fill the same)."""
-    checked = check_order(fields, book)
+def _storable(checked: Checked) -> Order:
+    """The order the checks built, or FieldError with every refused field."""
     if not checked.ok or checked.order is None:
         raise FieldError(checked.errors or {"items": "nothing to store"})
-    return book.add(checked.order)
+    return checked.order
+
+
+def add_order(book: OrderBook, fields: OrderFields) -> Order:
+    """Store a new order from the form's values (the CLI's flags and quick add fill the same)."""
+    return book.add(_storable(check_order(fields, book)))
 
 
 def save_edit(book: OrderBook, order: Order, fields: OrderFields) -> tuple[Order, list[str]]:
     """Store an edited order; returns it and what changed ([] : nothing, nothing written)."""
     checked = check_order(fields, book, editing=order)
-    if not checked.ok or checked.order is None:
-        raise FieldError(checked.errors or {"items": "nothing to store"})
+    edited = _storable(checked)
     if not checked.changes:
         return order, []
-    what = f"edit {checked.order.order_number}: " + ", ".join(checked.changes)
-    return book.update(checked.order, clean_line(what)), checked.changes
+    what = f"edit {edited.order_number}: " + ", ".join(checked.changes)
+    return book.update(edited, clean_line(what)), checked.changes
 
 
 def delete_orders(book: OrderBook, refs: list[str | int]) -> list[Order]:
