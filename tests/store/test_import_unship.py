@@ -14,13 +14,6 @@ from unship.store import exporters, importers, lifecycle
 from unship.store.model import Event, ModelError, new_item, new_order, replace
 from unship.store.repository import OrderBook
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("UNSHIP_DB", str(tmp_path / "default-orders.json"))
-    monkeypatch.setenv("UNSHIP_CONFIG_DIR", str(tmp_path / "config"))
-
-
 text = st.text(
     st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=30
 )  # anything, controls and bidi included: the constructors clean it

@@ -669,7 +669,6 @@ async def test_a_membership_from_the_palette_moves_the_deadlines(tmp_path, monke
     from unship.store.repository import OrderBook
     from unship.tui.app import UnshipApp
 
-    monkeypatch.setenv("UNSHIP_CONFIG_DIR", str(tmp_path / "config"))
     with OrderBook(tmp_path / "o.json", today=date(2026, 6, 5)) as book:
         order = book.add(
             new_order("Best Buy", "BBY01-1", date(2026, 5, 30), [new_item("TV", 49999)])
