@@ -122,10 +122,10 @@ def _checked(name: str, doc: Any, kind: type | None) -> Any:
 
 class Pieces:
     def __init__(self) -> None:
-        self._tables: dict[str, _Table] = {}
+        self._by_table: dict[str, _Table] = {}
 
     def forget(self) -> None:
-        self._tables.clear()
+        self._by_table.clear()
 
     def of(self, name: str, table: dict[str, Any], kind: type | None = None) -> list[bytes]:
         """The table's documents as blocks of pieces, in the table's order (their bytes
@@ -134,7 +134,7 @@ class Pieces:
         try:
             return self._of(name, table, kind)
         except BaseException:
-            self._tables.pop(name, None)  # pieces may be ahead of the documents kept
+            self._by_table.pop(name, None)  # pieces may be ahead of the documents kept
             raise
 
     def _of(self, name: str, table: dict[str, Any], kind: type | None) -> list[bytes]:
@@ -143,7 +143,7 @@ class Pieces:
         def encode(i: int) -> bytes:
             return piece(keys[i], _checked(name, docs[i], kind))
 
-        kept = self._tables.get(name)
+        kept = self._by_table.get(name)
         if kept is not None and keys == kept.keys:
             kept.changed(docs, encode)
             return kept.blocks
@@ -151,10 +151,10 @@ class Pieces:
         if fresh is None:
             fresh = _Table(keys, docs)
             fresh.add(map(encode, range(len(keys))))
-        self._tables[name] = fresh
+        self._by_table[name] = fresh
         return fresh.blocks
 
     def drop_missing(self, names: set[str]) -> None:
-        for name in list(self._tables):
+        for name in list(self._by_table):
             if name not in names:
-                del self._tables[name]
+                del self._by_table[name]
