@@ -11,6 +11,9 @@ minute on this 2-core machine hits unship and its yardstick alike. Each figure i
 wall time, and the CPU time the process used (user + system; for the app, up to the moment
 its title is seen). On a quiet machine they differ by about 10% at most; when other work
 shares the cores, wall times stretch and the CPU ratios still say what changed.
+
+`due` and `list --json` are timed twice: as on any later run of the day (each order's facts
+kept from the run before, store/facts.py), and as on the day's first run (none kept).
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ import pty
 import re
 import resource
 import select
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -46,9 +51,20 @@ class Bare(App):
 Bare().run()
 """
 DECODE = "import msgspec,sys; msgspec.json.decode(open(sys.argv[1],'rb').read())"
+FACTS = Path(tempfile.mkdtemp(prefix="unship-bench-facts-"))
 # As an installed unship runs: with its bytecode cached (pip compiles at install; a
-# PYTHONDONTWRITEBYTECODE in this shell would make every start compile unship's sources).
+# PYTHONDONTWRITEBYTECODE in this shell would make every start compile unship's sources),
+# and its cache of each order's facts in a folder of its own (kept from run to run, as a
+# person's is between two prompts of the same day).
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+CHILD_ENV["UNSHIP_CACHE_DIR"] = str(FACTS / "kept")
+
+
+def first_of_day() -> dict[str, str]:
+    """The environment of a command's first run of the day (or after unship or the rules
+    changed): no facts kept, every order's worked out and then kept."""
+    shutil.rmtree(FACTS / "cold", ignore_errors=True)
+    return {**CHILD_ENV, "UNSHIP_CACHE_DIR": str(FACTS / "cold")}
 
 
 def first_title(path: Path) -> str:
@@ -115,14 +131,14 @@ def on_pty(argv: list[str], needle: str, *, limit: float = 60.0, hold: float = 0
         os.close(fd)
 
 
-def timed(argv: list[str]) -> float:
+def timed(argv: list[str], env: dict[str, str] | None = None) -> float:
     """Seconds from exec to exit; `timed.cpu` is the CPU the process used. A command that
     fails stops the benchmark (a failure is quick, and would pass for a fast command); `due`
     exits 1 when nothing is due."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
-        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=CHILD_ENV
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=env or CHILD_ENV
     )
     took = time.perf_counter() - start
     if done.returncode not in (0, 1) or done.stderr.startswith(b"Traceback"):
@@ -151,8 +167,8 @@ def main() -> None:
     def pty(argv: list[str], needle: str) -> tuple[float | None, float | None]:
         return on_pty(argv, needle)[0], on_pty.cpu
 
-    def run(argv: list[str]) -> tuple[float, float]:
-        return timed(argv), timed.cpu
+    def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+        return timed(argv, env), timed.cpu
 
     for path in files.values():  # a first run of each command writes the bytecode caches
         timed([UNSHIP, "--db", str(path), *today, "due"])
@@ -164,8 +180,10 @@ def main() -> None:
             app = [UNSHIP, "--db", str(path), *today]
             add(f"app {n}", *pty(app, first_title(path)))
             add(f"decode {n}", *run([sys.executable, "-c", DECODE, str(path)]))
-            add(f"due {n}", *run([UNSHIP, "--db", str(path), *today, "due"]))
-            add(f"list {n}", *run([UNSHIP, "--db", str(path), *today, "list", "--json"]))
+            for cmd in (["due"], ["list", "--json"]):
+                argv = [UNSHIP, "--db", str(path), *today, *cmd]
+                add(f"{cmd[0]} {n}", *run(argv))
+                add(f"{cmd[0]} cold {n}", *run(argv, first_of_day()))
     peaks = {}
     for n, path in files.items():
         app = [UNSHIP, "--db", str(path), *today]
@@ -182,6 +200,7 @@ def main() -> None:
             f"(CPU {cpu * 1000:.0f} ms = {cpu / med(f'cpu {floor}'):.2f}x)"
         )
 
+    shutil.rmtree(FACTS, ignore_errors=True)
     print(f"rounds: {args.rounds}; medians, whole processes; {os.cpu_count()} cores")
     print(
         f"bare Textual app, exec to its line painted: {med('bare') * 1000:.0f} ms "
@@ -198,6 +217,7 @@ def main() -> None:
         for cmd in ("due", "list"):
             name = f"unship {cmd}{' --json' if cmd == 'list' else ''}"
             print(f"  {name}: {both(f'{cmd} {n}', floor, 'decode')}")
+            print(f"    first run of the day: {both(f'{cmd} cold {n}', floor, 'decode')}")
         if peaks[n]:
             print(f"  app peak RSS (VmHWM, 5 s after the first title): {peaks[n] / 1024:.0f} MB")
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from . import estimates
 from .days import day_text, days_left_text
+from .facts import Deadline
 from .lifecycle import CLOSED_LABEL, FINAL_STATES, possible, summary_state
 from .model import SELLER_WINDOW, Event, Item, Order, State
 from .money import format_money
@@ -989,21 +990,6 @@ def _dated_of(contexts: list[Context]) -> list[Action]:
     if len(per_item) == 1 and len(per_item[0]) <= 1:
         return per_item[0]  # most orders: nothing to merge or sort
     return _merged(per_item)
-
-
-@dataclass(frozen=True)
-class Deadline:
-    order_id: int
-    day: date
-    action: str
-    label: str
-    reason: str
-    items: tuple[int, ...]
-    overdue: bool
-    estimated: bool = False  # counts from an estimated delivery
-
-    def days_left(self, today: date) -> int:
-        return (self.day - today).days
 
 
 def deadlines(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .model import DEADLINE_WORDS
 
 if TYPE_CHECKING:
-    from .advice import Deadline
+    from .facts import Deadline
 
 
 def day_text(day: date, today: date) -> str:

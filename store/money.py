@@ -85,7 +85,9 @@ def to_decimal(minor: int, currency: str) -> Decimal:
 def format_money(minor: int, currency: str) -> str:
     """`$12.99`, `¥1,200`, `12.500 KWD`."""
     digits = minor_digits(currency)
-    value = to_decimal(minor, currency)
-    text = f"{value:,.{digits}f}"
+    # whole numbers only: as Decimal formatting gives it, without building a Decimal
+    whole, part = divmod(abs(minor), 10**digits)
+    sign = "-" if minor < 0 else ""
+    text = f"{sign}{whole:,}.{part:0{digits}d}" if digits else f"{sign}{whole:,}"
     symbol = _SYMBOLS.get(currency)
     return f"{symbol}{text}" if symbol else f"{text} {currency}"

@@ -26,3 +26,14 @@ def config_dir() -> Path:
     from platformdirs import user_config_path
 
     return user_config_path(APP, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """`UNSHIP_CACHE_DIR` if set, else the user's cache folder for unship (derived data only:
+    deleting it loses nothing)."""
+    env = os.environ.get("UNSHIP_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP, appauthor=False)

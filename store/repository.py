@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from . import lifecycle
+from .facts import Facts, FactsCache, cache_file
 from .model import Event, ModelError, Order, State, replace
 from .money import format_money
-from .paths import config_dir, default_db_path
+from .paths import cache_dir, config_dir, default_db_path
 from .storage import DurableStorage, StoreError
 
 # The advice engine and the policies come in when first asked for: the app's first frame
@@ -122,6 +123,11 @@ class OrderBook:
         self._orders: dict[int, Order] | None = None
         self._source: object = None
         self._listeners: list[Listener] = []
+        # Policies handed in (tests, previews) are not the person's rules: memory only.
+        self._facts = FactsCache(
+            None if policies is not None else cache_file(self.storage.path, cache_dir()),
+            config_dir(),
+        )
         self.orders()  # fail now, with a clear message, if the file can't be read
 
     # -- announcing changes -------------------------------------------------------
@@ -157,6 +163,7 @@ class OrderBook:
     @policies.setter
     def policies(self, book: PolicyBook) -> None:
         self._policies = book
+        self._facts.forget(keep_file=False)
 
     # -- time -------------------------------------------------------------------
     @property
@@ -237,29 +244,36 @@ class OrderBook:
 
         return advice.order_actions(order, self.policies, self.today)
 
+    def facts(self, order: Order) -> Facts:
+        """What the advice engine says of the order today, as lists show it (kept: see
+        facts.py)."""
+        return self._facts.get([order], self.today, self)[0]
+
+    def facts_of(self, orders: list[Order]) -> list[Facts]:
+        """`facts` of each of `orders`, in their order."""
+        return self._facts.get(orders, self.today, self)
+
     def due(self, days: int = 7) -> list[tuple[Order, advice.Deadline]]:
         """Deadlines up to `days` from today (overdue ones included), soonest first."""
-        from . import advice
-
         horizon = self.today + timedelta(days=days)
+        orders = self.orders()
         out = [
             (order, d)
-            for order in self.orders()
-            for d in advice.deadlines(order, self.policies, self.today)
+            for order, facts in zip(orders, self.facts_of(orders), strict=True)
+            for d in facts.deadlines
             if d.day <= horizon
         ]
         return sorted(out, key=lambda pair: (pair[1].day, pair[0].id))
 
     def overview(self) -> Overview:
-        from . import advice
-
         today, horizon = self.today, self.today + timedelta(days=7)
         open_orders = due_soon = overdue = 0
         pending: dict[str, int] = {}
-        for order in self.orders():
-            if not advice.standing(order, self.policies, today).done:
+        orders = self.orders()
+        for order, facts in zip(orders, self.facts_of(orders), strict=True):
+            if not facts.done:
                 open_orders += 1
-            for d in advice.deadlines(order, self.policies, today):
+            for d in facts.deadlines:
                 if d.overdue or d.day < today:
                     overdue += 1
                 elif d.day <= horizon:
@@ -630,6 +644,8 @@ class OrderBook:
                 self.storage.write(data)
 
     def close(self) -> None:
+        with contextlib.suppress(StoreError):  # the facts are a cache: never a reason to fail
+            self._facts.save(self)
         self.storage.close()
 
     def __enter__(self) -> OrderBook:

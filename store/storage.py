@@ -138,6 +138,14 @@ class DurableStorage(Storage):
         """The generation counter of the file as last read or written (0 for a new file)."""
         return self._generation
 
+    def version_key(self) -> tuple[int, ...] | None:
+        """What identifies the file version memory holds (its stat key and generation), or
+        None when memory may differ from every file version (a change in progress, a file not
+        read or missing)."""
+        if not self._loaded or self._key is None or self._depth > 0:
+            return None
+        return (*self._key, self._generation)
+
     def read(self) -> Data | None:
         with self._guard():
             if self._depth == 0 or not self._loaded:

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import estimates
-from .advice import deadlines, glance, short_text, standing
 from .days import day_text, deadline_text
 from .model import Order, State
 from .money import format_money
 
 
-def order_row(book, order: Order, actions=None) -> dict[str, Any]:
-    """The order's list row; `actions` (book.actions(order)) when the caller has them (the
-    deadlines alone are worked out otherwise)."""
-    if actions is None:
-        actions, where = glance(order, book.policies, book.today)
-    else:
-        where = standing(order, book.policies, book.today)
-    found = deadlines(order, book.policies, book.today, actions)
-    d = found[0] if found else None
+def order_row(book, order: Order, facts=None) -> dict[str, Any]:
+    """The order's list row, from the book's kept `facts` (given when the caller has them)."""
+    where = facts or book.facts(order)
+    d = where.next
     total = order.total
     return {
         "id": order.id,
@@ -30,19 +23,21 @@ def order_row(book, order: Order, actions=None) -> dict[str, Any]:
         "total": format_money(total, order.currency),
         "total_minor": total,
         "currency": order.currency,
-        "state": where.text(order),
+        "state": where.state_text,
         "done": where.done,
         "history_closed": where.closed,
-        "item_states": [item.state.value for item in order.items],
+        "item_states": [item.state for item in order.items],  # StrEnum: written as its value
         "next_deadline": d.day.isoformat() if d else None,
         "next_action": d.action if d else None,
         "estimated": d.estimated if d else False,
-        "next_deadline_text": deadline_text(d, book.today),
+        "next_deadline_text": deadline_text(d, book.today) if d else "",
     }
 
 
 def _delivery(order: Order, item, today) -> dict[str, Any] | None:
     """The item's delivery: recorded, or estimated with its range and what it came from."""
+    from . import estimates
+
     found = estimates.delivery(order, item)
     if found is None:
         return None
@@ -77,6 +72,8 @@ def tracking_to_follow(policies, order: Order) -> tuple[str, str, str]:
 
 
 def _refund(item, currency: str) -> dict[str, Any]:
+    from .advice import short_text
+
     if item.refunded is None:
         return {}
     return {
@@ -91,7 +88,7 @@ def order_detail(book, order: Order) -> dict[str, Any]:
     policy = book.policies.retailer(order.retailer)
     carrier = book.policies.carrier(order.carrier)
     actions = book.actions(order)
-    data = order_row(book, order, actions)
+    data = order_row(book, order)
     data.update(
         {
             "items": [

@@ -16,6 +16,7 @@ def _isolated(tmp_path, monkeypatch):
     """No test ever reads or writes the user's real data or config."""
     monkeypatch.setenv("UNSHIP_DB", str(tmp_path / "default-orders.json"))
     monkeypatch.setenv("UNSHIP_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("UNSHIP_CACHE_DIR", str(tmp_path / "cache"))
 
 
 @pytest.fixture

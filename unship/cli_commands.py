@@ -117,7 +117,7 @@ def cmd_list(book, args) -> int:
     orders = book.orders()
     if args.state:
         orders = [o for o in orders if any(i.state.value == args.state for i in o.items)]
-    rows = [order_row(book, o) for o in orders]
+    rows = [order_row(book, o, facts=f) for o, f in zip(orders, book.facts_of(orders), strict=True)]
     if args.json:
         _print_json(rows)
         return EXIT_OK
@@ -193,7 +193,7 @@ def cmd_show(book, args) -> int:
 
 
 def cmd_mark(book, args) -> int:
-    from unship.store import changes, day_text, estimates, standing
+    from unship.store import changes, day_text, estimates
 
     items = [n - 1 for n in args.item] if args.item else None
     note = args.note
@@ -233,7 +233,7 @@ def cmd_mark(book, args) -> int:
         )
     except changes.FieldError as error:
         raise CliError(f"--amount: {error}") from None
-    print(f"{order.id}\t{standing(order, book.policies, book.today).text(order)}")
+    print(f"{order.id}\t{book.facts(order).state_text}")
     return EXIT_OK
 
 
