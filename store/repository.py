@@ -178,8 +178,17 @@ class OrderBook:
         """Every order, oldest first. Cached until the file changes."""
         return list(self._by_id().values())
 
-    def _by_id(self) -> dict[int, Order]:
-        raw = self._raw_orders()
+    def orders_at_rest(self) -> tuple[tuple[int, ...] | None, list[Order]]:
+        """Every order, with what identifies the file version they are (storage
+        `read_at_rest`); (None, []) inside a change or for a new book."""
+        key, data = self.storage.read_at_rest()
+        if key is None:
+            return None, []
+        return key, list(self._by_id((data or {}).get(ORDERS, {})).values())
+
+    def _by_id(self, raw: dict[str, Any] | None = None) -> dict[int, Order]:
+        if raw is None:
+            raw = self._raw_orders()
         if self._orders is None or raw is not self._source:
             orders: dict[int, Order] = {}
             for key, order in raw.items():
@@ -244,14 +253,14 @@ class OrderBook:
 
         return advice.order_actions(order, self.policies, self.today)
 
-    def facts(self, order: Order) -> Facts:
-        """What the advice engine says of the order today, as lists show it (kept: see
-        facts.py)."""
-        return self._facts.get([order], self.today, self)[0]
+    def facts(self, order: Order, today: date | None = None) -> Facts:
+        """What the advice engine says of the order on `today` (default: the book's), as
+        lists show it (kept: see facts.py)."""
+        return self._facts.get([order], today or self.today, self)[0]
 
-    def facts_of(self, orders: list[Order]) -> list[Facts]:
+    def facts_of(self, orders: list[Order], today: date | None = None) -> list[Facts]:
         """`facts` of each of `orders`, in their order."""
-        return self._facts.get(orders, self.today, self)
+        return self._facts.get(orders, today or self.today, self)
 
     def due(self, days: int = 7) -> list[tuple[Order, advice.Deadline]]:
         """Deadlines up to `days` from today (overdue ones included), soonest first."""
@@ -643,9 +652,13 @@ class OrderBook:
                 data.pop(REDO, None)
                 self.storage.write(data)
 
-    def close(self) -> None:
+    def keep_facts(self) -> None:
+        """Save the orders' facts worked out so far for the next run (facts.py)."""
         with contextlib.suppress(StoreError):  # the facts are a cache: never a reason to fail
             self._facts.save(self)
+
+    def close(self) -> None:
+        self.keep_facts()
         self.storage.close()
 
     def __enter__(self) -> OrderBook:

@@ -138,13 +138,17 @@ class DurableStorage(Storage):
         """The generation counter of the file as last read or written (0 for a new file)."""
         return self._generation
 
-    def version_key(self) -> tuple[int, ...] | None:
-        """What identifies the file version memory holds (its stat key and generation), or
-        None when memory may differ from every file version (a change in progress, a file not
-        read or missing)."""
-        if not self._loaded or self._key is None or self._depth > 0:
-            return None
-        return (*self._key, self._generation)
+    def read_at_rest(self) -> tuple[tuple[int, ...] | None, Data | None]:
+        """The data with what identifies the file version it is (stat key and generation),
+        read together: (None, None) inside a change, or for a missing file. Other threads
+        wait for a change to end, so the two always belong together."""
+        with self._guard():
+            if self._depth > 0:
+                return None, None
+            data = self.read()
+            if self._key is None:
+                return None, None
+            return (*self._key, self._generation), data
 
     def read(self) -> Data | None:
         with self._guard():

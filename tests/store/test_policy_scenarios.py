@@ -311,17 +311,15 @@ def test_needs_action_for_a_deadline_this_week_not_next_month():
 
 
 def test_urgency_puts_problems_and_overdue_first():
+    from unship.store.facts import compute
     from unship.tui import rows as R
-
-    class Book:
-        policies = BOOK
 
     today = D(2026, 5, 28)
     soon = make("Amazon", ordered=MAY, shipped=D(2026, 5, 3), delivered=D(2026, 5, 4))
     problem = record(make("Amazon", ordered=MAY, shipped=D(2026, 5, 3)), "problem", D(2026, 5, 20))
     fresh = make("Amazon", ordered=D(2026, 5, 27))
     facts = {
-        name: R.compute_facts(o, Book, today)
+        name: R.compute_facts(o, None, today, compute(o, BOOK, today))
         for name, o in (("soon", soon), ("problem", problem), ("fresh", fresh))
     }
     assert facts["problem"].urgent and facts["problem"].needs_action
