@@ -1,20 +1,24 @@
 """What the advice engine says of an order today, reduced to what lists show (each item's
-state with estimates applied, closed history, the dated deadlines), and a cache of it.
+state with estimates applied, closed history, the dated deadlines, whether it needs action),
+worked out from the dated actions alone (`compute`), and a cache of it (`FactsCache`).
 
-`due`, `list`, the header's figures and the app's rows need these facts for every order, and
-working them out costs about 30 us an order (policies, estimates, windows): 0.3 s at 10,000
-orders, each time a shell prompt runs `unship due`. The facts of an order change only when
-the order, today's date, the rules (unship's code, its policy data, the person's policies
-file and settings) or nothing else change, so they are kept in the user's cache folder:
+`due`, `list`, the header's figures and the app's rows need these facts for every order:
+about 20 us an order (policies, estimates, windows), 0.2 s at 10,000 orders each time a
+shell prompt runs `unship due`. An order's facts change only with the order, the day or the
+rules (unship's code and policy data, the person's policies file and settings), so the
+commands keep them in the user's cache folder from one run to the next:
 
 - The file is derived data, never the truth: one that is missing, unreadable, from another
   version or about other rules is ignored and made again; writing it may fail silently.
-- It says which rules and which day its facts hold for (`fingerprint`); any other day or
-  rule and it is not used at all.
+- It says which rules and which day its facts hold for (`_fingerprint`); on any other day
+  or with other rules it is not used at all.
 - Each order's facts carry a digest of the order's bytes. When the data file is exactly the
-  one the facts were saved beside (same inode, size, mtime and generation), they are taken
+  version the facts were saved beside (inode, size, mtime and generation), they are taken
   as they are; otherwise each order's digest is checked, and an order that changed is
   worked out again.
+
+The app keeps its rows' facts itself and works them out in a thread after its first frame:
+holding the book's kept facts as well would cost about 20 MB at 50,000 orders.
 """
 
 from __future__ import annotations
@@ -30,14 +34,14 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from .errors import StoreError
-from .lifecycle import CLOSED_LABEL, FINAL_STATES, is_open, summary_state
+from .lifecycle import CLOSED_LABEL, FINAL_STATES, summary_state
 from .model import Order, State
 
 if TYPE_CHECKING:
     from .policies import PolicyBook
 
 # Bump when what is stored changes shape or meaning.
-FORMAT = 1
+FORMAT = 2
 
 
 class Deadline(msgspec.Struct, frozen=True, gc=False, array_like=True):
@@ -78,27 +82,53 @@ def compute(order: Order, policies: PolicyBook, today: date) -> Facts:
     """The facts from the advice engine's dated actions alone (`advice.glance`): the
     undated ones are only worked out for the order on screen. A property test checks them
     against the full advice."""
+    items = order.items
+    if items and all(i.state in FINAL_STATES and not i.refund_short for i in items):
+        # cancelled, refunded or kept: as stored, nothing dated follows, and not history
+        states = tuple(i.state for i in items)
+        return _undated(states, False, True, summary_state(order, states), False, False)
     from . import advice
-    from .estimates import no_news
 
     actions, where = advice.glance(order, policies, today)
     found = tuple(advice.deadlines(order, policies, today, actions))
-    states = where.states
-    done = where.closed or all(s in FINAL_STATES for s in states)
-    text = CLOSED_LABEL if where.closed else summary_state(order, states)
-    urgent = State.PROBLEM in states or any(d.overdue or d.day < today for d in found)
-    soon = today + advice.SOON
-    needs = (
-        not done
-        and is_open(order)
-        and (
-            urgent
-            or any(d.day <= soon and d.action != "expect-refund" for d in found)
-            # "check its status", offered for an item with no news for too long
-            or any(no_news(order, i, today) is not None for i in order.items if not i.refund_short)
-        )
-    )
-    return Facts(states, where.closed, done, text, found, needs, needs and urgent)
+    states, closed = where.states, where.closed
+    done = closed or all(s in FINAL_STATES for s in states)
+    text = CLOSED_LABEL if closed else summary_state(order, states)
+    needs = urgent = False
+    if not done:  # then some item is not final: the order is open (`lifecycle.is_open`)
+        urgent = State.PROBLEM in states or any(d.overdue or d.day < today for d in found)
+        needs = urgent or _soon_or_silent(order, found, today + advice.SOON, today)
+    if found:
+        return Facts(states, closed, done, text, found, needs, urgent)
+    return _undated(states, closed, done, text, needs, urgent)
+
+
+def _soon_or_silent(order: Order, found: tuple[Deadline, ...], soon: date, today: date) -> bool:
+    """A deadline in the coming week (a refund on its way is the retailer's to do), or an
+    item with no news for so long that its status needs checking."""
+    from .estimates import no_news
+
+    for d in found:
+        if d.day <= soon and d.action != "expect-refund":
+            return True
+    return any(no_news(order, i, today) is not None for i in order.items if not i.refund_short)
+
+
+def _undated(
+    states: tuple[State, ...], closed: bool, done: bool, text: str, needs: bool, urgent: bool
+) -> Facts:
+    """Most orders have no deadline and share their few distinct facts (memory at 50k)."""
+    key = (states, closed, text, needs, urgent)
+    shared = _UNDATED.get(key)
+    if shared is None:
+        shared = Facts(states, closed, done, text, (), needs, urgent)
+        if len(_UNDATED) < 4096:
+            _UNDATED[key] = shared
+    return shared
+
+
+_UNDATED: dict[tuple, Facts] = {}
+DIGEST = 16  # bytes
 
 
 class _Saved(msgspec.Struct, array_like=True):
@@ -106,8 +136,9 @@ class _Saved(msgspec.Struct, array_like=True):
     fingerprint: str
     data_key: tuple[Any, ...] | None  # the data file's stat key and generation
     ids: list[int]
-    digests: list[bytes]
-    facts: list[Facts]
+    digests: bytes  # DIGEST bytes per order, in the order of `ids`
+    distinct: list[Facts]  # each distinct facts once (most orders share a few)
+    which: list[int]  # per order, its facts in `distinct`
 
 
 _encode_order = msgspec.json.Encoder().encode
@@ -116,7 +147,7 @@ _encode_saved = msgspec.msgpack.Encoder().encode
 
 
 def digest(order: Order) -> bytes:
-    return hashlib.blake2b(_encode_order(order), digest_size=16).digest()
+    return hashlib.blake2b(_encode_order(order), digest_size=DIGEST).digest()
 
 
 def _fingerprint(today: date, config: Path) -> str:
@@ -149,8 +180,8 @@ class FactsCache:
         self._saving = threading.Lock()
         self._today: date | None = None
         self._generation = 0  # goes up whenever what is known is dropped
-        # id -> (the order object, its facts, its digest when known)
-        self._memo: dict[int, tuple[Order, Facts, bytes | None]] = {}
+        self._memo: dict[int, tuple[Order, Facts]] = {}  # id -> (the order object, facts)
+        self._digests: dict[int, bytes] = {}  # of the memo's orders, where worked out
         self._seeded = False
         self._dirty = False
         self._saved_key: tuple[Any, ...] | None = None
@@ -158,26 +189,29 @@ class FactsCache:
     def forget(self, *, keep_file: bool = True) -> None:
         """Drop what is known (the rules changed); `keep_file=False` stops using the file."""
         with self._lock:
-            self._memo.clear()
+            self._drop()
             self._today = None
-            self._generation += 1
             if not keep_file:
                 self.file = None
+
+    def _drop(self) -> None:
+        self._memo.clear()
+        self._digests.clear()
+        self._generation += 1
 
     def get(self, orders: list[Order], today: date, book: Any) -> list[Facts]:
         """The facts of `orders` (the book's own order objects), in their order."""
         with self._lock:
             if today != self._today:
-                self._memo.clear()
+                self._drop()
                 self._today, self._seeded = today, False
-                self._generation += 1
             seeded, generation = self._seeded, self._generation
         if not seeded:
             saved = self._saved_facts(book, today)
             with self._lock:
                 if saved is not None and generation == self._generation and not self._seeded:
-                    self._memo.update(saved[1])
-                    self._seeded, self._saved_key = True, saved[0]
+                    self._saved_key, self._memo, self._digests = saved
+                    self._seeded = True
         out: list[Any] = []
         missing: list[int] = []
         with self._lock:
@@ -196,16 +230,17 @@ class FactsCache:
             with self._lock:
                 if generation == self._generation:
                     for n in missing:
-                        memo[orders[n].id] = (orders[n], out[n], None)
+                        memo[orders[n].id] = (orders[n], out[n])
+                        self._digests.pop(orders[n].id, None)  # it was another object's
                     self._dirty = True
         return out
 
-    def _saved_facts(self, book: Any, today: date) -> tuple[Any, dict] | None:
-        """(the data file version they were saved beside, {id: memo entry}) for the book's
-        orders whose saved facts hold now; None when that can't be told now (a change in
-        progress: ask again later)."""
+    def _saved_facts(self, book: Any, today: date) -> tuple[Any, dict, dict] | None:
+        """(the data file version they were saved beside, {id: (order, facts)}, {id: digest
+        worked out}) for the book's orders whose saved facts hold now; None when that can't
+        be told now (a change in progress: ask again later)."""
         if self.file is None:
-            return None, {}
+            return None, {}, {}
         try:
             key, orders = book.orders_at_rest()
         except StoreError:  # the file can't be read now: the book says so where it is used
@@ -215,21 +250,26 @@ class FactsCache:
         try:
             saved = _saved.decode(self.file.read_bytes())
         except (OSError, msgspec.DecodeError, msgspec.ValidationError):
-            return None, {}
+            return None, {}, {}
         if saved.format != FORMAT or saved.fingerprint != _fingerprint(today, self._config):
-            return None, {}
+            return None, {}, {}
         current = {order.id: order for order in orders}
-        same_file = saved.data_key == key
-        found: dict[int, tuple[Order, Facts, bytes | None]] = {}
-        for i, known, facts in zip(saved.ids, saved.digests, saved.facts, strict=False):
-            order = current.get(i)
-            if order is None:
-                continue
-            if same_file:
-                found[i] = (order, facts, known)
-            elif (mine := digest(order)) == known:
-                found[i] = (order, facts, mine)
-        return saved.data_key, found
+        memo: dict[int, tuple[Order, Facts]] = {}
+        digests: dict[int, bytes] = {}
+        blob, distinct, same_file = saved.digests, saved.distinct, saved.data_key == key
+        try:
+            for n, (i, which) in enumerate(zip(saved.ids, saved.which, strict=True)):
+                order = current.get(i)
+                if order is None:
+                    continue
+                if not same_file:
+                    mine = digests[i] = digest(order)
+                    if mine != blob[n * DIGEST : (n + 1) * DIGEST]:
+                        continue
+                memo[i] = (order, distinct[which])
+        except (ValueError, IndexError):  # not a file this version wrote
+            return None, {}, {}
+        return saved.data_key, memo, digests
 
     def save(self, book: Any) -> None:
         """Write the facts of the book's orders when something new was worked out, or the
@@ -239,25 +279,34 @@ class FactsCache:
                 return
             key, orders = book.orders_at_rest()
             with self._lock:
-                today, memo = self._today, dict(self._memo)
+                today, memo, known = self._today, dict(self._memo), dict(self._digests)
                 if key is None or today is None or (not self._dirty and key == self._saved_key):
                     return
                 self._dirty = False
             ids: list[int] = []
             digests: list[bytes] = []
-            facts: list[Facts] = []
+            index: dict[Facts, int] = {}
+            which: list[int] = []
             for order in orders:
                 hit = memo.get(order.id)
                 if hit is None or hit[0] is not order:
                     continue
                 ids.append(order.id)
-                digests.append(hit[2] or digest(order))
-                facts.append(hit[1])
-            payload = _encode_saved(
-                _Saved(FORMAT, _fingerprint(today, self._config), key, ids, digests, facts)
+                digests.append(known.get(order.id) or digest(order))
+                which.append(index.setdefault(hit[1], len(index)))
+            saved = _Saved(
+                FORMAT,
+                _fingerprint(today, self._config),
+                key,
+                ids,
+                b"".join(digests),
+                list(index),
+                which,
             )
-            if _write(self.file, payload):
+            if _write(self.file, _encode_saved(saved)):
                 self._saved_key = key
+                with self._lock:
+                    self._digests.clear()
             else:
                 self._dirty = True
 

@@ -262,6 +262,12 @@ class OrderBook:
         """`facts` of each of `orders`, in their order."""
         return self._facts.get(orders, today or self.today, self)
 
+    def work_out_facts(self, order: Order, today: date | None = None) -> Facts:
+        """`facts`, worked out now and not kept: for a caller that keeps its own."""
+        from .facts import compute
+
+        return compute(order, self.policies, today or self.today)
+
     def due(self, days: int = 7) -> list[tuple[Order, advice.Deadline]]:
         """Deadlines up to `days` from today (overdue ones included), soonest first."""
         horizon = self.today + timedelta(days=days)

@@ -4,9 +4,9 @@ No Textual here: the list widget draws what this module prepares. Work is split 
 first frame is cheap whatever the book's size:
 
 - `Row` texts (title, state, total...) are computed when a row is first drawn.
-- `Facts` (next deadline, needs action, deadline counts) come from the book's facts of each
-  order (store/facts.py: kept from one run to the next, else worked out at about 30 us an
-  order): `compute_facts` runs once per changed order, in a thread for big books.
+- `Facts` (next deadline, needs action, deadline counts) come from the store's facts of each
+  order (store/facts.py, about 30 us an order): `compute_facts` runs once per changed
+  order, in a thread for big books.
 - The lowercase search string is built once per order, on first use.
 """
 
@@ -116,9 +116,10 @@ _UNDATED: dict[tuple, Facts] = {}
 
 
 def compute_facts(order: Order, book, today: date, found=None) -> Facts:
-    """The list's facts of an order, from the store's (`found`: `book.facts(order)`, when
-    the caller has it)."""
-    found = found or book.facts(order, today)
+    """The list's facts of an order, from the store's (`found`, when the caller has them).
+    The rows keep these: the book's kept facts (store/facts.py) would hold a second copy
+    of every order's in memory."""
+    found = found or book.work_out_facts(order, today)
     states = found.states
     flags = state = None
     if found.closed or states != tuple(item.state for item in order.items):

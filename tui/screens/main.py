@@ -353,23 +353,17 @@ class MainScreen(ListActions, Screen):
         book = self.book
         newest = R.newest_first(rows)  # what by_urgency needs, in a list the facts follow
         facts: list[R.Facts | None] = []
-        for start in range(0, len(newest), 1024):
-            if worker.is_cancelled:
+        for n, row in enumerate(newest):
+            if n % 256 == 0 and worker.is_cancelled:
                 return
-            chunk = newest[start : start + 1024]
-            found = book.facts_of([row.order for row in chunk], today)
-            for row, one in zip(chunk, found, strict=True):
-                known = row.facts  # set on the main thread before this thread started
-                facts.append(
-                    known if known is not None else R.compute_facts(row.order, book, today, one)
-                )
+            known = row.facts  # set on the main thread before this thread started
+            facts.append(known if known is not None else R.compute_facts(row.order, book, today))
         figures = R.figures(newest, facts, cutoff)
         by_urgency = R.by_urgency(newest, today, facts)
         if not worker.is_cancelled:
             self.app.call_from_thread(
                 self._facts_ready, newest, facts, figures, by_urgency, generation
             )
-            book.keep_facts()  # for the next start: here, off the main thread
 
     def _figures_ready(self, figures: Figures, generation: int) -> None:
         if generation == self._generation and self._figures is None:
