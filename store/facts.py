@@ -24,15 +24,16 @@ holding the book's kept facts as well would cost about 20 MB at 50,000 orders.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import threading
+import zlib
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from .days import deadline_text
 from .errors import StoreError
 from .lifecycle import CLOSED_LABEL, FINAL_STATES, summary_state
 from .model import Order, State
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from .policies import PolicyBook
 
 # Bump when what is stored changes shape or meaning.
-FORMAT = 2
+FORMAT = 3
 
 
 class Deadline(msgspec.Struct, frozen=True, gc=False, array_like=True):
@@ -68,6 +69,7 @@ class Facts(msgspec.Struct, frozen=True, gc=False, array_like=True):
     done: bool  # closed history, or every item final
     state_text: str  # the state in words: 'delivered', '1 shipped, 1 ordered', 'window closed'
     deadlines: tuple[Deadline, ...]  # soonest first
+    next_text: str  # the first deadline in words (`days.deadline_text`), '' when none
     # `advice.needs_action`: a problem, something overdue, a deadline in the coming week
     # or no news for too long, on an order still open; urgent: the first two.
     needs_action: bool
@@ -99,7 +101,9 @@ def compute(order: Order, policies: PolicyBook, today: date) -> Facts:
         urgent = State.PROBLEM in states or any(d.overdue or d.day < today for d in found)
         needs = urgent or _soon_or_silent(order, found, today + advice.SOON, today)
     if found:
-        return Facts(states, closed, done, text, found, needs, urgent)
+        return Facts(
+            states, closed, done, text, found, deadline_text(found[0], today), needs, urgent
+        )
     return _undated(states, closed, done, text, needs, urgent)
 
 
@@ -121,7 +125,7 @@ def _undated(
     key = (states, closed, text, needs, urgent)
     shared = _UNDATED.get(key)
     if shared is None:
-        shared = Facts(states, closed, done, text, (), needs, urgent)
+        shared = Facts(states, closed, done, text, (), "", needs, urgent)
         if len(_UNDATED) < 4096:
             _UNDATED[key] = shared
     return shared
@@ -147,6 +151,8 @@ _encode_saved = msgspec.msgpack.Encoder().encode
 
 
 def digest(order: Order) -> bytes:
+    import hashlib  # only when an order is checked: not on a run that finds the file as saved
+
     return hashlib.blake2b(_encode_order(order), digest_size=DIGEST).digest()
 
 
@@ -164,7 +170,7 @@ def _fingerprint(today: date, config: Path) -> str:
             parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
             parts.append(f"{name}:-")
-    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+    return "\n".join(parts)
 
 
 class FactsCache:
@@ -330,6 +336,7 @@ def _write(file: Path, payload: bytes) -> bool:
 
 
 def cache_file(data_file: Path, folder: Path) -> Path:
-    """Where the facts of `data_file` are kept: named after its full path."""
-    name = hashlib.blake2b(str(data_file).encode(), digest_size=8).hexdigest()
-    return folder / f"facts-{name}.msgpack"
+    """Where the facts of `data_file` are kept: named after its full path (two data files
+    whose names share a checksum take turns with it: each order's facts are checked by
+    digest on a file they were not saved beside)."""
+    return folder / f"facts-{zlib.crc32(os.fsencode(data_file)):08x}-{data_file.name}.msgpack"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # ISO 4217 currencies whose minor unit is not 2 digits.
 _MINOR_DIGITS = {
@@ -82,6 +83,7 @@ def to_decimal(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-minor_digits(currency))
 
 
+@lru_cache(maxsize=8192)  # a list repeats prices and totals: 2 us each, 0.1 s at 50k orders
 def format_money(minor: int, currency: str) -> str:
     """`$12.99`, `¥1,200`, `12.500 KWD`."""
     digits = minor_digits(currency)

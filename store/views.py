@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .days import day_text, deadline_text
+from .days import day_text
 from .model import Order, State
 from .money import format_money
 
@@ -30,7 +30,7 @@ def order_row(book, order: Order, facts=None) -> dict[str, Any]:
         "next_deadline": d.day.isoformat() if d else None,
         "next_action": d.action if d else None,
         "estimated": d.estimated if d else False,
-        "next_deadline_text": deadline_text(d, book.today) if d else "",
+        "next_deadline_text": where.next_text,
     }
 
 

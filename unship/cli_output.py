@@ -155,13 +155,12 @@ def print_table(
     dropped: set[int] = set()
     if width is not None and flex:
         widths, dropped = fit_widths(widths, width, flex, set(optional))
-    for row in [header, *rows]:
-        line = [
-            pad(shorten(cell, widths[i]), widths[i], i in right)
-            for i, cell in enumerate(row)
-            if i not in dropped
-        ]
-        print(GAP.join(line).rstrip())
+    shown = [(i, widths[i], i in right) for i in range(len(header)) if i not in dropped]
+    lines = [
+        GAP.join([pad(shorten(row[i], w), w, r) for i, w, r in shown]).rstrip()
+        for row in [header, *rows]
+    ]
+    sys.stdout.write("\n".join(lines) + "\n")  # one write: the terminal filter runs once
 
 
 def wrap(text: str, indent: str, width: int | None, hanging: str | None = None) -> list[str]:

@@ -309,12 +309,14 @@ def test_the_deadlines_alone_are_the_full_advice_s(steps, retailer, category, se
     full = order_actions(o, BOOK, today)
     assert deadlines(o, BOOK, today) == deadlines(o, BOOK, today, full)
     # and the facts lists show (store/facts.py), worked out from the dated actions alone
-    from unship.store import advice, facts
+    from unship.store import advice, days, facts
 
     found = facts.compute(o, BOOK, today)
     where = advice.standing(o, BOOK, today)
     assert found.deadlines == tuple(deadlines(o, BOOK, today, full))
     assert (found.states, found.closed, found.done) == (where.states, where.closed, where.done)
     assert found.state_text == where.text(o)
+    first = found.deadlines[0] if found.deadlines else None
+    assert found.next_text == (days.deadline_text(first, today) if first else "")
     assert found.needs_action == advice.needs_action(o, BOOK, today, full)
     assert found.urgent == (found.needs_action and advice.is_urgent(full, where.states, today))
