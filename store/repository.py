@@ -107,6 +107,7 @@ class OrderBook:
         today: date | None = None,
         lock_timeout: float = 5.0,
         day_first: bool | None = None,
+        keep_facts: bool = True,
     ):
         self.path = Path(path) if path is not None else default_db_path()
         self._policies = policies
@@ -123,10 +124,12 @@ class OrderBook:
         self._orders: dict[int, Order] | None = None
         self._source: object = None
         self._listeners: list[Listener] = []
-        # Policies handed in (tests, previews) are not the person's rules: memory only.
+        # Facts are kept between runs for the commands (facts.py). Not with policies handed
+        # in (tests, previews: not the person's rules), nor for the app (`keep_facts=False`),
+        # which keeps its rows' facts itself.
+        kept = keep_facts and policies is None
         self._facts = FactsCache(
-            None if policies is not None else cache_file(self.storage.path, cache_dir()),
-            config_dir(),
+            cache_file(self.storage.path, cache_dir()) if kept else None, config_dir()
         )
         self.orders()  # fail now, with a clear message, if the file can't be read
 

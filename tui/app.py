@@ -277,7 +277,7 @@ def run(
 ) -> int:
     """Open the book at `db` (default: the person's data file) and run the app; the exit code."""
     try:
-        book = OrderBook(db, today=today)
+        book = OrderBook(db, today=today, keep_facts=False)  # the rows keep their own
     except (StoreError, ModelError, OSError) as error:
         print(f"unship: {error}", file=sys.stderr)
         return EXIT_ERROR

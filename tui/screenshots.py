@@ -47,7 +47,7 @@ async def shoot(
 ) -> Path:
     with (
         tempfile.TemporaryDirectory(prefix="unship-shots-") as folder,
-        OrderBook(Path(folder) / "orders.json", today=today) as book,
+        OrderBook(Path(folder) / "orders.json", today=today, keep_facts=False) as book,
     ):
         if with_demo:
             demo.fill(book, today)

@@ -157,6 +157,9 @@ def test_policies_handed_in_are_never_kept(path):
         book.policies = default_book().with_memberships(["amazon-prime"])
         book.due()
     assert cached_files() == []
+    with OrderBook(path, today=TODAY, keep_facts=False) as book:  # as the app opens it
+        book.due()
+    assert cached_files() == []
 
 
 def test_the_cache_is_private(path):
