@@ -10,8 +10,9 @@ commands keep them in the user's cache folder from one run to the next:
 
 - The file is derived data, never the truth: one that is missing, unreadable, from another
   version or about other rules is ignored and made again; writing it may fail silently.
-- It says which rules and which day its facts hold for (`_fingerprint`); on any other day
-  or with other rules it is not used at all.
+- It says which rules its facts follow (`_fingerprint`) and which day they were worked out
+  for: with other rules it is not used at all; on a later day only the facts of done orders
+  are taken (they stay as they are), the open orders' are worked out again.
 - Each order's facts carry a digest of the order's bytes. When the data file is exactly the
   version the facts were saved beside (inode, size, mtime and generation), they are taken
   as they are; otherwise each order's digest is checked, and an order that changed is
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from .policies import PolicyBook
 
 # Bump when what is stored changes shape or meaning.
-FORMAT = 3
+FORMAT = 4
 
 
 class Deadline(msgspec.Struct, frozen=True, gc=False, array_like=True):
@@ -138,6 +139,7 @@ DIGEST = 16  # bytes
 class _Saved(msgspec.Struct, array_like=True):
     format: int
     fingerprint: str
+    day: date  # the day the facts were worked out for
     data_key: tuple[Any, ...] | None  # the data file's stat key and generation
     ids: list[int]
     digests: bytes  # DIGEST bytes per order, in the order of `ids`
@@ -156,10 +158,10 @@ def digest(order: Order) -> bytes:
     return hashlib.blake2b(_encode_order(order), digest_size=DIGEST).digest()
 
 
-def _fingerprint(today: date, config: Path) -> str:
+def _fingerprint(config: Path) -> str:
     """The rules the facts follow: unship's own modules and data (by size and time, as
-    installed or edited), the person's policies file and settings, and the day."""
-    parts = [str(FORMAT), today.isoformat()]
+    installed or edited), and the person's policies file and settings."""
+    parts = [str(FORMAT)]
     here = os.path.dirname(__file__)
     with os.scandir(here) as entries:
         files = sorted(e.path for e in entries if e.name.endswith((".py", ".json")))
@@ -257,8 +259,16 @@ class FactsCache:
             saved = _saved.decode(self.file.read_bytes())
         except (OSError, msgspec.DecodeError, msgspec.ValidationError):
             return None, {}, {}
-        if saved.format != FORMAT or saved.fingerprint != _fingerprint(today, self._config):
+        if (
+            saved.format != FORMAT
+            or saved.fingerprint != _fingerprint(self._config)
+            or today < saved.day
+        ):
             return None, {}, {}
+        # A done order's facts hold on every later day (closed history stays closed, and a
+        # cancelled, refunded or kept order has nothing dated); the others' only on the day
+        # they were worked out for. A property test checks it.
+        any_facts = today == saved.day
         current = {order.id: order for order in orders}
         memo: dict[int, tuple[Order, Facts]] = {}
         digests: dict[int, bytes] = {}
@@ -268,11 +278,13 @@ class FactsCache:
                 order = current.get(i)
                 if order is None:
                     continue
-                if not same_file:
-                    mine = digests[i] = digest(order)
-                    if mine != blob[n * DIGEST : (n + 1) * DIGEST]:
-                        continue
-                memo[i] = (order, distinct[which])
+                facts = distinct[which]
+                if not (any_facts or facts.done):
+                    continue
+                kept = blob[n * DIGEST : (n + 1) * DIGEST]
+                if not same_file and digest(order) != kept:
+                    continue
+                memo[i], digests[i] = (order, facts), kept
         except (ValueError, IndexError):  # not a file this version wrote
             return None, {}, {}
         return saved.data_key, memo, digests
@@ -302,7 +314,8 @@ class FactsCache:
                 which.append(index.setdefault(hit[1], len(index)))
             saved = _Saved(
                 FORMAT,
-                _fingerprint(today, self._config),
+                _fingerprint(self._config),
+                today,
                 key,
                 ids,
                 b"".join(digests),

@@ -287,8 +287,11 @@ def test_with_items_is_replace():
     seller=st.sampled_from(["", "Gadget Hut", "Amazon.com"]),
     option=st.sampled_from(["", "std-us", "second-ca", "Email"]),
     look=st.integers(0, 400),
+    later=st.integers(1, 900),
 )
-def test_the_deadlines_alone_are_the_full_advice_s(steps, retailer, category, seller, option, look):
+def test_the_deadlines_alone_are_the_full_advice_s(
+    steps, retailer, category, seller, option, look, later
+):
     """`deadlines` (which works out only the dated actions) says what the full advice says."""
     from unship.store.advice import deadlines
 
@@ -320,3 +323,6 @@ def test_the_deadlines_alone_are_the_full_advice_s(steps, retailer, category, se
     assert found.next_text == (days.deadline_text(first, today) if first else "")
     assert found.needs_action == advice.needs_action(o, BOOK, today, full)
     assert found.urgent == (found.needs_action and advice.is_urgent(full, where.states, today))
+    # a done order stays as it is on every later day (the kept facts rely on it)
+    if found.done:
+        assert facts.compute(o, BOOK, today + timedelta(days=later)) == found

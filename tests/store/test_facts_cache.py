@@ -44,6 +44,10 @@ def truth(book: OrderBook) -> list[facts.Facts]:
     return [WORK_OUT(o, book.policies, book.today) for o in book.orders()]
 
 
+def done_ids(book: OrderBook, found: list[facts.Facts]) -> set[int]:
+    return {o.id for o, f in zip(book.orders(), found, strict=True) if f.done}
+
+
 def cached_files() -> list:
     return sorted(cache_dir().glob("facts-*.msgpack"))
 
@@ -87,14 +91,25 @@ def test_a_change_made_here_is_never_answered_from_memory(path):
         assert book.facts_of(book.orders()) == truth(book)
 
 
-def test_another_day_works_every_order_out_again(path, computed):
+def test_on_a_later_day_only_open_orders_are_worked_out_again(path, computed):
     with OrderBook(path, today=TODAY) as book:
-        book.due()
+        done = done_ids(book, book.facts_of(book.orders()))
+        assert done and len(done) < len(book.orders())
     for later in (TODAY + timedelta(days=1), TODAY + timedelta(days=40)):
         computed.clear()
         with OrderBook(path, today=later) as book:
             assert book.facts_of(book.orders()) == truth(book)
-            assert len(computed) == len(book.orders())
+            assert sorted(computed) == sorted(o.id for o in book.orders() if o.id not in done)
+            done = done_ids(book, truth(book))
+
+
+def test_an_earlier_day_works_every_order_out_again(path, computed):
+    with OrderBook(path, today=TODAY) as book:
+        book.due()
+    computed.clear()
+    with OrderBook(path, today=TODAY - timedelta(days=1)) as book:  # --today in the past
+        assert book.facts_of(book.orders()) == truth(book)
+        assert len(computed) == len(book.orders())
 
 
 def test_the_days_change_in_a_running_app(path):
@@ -120,7 +135,7 @@ def test_an_edited_unship_module_is_a_new_rule(path, computed, monkeypatch, tmp_
     with OrderBook(path, today=TODAY) as book:
         book.due()
     real = facts._fingerprint
-    monkeypatch.setattr(facts, "_fingerprint", lambda today, config: real(today, config) + "x")
+    monkeypatch.setattr(facts, "_fingerprint", lambda config: real(config) + "x")
     computed.clear()
     with OrderBook(path, today=TODAY) as book:
         book.due()
