@@ -178,8 +178,8 @@ def _fingerprint(config: Path) -> str:
 class FactsCache:
     """Each order's facts for one book, worked out once per order, rules and day: in memory
     for the order objects the book holds now, and on disk (`file`; None: memory only) from
-    one process to the next. Safe to use from several threads (the app works facts out in
-    one); the storage is never asked for anything while this cache's lock is held."""
+    one process to the next. Safe to use from several threads; the storage is never asked
+    for anything while this cache's lock is held."""
 
     def __init__(self, file: Path | None, config: Path) -> None:
         self.file = file
@@ -238,7 +238,7 @@ class FactsCache:
             with self._lock:
                 if generation == self._generation:
                     for n in missing:
-                        memo[orders[n].id] = (orders[n], out[n])
+                        self._memo[orders[n].id] = (orders[n], out[n])
                         self._digests.pop(orders[n].id, None)  # it was another object's
                     self._dirty = True
         return out

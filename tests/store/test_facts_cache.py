@@ -183,3 +183,15 @@ def test_the_cache_is_private(path):
     (cached,) = cached_files()
     assert cached.stat().st_mode & 0o777 == 0o600
     assert os.stat(cache_dir()).st_mode & 0o777 == 0o700
+
+
+def test_threads_asking_at_once_all_get_the_truth(path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with OrderBook(path, today=TODAY) as book:
+        book.due()
+    with OrderBook(path, today=TODAY + timedelta(days=2)) as book:
+        orders = book.orders()
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda _: book.facts_of(orders), range(8)))
+        assert all(answer == truth(book) for answer in answers)
