@@ -82,6 +82,9 @@ def cmd_add(book, args) -> int:
     return EXIT_OK
 
 
+# An item recorded as on its way (its stored state).
+IN_TRANSIT = ("shipped", "out-for-delivery")
+
 _FLAGS = {
     "retailer": "--retailer",
     "order_number": "--order-number",
@@ -161,16 +164,24 @@ def cmd_show(book, args) -> int:
         print(f"  {detail['order_link']}")
     print("Items:")
     for n, item in enumerate(detail["items"], 1):
+        delivery = item["delivery"]
+        state = State(item["state"]).label
+        if (
+            item["state"] in IN_TRANSIT
+            and delivery
+            and delivery["estimated"]
+            and delivery["arrived"]
+        ):
+            state = "delivered (estimated)"  # as the order's state says, and the app
         print(
             f"  {n}. {item['title']}  ×{item['quantity']}  {item['price_text']}  "
-            f"[{item['category']}]  {State(item['state']).label}"
+            f"[{item['category']}]  {state}"
         )
         if "refunded" in item:
             short = f" · {item['short_text']}" if item["short"] else ""
             print(f"     refunded {item['refunded_text']}{short}")
         if item["return_tracking"]:
             print(f"     return tracking {item['return_tracking']}")
-        delivery = item["delivery"]
         if delivery and delivery["estimated"]:
             when = "delivered" if delivery["arrived"] else "arriving"
             print(

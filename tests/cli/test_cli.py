@@ -241,6 +241,18 @@ def test_backup_list_and_restore_after_corruption(run):
     assert missing.returncode == 2 and "cannot read the backup" in missing.stderr
 
 
+def test_show_says_a_long_gone_parcel_is_delivered_by_estimate(run):
+    run("add", "amazon 113-1234567-1234567 cable 12.99 --ordered 2026-09-28")
+    run("mark", "1", "shipped", "--on", "2026-10-01")
+    shown = run("show", "1").stdout
+    item = next(line for line in shown.splitlines() if line.startswith("  1. cable"))
+    assert item.endswith("delivered (estimated)")  # as the order's line and the app say
+    assert "delivered ~2026-" in shown and "(estimated: shipped 1 Oct" in shown
+    assert json.loads(run("show", "1", "--json").stdout)["items"][0]["state"] == "shipped"
+    fresh = run("show", "1", today="2026-10-02").stdout  # on its way: as recorded
+    assert next(x for x in fresh.splitlines() if x.startswith("  1. ")).endswith("in transit")
+
+
 def test_delete_asks_nothing_and_undo_brings_every_order_back(run):
     for number in ("111-0000001-0000001", "111-0000002-0000002", "111-0000003-0000003"):
         run("add", f"amazon {number} 'Cable' 9.99")
