@@ -36,7 +36,7 @@ import msgspec
 
 from .days import deadline_text
 from .errors import StoreError
-from .lifecycle import CLOSED_LABEL, FINAL_STATES, summary_state
+from .lifecycle import FINAL_STATES, summary_state
 from .model import Order, State
 
 if TYPE_CHECKING:
@@ -94,9 +94,7 @@ def compute(order: Order, policies: PolicyBook, today: date) -> Facts:
 
     actions, where = advice.glance(order, policies, today)
     found = tuple(advice.deadlines(order, policies, today, actions))
-    states, closed = where.states, where.closed
-    done = closed or all(s in FINAL_STATES for s in states)
-    text = CLOSED_LABEL if closed else summary_state(order, states)
+    states, closed, done, text = where.states, where.closed, where.done, where.text(order)
     needs = urgent = False
     if not done:  # then some item is not final: the order is open (`lifecycle.is_open`)
         urgent = State.PROBLEM in states or any(d.overdue or d.day < today for d in found)
