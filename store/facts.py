@@ -24,7 +24,6 @@ holding the book's kept facts as well would cost about 20 MB at 50,000 orders.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 import zlib
@@ -329,19 +328,13 @@ class FactsCache:
 
 
 def _write(file: Path, payload: bytes) -> bool:
-    """Replace `file` (0600) with `payload`; False when that failed. No fsync: a file cut
-    short is only ignored."""
-    from .fileio import ensure_dir
+    """Replace `file` with `payload`; False when that failed."""
+    from .fileio import atomic_write, ensure_dir
 
-    tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
     try:
         ensure_dir(file.parent)
-        with open(tmp, "wb", opener=lambda p, f: os.open(p, f, 0o600)) as out:
-            out.write(payload)
-        os.replace(tmp, file)
+        atomic_write(file, payload, durable=False)  # a file cut short is only ignored
     except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         return False
     return True
 

@@ -130,9 +130,12 @@ TEMP_SUFFIX = ".tmp"
 _IOV_MAX = min(os.sysconf("SC_IOV_MAX"), 1024) if hasattr(os, "sysconf") else 16
 
 
-def atomic_write(path: Path, payload: Buffer | Sequence[Buffer]) -> os.stat_result:
+def atomic_write(
+    path: Path, payload: Buffer | Sequence[Buffer], *, durable: bool = True
+) -> os.stat_result:
     """Replace path with payload (bytes, or chunks written one after the other): temp file
-    (0600) in the same folder, fsync, rename, fsync folder.
+    (0600) in the same folder, fsync, rename, fsync folder. `durable=False` leaves out both
+    fsyncs, for derived data that is only ignored when a crash cuts it short.
 
     Returns the stat of the new file. On OSError the temp file is removed and path is
     untouched (unless the error came from the final folder fsync, after the rename).
@@ -143,7 +146,8 @@ def atomic_write(path: Path, payload: Buffer | Sequence[Buffer]) -> os.stat_resu
         try:
             os.fchmod(fd, FILE_MODE)
             write_chunks(fd, [payload] if isinstance(payload, bytes) else payload)
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
             st = os.fstat(fd)
         finally:
             os.close(fd)
@@ -152,7 +156,8 @@ def atomic_write(path: Path, payload: Buffer | Sequence[Buffer]) -> os.stat_resu
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    fsync_dir(folder)
+    if durable:
+        fsync_dir(folder)
     return st
 
 
