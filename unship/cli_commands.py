@@ -82,9 +82,6 @@ def cmd_add(book, args) -> int:
     return EXIT_OK
 
 
-# An item recorded as on its way (its stored state).
-IN_TRANSIT = ("shipped", "out-for-delivery")
-
 _FLAGS = {
     "retailer": "--retailer",
     "order_number": "--order-number",
@@ -163,15 +160,11 @@ def cmd_show(book, args) -> int:
     if detail["order_link"]:
         print(f"  {detail['order_link']}")
     print("Items:")
+    now = book.facts(order).states  # each item's state with estimates applied
     for n, item in enumerate(detail["items"], 1):
         delivery = item["delivery"]
         state = State(item["state"]).label
-        if (
-            item["state"] in IN_TRANSIT
-            and delivery
-            and delivery["estimated"]
-            and delivery["arrived"]
-        ):
+        if now[n - 1] is State.DELIVERED and item["state"] != State.DELIVERED:
             state = "delivered (estimated)"  # as the order's state says, and the app
         print(
             f"  {n}. {item['title']}  ×{item['quantity']}  {item['price_text']}  "
