@@ -191,13 +191,11 @@ class FactsCache:
         self._dirty = False
         self._saved_key: tuple[Any, ...] | None = None
 
-    def forget(self, *, keep_file: bool = True) -> None:
-        """Drop what is known (the rules changed); `keep_file=False` stops using the file."""
+    def forget(self) -> None:
+        """Drop what is known and keep no file from now on (other rules were handed in)."""
         with self._lock:
             self._drop()
-            self._today = None
-            if not keep_file:
-                self.file = None
+            self._today, self.file = None, None
 
     def _drop(self) -> None:
         self._memo.clear()

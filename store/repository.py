@@ -166,7 +166,7 @@ class OrderBook:
     @policies.setter
     def policies(self, book: PolicyBook) -> None:
         self._policies = book
-        self._facts.forget(keep_file=False)
+        self._facts.forget()  # not the person's saved rules: memory only from now on
 
     # -- time -------------------------------------------------------------------
     @property
@@ -661,13 +661,9 @@ class OrderBook:
                 data.pop(REDO, None)
                 self.storage.write(data)
 
-    def keep_facts(self) -> None:
-        """Save the orders' facts worked out so far for the next run (facts.py)."""
-        with contextlib.suppress(StoreError):  # the facts are a cache: never a reason to fail
-            self._facts.save(self)
-
     def close(self) -> None:
-        self.keep_facts()
+        with contextlib.suppress(StoreError):  # kept facts are a cache: never a reason to fail
+            self._facts.save(self)  # for the next run (facts.py)
         self.storage.close()
 
     def __enter__(self) -> OrderBook:
