@@ -268,19 +268,29 @@ class FactsCache:
         memo: dict[int, tuple[Order, Facts]] = {}
         digests: dict[int, bytes] = {}
         blob, distinct, same_file = saved.digests, saved.distinct, saved.data_key == key
+        ids, which = saved.ids, saved.which
+        if len(ids) != len(which) or len(blob) != DIGEST * len(ids):
+            return None, {}, {}  # not a file this version wrote
         try:
-            for n, (i, which) in enumerate(zip(saved.ids, saved.which, strict=True)):
+            if any_facts and same_file:  # every order as saved: nothing to check
+                memo = {i: (current[i], distinct[w]) for i, w in zip(ids, which, strict=True)}
+                digests = {
+                    i: blob[n : n + DIGEST]
+                    for i, n in zip(ids, range(0, len(blob), DIGEST), strict=True)
+                }
+                return saved.data_key, memo, digests
+            for n, (i, w) in enumerate(zip(ids, which, strict=True)):
                 order = current.get(i)
                 if order is None:
                     continue
-                facts = distinct[which]
+                facts = distinct[w]
                 if not (any_facts or facts.done):
                     continue
                 kept = blob[n * DIGEST : (n + 1) * DIGEST]
                 if not same_file and digest(order) != kept:
                     continue
                 memo[i], digests[i] = (order, facts), kept
-        except (ValueError, IndexError):  # not a file this version wrote
+        except (ValueError, IndexError, KeyError):  # not a file this version wrote
             return None, {}, {}
         return saved.data_key, memo, digests
 
