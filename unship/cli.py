@@ -18,6 +18,11 @@ from unship.cli_errors import EXIT_ERROR, EXIT_OK, CliError
 
 
 def _date(text: str) -> date:
+    if len(text) == 10 and text.isascii() and text[4] == text[7] == "-":
+        try:  # as scripts give it: no need to load the reader of typed dates
+            return date.fromisoformat(text)
+        except ValueError:
+            pass  # the reader says what is wrong with it
     from unship.store import ParseError, parse_date
 
     try:
