@@ -2,36 +2,62 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+import msgspec
 
 from .days import day_text
 from .model import Order, State
 from .money import format_money
 
 
-def order_row(book, order: Order, facts=None) -> dict[str, Any]:
+class OrderRow(msgspec.Struct, frozen=True, gc=False):
+    """An order as lists show it (`unship list`, its JSON). A Struct out of the garbage
+    collector's sight: at 50,000 orders, rows as dicts took 210 ms to build, mostly in
+    collections, against 80 ms."""
+
+    id: int
+    retailer: str
+    order_number: str
+    ordered_on: date
+    title: str
+    total: str  # in words: '$12.99'
+    total_minor: int
+    currency: str
+    state: str
+    done: bool
+    history_closed: bool
+    item_states: tuple[State, ...]
+    next_deadline: date | None
+    next_action: str | None
+    estimated: bool  # the next deadline counts from an estimated delivery
+    next_deadline_text: str
+
+
+def order_row(book, order: Order, facts=None) -> OrderRow:
     """The order's list row, from the book's kept `facts` (given when the caller has them)."""
     where = facts or book.facts(order)
     d = where.next
     total = order.total
-    return {
-        "id": order.id,
-        "retailer": order.retailer,
-        "order_number": order.order_number,
-        "ordered_on": order.ordered_on.isoformat(),
-        "title": order.short_title,
-        "total": format_money(total, order.currency),
-        "total_minor": total,
-        "currency": order.currency,
-        "state": where.state_text,
-        "done": where.done,
-        "history_closed": where.closed,
-        "item_states": [item.state for item in order.items],  # StrEnum: written as its value
-        "next_deadline": d.day.isoformat() if d else None,
-        "next_action": d.action if d else None,
-        "estimated": d.estimated if d else False,
-        "next_deadline_text": where.next_text,
-    }
+    return OrderRow(
+        order.id,
+        order.retailer,
+        order.order_number,
+        order.ordered_on,
+        order.short_title,
+        format_money(total, order.currency),
+        total,
+        order.currency,
+        where.state_text,
+        where.done,
+        where.closed,
+        tuple([item.state for item in order.items]),
+        d.day if d else None,
+        d.action if d else None,
+        d.estimated if d else False,
+        where.next_text,
+    )
 
 
 def _delivery(order: Order, item, today) -> dict[str, Any] | None:
@@ -88,7 +114,7 @@ def order_detail(book, order: Order) -> dict[str, Any]:
     policy = book.policies.retailer(order.retailer)
     carrier = book.policies.carrier(order.carrier)
     actions = book.actions(order)
-    data = order_row(book, order)
+    data = msgspec.to_builtins(order_row(book, order))
     data.update(
         {
             "items": [

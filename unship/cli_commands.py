@@ -5,7 +5,6 @@ returns the exit status; unship/cli.py parses and dispatches."""
 from __future__ import annotations
 
 import sys
-from datetime import date
 
 from unship.cli_errors import EXIT_NONE_DUE, EXIT_OK, CliError
 from unship.cli_output import json_text, print_json, print_table, print_wrapped
@@ -128,13 +127,13 @@ def cmd_list(book, args) -> int:
         ["ID", "RETAILER", "ORDER", "TITLE", "TOTAL", "STATE", "NEXT DEADLINE"],
         [
             [
-                str(r["id"]),
-                r["retailer"],
-                r["order_number"],
-                r["title"],
-                r["total"],
-                r["state"],
-                r["next_deadline_text"] or "-",
+                str(r.id),
+                r.retailer,
+                r.order_number,
+                r.title,
+                r.total,
+                r.state,
+                r.next_deadline_text or "-",
             ]
             for r in rows
         ],
@@ -255,38 +254,39 @@ def cmd_due(book, args) -> int:
     from unship.store import day_text, days_left_text
 
     due = book.due(args.days)
-    rows = [
-        {
-            "id": order.id,
-            "retailer": order.retailer,
-            "order_number": order.order_number,
-            "title": order.short_title,
-            "action": d.action,
-            "label": d.label,
-            "deadline": d.day.isoformat(),
-            "days_left": d.days_left(book.today),
-            "overdue": d.overdue or d.day < book.today,
-            "estimated": d.estimated,
-            "reason": d.reason,
-        }
-        for order, d in due
-    ]
+    today = book.today
     if args.json:
-        _print_json(rows)
-    elif rows:
+        _print_json(
+            [
+                {
+                    "id": order.id,
+                    "retailer": order.retailer,
+                    "order_number": order.order_number,
+                    "title": order.short_title,
+                    "action": d.action,
+                    "label": d.label,
+                    "deadline": d.day,
+                    "days_left": d.days_left(today),
+                    "overdue": d.overdue or d.day < today,
+                    "estimated": d.estimated,
+                    "reason": d.reason,
+                }
+                for order, d in due
+            ]
+        )
+    elif due:
         _print_table(
             ["DEADLINE", "LEFT", "ID", "ORDER", "WHAT", "TITLE"],
             [
                 [
-                    ("~" if r["estimated"] else "")
-                    + day_text(date.fromisoformat(r["deadline"]), book.today),
-                    days_left_text(date.fromisoformat(r["deadline"]), book.today),
-                    str(r["id"]),
-                    r["order_number"],
-                    r["label"],
-                    r["title"],
+                    ("~" if d.estimated else "") + day_text(d.day, today),
+                    days_left_text(d.day, today),
+                    str(order.id),
+                    order.order_number,
+                    d.label,
+                    order.short_title,
                 ]
-                for r in rows
+                for order, d in due
             ],
             right={2},
             flex={5: (24, 10)},
@@ -296,7 +296,7 @@ def cmd_due(book, args) -> int:
         print("Nothing due today.")
     else:
         print(f"Nothing due in the next {args.days} day{'s' if args.days != 1 else ''}.")
-    return EXIT_OK if rows else EXIT_NONE_DUE
+    return EXIT_OK if due else EXIT_NONE_DUE
 
 
 def cmd_delete(book, args) -> int:

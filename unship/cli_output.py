@@ -7,7 +7,6 @@ a table gives its flexible column (the title) the room left and shortens it at a
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -29,7 +28,10 @@ def print_json(value) -> None:
     try:  # the same text as json.dumps(indent=2, ensure_ascii=False), 10x sooner
         data = msgspec.json.format(msgspec.json.encode(value), indent=2)
     except UnicodeEncodeError:  # a lone surrogate: json.dumps keeps it, json_text escapes it
-        sys.stdout.write(json_text(json.dumps(value, indent=2, ensure_ascii=False)) + "\n")
+        import json
+
+        text = json.dumps(msgspec.to_builtins(value), indent=2, ensure_ascii=False)
+        sys.stdout.write(json_text(text) + "\n")
         return
     if not _write_plain(data):
         sys.stdout.write(json_text(data.decode("utf-8")) + "\n")
