@@ -62,13 +62,15 @@ def deadline_text(d: Deadline | None, today: date, width: int | None = None) -> 
     words = long_words.removesuffix(" by")
     approx = "~" if d.estimated else ""
     day = approx + day_text(d.day, today)
-    left, short = days_left_text(d.day, today), short_left(d.day, today)
-    forms = [f"{long_words} {day} · {left}", f"{words} {day} · {short}"]
+    left = days_left_text(d.day, today)
+    longest = f"{long_words} {day}{' (estimated)' if d.estimated else ''} · {left}"
+    if width is None:  # every list row's, worked out with its facts: the one form needed
+        return longest
+    short = short_left(d.day, today)
+    forms = [longest, f"{words} {day} · {short}"]
     if d.estimated:
-        forms.insert(0, f"{long_words} {day} (estimated) · {left}")
+        forms.insert(1, f"{long_words} {day} · {left}")
     if d.day.year != today.year:
         forms.append(f"{words} {approx}{d.day.day} {d.day:%b} · {short}")
     forms += [f"{words} · {approx}{short}", f"{words.split()[0]} · {approx}{short}"]
-    if width is None:
-        return forms[0]
     return next((text for text in forms if len(text) <= width), f"{approx}{short}")
