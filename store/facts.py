@@ -17,6 +17,8 @@ commands keep them in the user's cache folder from one run to the next:
   version the facts were saved beside (inode, size, mtime and generation), they are taken
   as they are; otherwise each order's digest is checked, and an order that changed is
   worked out again.
+- One file per data file; those not saved for 90 days (a data file deleted, moved or
+  renamed) are deleted when another is saved.
 
 The app keeps its rows' facts itself and works them out in a thread after its first frame:
 holding the book's kept facts as well would cost about 20 MB at 50,000 orders.
@@ -328,6 +330,7 @@ class FactsCache:
                 which,
             )
             if _write(self.file, _encode_saved(saved)):
+                _forget_old(self.file)
                 self._saved_key = key
                 with self._lock:
                     self._digests.clear()
@@ -345,6 +348,28 @@ def _write(file: Path, payload: bytes) -> bool:
     except OSError:
         return False
     return True
+
+
+# The facts kept for a data file that no run has saved them for in this long are deleted:
+# the data file was deleted, moved or renamed (else they are worked out again, if ever).
+FORGET_AFTER = 90 * 24 * 3600  # seconds
+
+
+def _forget_old(kept: Path) -> None:
+    """Delete the other facts files in `kept`'s folder that are older than FORGET_AFTER:
+    nothing else would, one per data path ever opened."""
+    import time
+
+    cutoff = time.time() - FORGET_AFTER
+    try:
+        with os.scandir(kept.parent) as entries:
+            for entry in entries:
+                if not (entry.name.startswith("facts-") and entry.name.endswith(".msgpack")):
+                    continue
+                if entry.name != kept.name and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    os.unlink(entry.path)
+    except OSError:  # derived data: what can't be tidied now is tidied another time
+        pass
 
 
 def cache_file(data_file: Path, folder: Path) -> Path:

@@ -195,3 +195,22 @@ def test_threads_asking_at_once_all_get_the_truth(path):
         with ThreadPoolExecutor(4) as pool:
             answers = list(pool.map(lambda _: book.facts_of(orders), range(8)))
         assert all(answer == truth(book) for answer in answers)
+
+
+def test_facts_of_a_data_file_long_gone_are_deleted_when_others_are_saved(path, tmp_path):
+    with OrderBook(path, today=TODAY) as book:
+        book.facts_of(book.orders())
+    [mine] = cached_files()
+    folder = mine.parent
+    gone = folder / "facts-0badf00d-moved.json.msgpack"
+    recent = folder / "facts-00c0ffee-other.json.msgpack"
+    unrelated = folder / "notes.txt"
+    for file in (gone, recent, unrelated):
+        file.write_bytes(b"x")
+    old = os.stat(mine).st_mtime - facts.FORGET_AFTER - 60
+    os.utime(gone, (old, old))
+    os.utime(unrelated, (old, old))
+    with OrderBook(path, today=TODAY + timedelta(days=1)) as book:  # a new day: saved again
+        book.facts_of(book.orders())
+    assert not gone.exists()
+    assert recent.exists() and unrelated.exists() and mine.exists()
