@@ -147,9 +147,7 @@ class Context:
 
     def order_link(self) -> str:
         """The order's page on the site it was placed on (Amazon.ca orders: amazon.ca)."""
-        return self.policy.order_link(
-            self.order.order_number, website=self.order.extra.get("website") or None
-        )
+        return self.policy.page_of(self.order)
 
     def estimate_note(self) -> str:
         """'estimated: shipped 12 Sep by two-day delivery (1-3 days in transit); record the

@@ -610,6 +610,11 @@ class Policy:
             url = self.order_urls.get(site, url)
         return url.format(order_number=order_number) if url and order_number else ""
 
+    def page_of(self, order: Any) -> str:
+        """`order`'s page: on the site its export names, else the one its retailer's name
+        names ('Amazon.ca' typed by hand), else the retailer's own."""
+        return self.order_link(order.order_number, order.extra.get("website") or order.retailer)
+
     def order_number_looks_right(self, order_number: str) -> bool:
         return not self.order_number_pattern or bool(
             re.match(self.order_number_pattern, order_number)

@@ -141,7 +141,7 @@ def order_detail(book, order: Order) -> dict[str, Any]:
             "carrier": carrier.name if carrier else order.carrier,
             "tracking": order.tracking,
             "tracking_link": carrier.link(order.tracking) if carrier else "",
-            "order_link": policy.order_link(order.order_number),
+            "order_link": policy.page_of(order),
             "policy": policy.name,
             "notes": order.notes,
             "source": order.source,

@@ -172,3 +172,26 @@ def test_the_return_tracking_and_the_refund_survive_an_export_and_import(tmp_pat
         assert copy.items[0].refunded == 116999 and copy.items[0].refund_short == 13000
         assert advice.needs_action(copy, again.policies, again.today)
     assert order.items[0].refund_short == 13000
+
+
+@pytest.mark.parametrize(
+    ("retailer", "website", "site"),
+    [
+        ("Amazon.ca", "", "amazon.ca"),  # the retailer's name says the site
+        ("Amazon", "Amazon.co.uk", "amazon.co.uk"),  # the export's website column does
+        ("Amazon", "", "amazon.com"),
+    ],
+)
+def test_an_order_links_to_its_page_on_the_site_it_was_placed_on(book, retailer, website, site):
+    extra = {"website": website} if website else {}
+    item = new_item("Lamp", 2500)
+    order = book.add(
+        new_order(retailer, "702-1234567-1234567", TODAY - timedelta(days=3), [item], extra=extra)
+    )
+    order = book.record(order.id, Event.DELIVERED, on=TODAY - timedelta(days=1))
+    detail = views.order_detail(book, order)
+    assert detail["order_link"].startswith(f"https://www.{site}/")
+    [ret] = [
+        a for a in advice.order_actions(order, book.policies, book.today) if a.action == "return"
+    ]
+    assert ret.link == detail["order_link"]  # the return's steps link the same page

@@ -352,6 +352,19 @@ async def test_copy_and_links(book, desktop):
 
 
 @pilot_test
+async def test_an_amazon_ca_order_opens_its_page_on_amazon_ca(book, desktop):
+    item = new_item("Lamp", 2500)
+    order = book.add(new_order("Amazon.ca", "702-1025179-8815454", TODAY, [item], currency="CAD"))
+    app, run = await _start(book, order.id)
+    async with run as pilot:
+        await pilot.pause()
+        await pilot.press("o")
+        assert app.opened == [
+            "https://www.amazon.ca/gp/your-account/order-details?orderID=702-1025179-8815454"
+        ]
+
+
+@pilot_test
 async def test_no_tracking_no_tracking_keys(book):
     app, run = await _start(book, 1)
     async with run as pilot:

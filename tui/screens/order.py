@@ -269,7 +269,7 @@ class OrderScreen(Screen):
     def order_link(self) -> str:
         if self.order is None:
             return ""
-        return self.book.policies.retailer(self.order.retailer).order_link(self.order.order_number)
+        return self.book.policies.retailer(self.order.retailer).page_of(self.order)
 
     def _decision(self, name: str) -> Action | None:
         return next((a for a in self.actions if a.action == name and a.available and a.event), None)
