@@ -217,17 +217,13 @@ class FactsCache:
                 if saved is not None and generation == self._generation and not self._seeded:
                     self._saved_key, self._memo, self._digests = saved
                     self._seeded = True
-        out: list[Any] = []
-        missing: list[int] = []
         with self._lock:
             memo, generation = self._memo, self._generation
-            for n, order in enumerate(orders):
-                hit = memo.get(order.id)
-                if hit is not None and hit[0] is order:
-                    out.append(hit[1])
-                else:
-                    out.append(None)
-                    missing.append(n)
+            out: list[Any] = [
+                hit[1] if (hit := memo.get(order.id)) is not None and hit[0] is order else None
+                for order in orders
+            ]
+        missing = [n for n, facts in enumerate(out) if facts is None]
         if missing:
             policies = book.policies
             for n in missing:
@@ -304,9 +300,10 @@ class FactsCache:
                 return
             key, orders = book.orders_at_rest()
             with self._lock:
-                today, memo, known = self._today, dict(self._memo), dict(self._digests)
+                today = self._today
                 if key is None or today is None or (not self._dirty and key == self._saved_key):
                     return
+                memo, known = dict(self._memo), dict(self._digests)
                 self._dirty = False
             ids: list[int] = []
             digests: list[bytes] = []
