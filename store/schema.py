@@ -202,8 +202,4 @@ def bad_value(obj: Any) -> str:
     return ""
 
 
-def has_non_finite(obj: Any) -> bool:
-    return bad_value(obj).startswith("NaN")
-
-
 Migration = Callable[[dict], dict]

@@ -222,16 +222,6 @@ class DurableStorage(Storage):
                         self._invalidate()
                         raise
 
-    def discard_changes(self) -> None:
-        """A change made to memory in place failed before it reached write(): outside a
-        transaction, memory is dropped (and read again when next used); inside one, the
-        transaction saves nothing and says so when it ends, like a refused write()."""
-        with self._guard():
-            if self._depth > 0:
-                self._pending = self._failed = True
-            else:
-                self._invalidate()
-
     def changed_on_disk(self) -> bool:
         """Cheap check (one stat) whether the file changed since it was last read or written."""
         key = fileio.current_key(self.path)
