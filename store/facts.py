@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import zlib
 from datetime import date
 from pathlib import Path
@@ -347,16 +348,14 @@ def _write(file: Path, payload: bytes) -> bool:
     return True
 
 
-# The facts kept for a data file that no run has saved them for in this long are deleted:
-# the data file was deleted, moved or renamed (else they are worked out again, if ever).
+# A facts file not saved for this long is deleted when another is saved: its data file was
+# most likely deleted, moved or renamed (if not, its facts are only worked out again).
 FORGET_AFTER = 90 * 24 * 3600  # seconds
 
 
 def _forget_old(kept: Path) -> None:
     """Delete the other facts files in `kept`'s folder that are older than FORGET_AFTER:
     nothing else would, one per data path ever opened."""
-    import time
-
     cutoff = time.time() - FORGET_AFTER
     try:
         with os.scandir(kept.parent) as entries:
