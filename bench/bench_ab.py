@@ -1,0 +1,131 @@
+"""Two versions of unship side by side, as whole processes: this checkout and an earlier
+revision, run in turn with the decode floor of bench_process.py in the same rounds, so that
+a machine whose speed drifts by a third within the hour (this one) slows all three alike.
+
+    .venv/bin/python bench/bench_ab.py REV [--sizes 10000,50000] [--rounds 9] [--cold]
+
+Times `due` and `list --json` on the demo orders of bench_tui.py: with each version's facts
+kept from the run before (a later run of the day), or with `--cold` nothing kept. REV is
+checked out in a temporary worktree and imported from there (its own store/ and tui/, this
+environment's libraries). Prints medians and their ratios to the floor; not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_process import DECODE  # noqa: E402
+from bench_tui import TODAY, orders_file  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = {"unship": "unship", "store": "unship/store", "tui": "unship/tui"}  # as installed
+
+
+def importable(tree: Path, into: Path) -> Path:
+    """A folder to put on PYTHONPATH that imports `tree`'s unship as the installed one does
+    (the repository's unship/, store/ and tui/ as unship, unship.store and unship.tui)."""
+    top = into / "unship"
+    top.mkdir(parents=True)
+    for entry in (tree / "unship").iterdir():
+        (top / entry.name).symlink_to(entry)
+    for source, target in PACKAGES.items():
+        if source != "unship":
+            (into / target).symlink_to(tree / source)
+    return into
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("rev", help="the earlier revision (a commit, tag or branch)")
+    parser.add_argument("--sizes", default="10000,50000")
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--cold", action="store_true", help="nothing kept: every order worked out")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="unship-ab-"))
+    tree = work / "tree"
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(tree), args.rev],
+        check=True,
+    )
+    try:
+        old_path = importable(tree, work / "path")
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        versions = {
+            args.rev: {**env, "PYTHONPATH": str(old_path), "UNSHIP_CACHE_DIR": str(work / "old")},
+            "this checkout": {**env, "UNSHIP_CACHE_DIR": str(work / "new")},
+        }
+        where = subprocess.run(
+            [sys.executable, "-c", "import unship.store.storage as m; print(m.__file__)"],
+            env=versions[args.rev],
+            cwd=work,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        if not where.startswith(str(old_path)):  # the installed unship would be timed twice
+            raise SystemExit(f"{args.rev} imports from {where or 'nowhere'}, not its worktree")
+        for n in (int(s) for s in args.sizes.split(",")):
+            path = orders_file(n)
+            floor = [sys.executable, "-c", DECODE, str(path)]
+            for cmd in (["due"], ["list", "--json"]):
+                argv = [
+                    sys.executable,
+                    "-m",
+                    "unship",
+                    "--db",
+                    str(path),
+                    "--today",
+                    TODAY.isoformat(),
+                    *cmd,
+                ]
+                runs: dict[str, list[float]] = {}
+                for name, version in [*versions.items(), ("floor", env)]:  # bytecode, kept facts
+                    subprocess.run(
+                        argv if name != "floor" else floor,
+                        env=version,
+                        cwd=work,
+                        capture_output=True,
+                    )
+                for _ in range(args.rounds):
+                    for name, version in [*versions.items(), ("floor", env)]:
+                        if args.cold:
+                            shutil.rmtree(
+                                version.get("UNSHIP_CACHE_DIR", work / "none"), ignore_errors=True
+                            )
+                        start = time.perf_counter()
+                        done = subprocess.run(
+                            argv if name != "floor" else floor,
+                            env=version,
+                            cwd=work,
+                            capture_output=True,
+                        )
+                        runs.setdefault(name, []).append(time.perf_counter() - start)
+                        if done.returncode not in (0, 1):
+                            raise SystemExit(
+                                f"{name}: {' '.join(cmd)} failed: {done.stderr[-500:]!r}"
+                            )
+                med = {name: statistics.median(times) for name, times in runs.items()}
+                shown = "  ".join(
+                    f"{name} {med[name] * 1000:.0f} ms ({med[name] / med['floor']:.2f}x)"
+                    for name in versions
+                )
+                print(
+                    f"{n} orders, {' '.join(cmd)}{' (cold)' if args.cold else ''}: {shown}  floor {med['floor'] * 1000:.0f} ms"
+                )
+    finally:
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False
+        )
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
