@@ -143,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--state",
         choices=[s.value for s in State],
         metavar="STATE",
-        help="only orders with an item in this state: " + ", ".join(s.value for s in State),
+        help="only orders with an item in this state, as the list shows it (a parcel past its "
+        "latest expected day counts as delivered): " + ", ".join(s.value for s in State),
     )
     lst.add_argument("--json", action="store_true")
 

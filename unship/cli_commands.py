@@ -111,12 +111,14 @@ def order_warnings(book, order) -> list[str]:
 
 
 def cmd_list(book, args) -> int:
-    from unship.store import order_row
+    from unship.store import State, order_row
 
     orders = book.orders()
-    if args.state:
-        orders = [o for o in orders if any(i.state.value == args.state for i in o.items)]
-    rows = [order_row(book, o, facts=f) for o, f in zip(orders, book.facts_of(orders), strict=True)]
+    pairs = zip(orders, book.facts_of(orders), strict=True)
+    if args.state:  # as the list shows the items: a parcel long overdue counts as delivered
+        wanted = State(args.state)
+        pairs = [(o, f) for o, f in pairs if wanted in f.states]
+    rows = [order_row(book, o, facts=f) for o, f in pairs]
     if args.json:
         _print_json(rows)
         return EXIT_OK

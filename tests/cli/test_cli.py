@@ -253,6 +253,20 @@ def test_show_says_a_long_gone_parcel_is_delivered_by_estimate(run):
     assert next(x for x in fresh.splitlines() if x.startswith("  1. ")).endswith("in transit")
 
 
+def test_list_by_state_finds_the_items_as_the_list_shows_them(run):
+    run("add", "amazon 113-1234567-1234567 cable 12.99 --ordered 2026-09-28")
+    run("mark", "1", "shipped", "--on", "2026-10-01")  # never recorded as delivered
+    run("add", "amazon 113-7654321-7654321 lamp 40 --ordered 2026-11-26")
+    run("mark", "2", "shipped", "--on", "2026-11-27")  # on its way
+
+    def ids(state: str) -> list[int]:
+        return [r["id"] for r in json.loads(run("list", "--state", state, "--json").stdout)]
+
+    assert ids("delivered") == [1]  # its state column says "delivered"
+    assert ids("shipped") == [2]
+    assert "No orders with an item ordered." in run("list", "--state", "ordered").stdout
+
+
 def test_delete_asks_nothing_and_undo_brings_every_order_back(run):
     for number in ("111-0000001-0000001", "111-0000002-0000002", "111-0000003-0000003"):
         run("add", f"amazon {number} 'Cable' 9.99")
