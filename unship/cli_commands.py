@@ -110,21 +110,30 @@ def order_warnings(book, order) -> list[str]:
     return warnings_for(book.policies, order)
 
 
+# `list` on a terminal: the order number goes first; then the deadline takes its shorter
+# forms ('return 14 Jan · 47d left', at the least 'return · 47d left'), then the title gives
+# way (columns: {index: (comfortable, fewest)}, as print_table takes them).
+LIST_FLEX = {6: (25, 18), 3: (24, 10)}
+
+
 def cmd_list(book, args) -> int:
-    from unship.store import State, order_row
+    from functools import partial
+
+    from unship.store import State, deadline_text, order_row
 
     orders = book.orders()
     pairs = zip(orders, book.facts_of(orders), strict=True)
     if args.state:  # as the list shows the items: a parcel long overdue counts as delivered
         wanted = State(args.state)
         pairs = [(o, f) for o, f in pairs if wanted in f.states]
-    rows = [order_row(book, o, facts=f) for o, f in pairs]
+    pairs = list(pairs)
     if args.json:
-        _print_json(rows)
+        _print_json([order_row(book, o, facts=f) for o, f in pairs])
         return EXIT_OK
-    if not rows:
+    if not pairs:
         print("No orders." if not args.state else f"No orders with an item {args.state}.")
         return EXIT_OK
+    rows = [order_row(book, o, facts=f) for o, f in pairs]
     _print_table(
         ["ID", "RETAILER", "ORDER", "TITLE", "TOTAL", "STATE", "NEXT DEADLINE"],
         [
@@ -135,12 +144,12 @@ def cmd_list(book, args) -> int:
                 r.title,
                 r.total,
                 r.state,
-                r.next_deadline_text or "-",
+                partial(deadline_text, f.next, book.today) if f.next else "-",
             ]
-            for r in rows
+            for r, (_, f) in zip(rows, pairs, strict=True)
         ],
         right={0, 4},
-        flex={3: (24, 10), 6: (22, 17)},  # title, deadline; the order number goes first
+        flex=LIST_FLEX,
         optional={2},
     )
     return EXIT_OK

@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import unicodedata
+from typing import Any
 
 # Characters a terminal may act on that json.dumps(ensure_ascii=False) leaves raw: written
 # as \uXXXX escapes instead (the same JSON value; they can only occur inside strings).
@@ -142,25 +143,38 @@ def fit_widths(
 
 def print_table(
     header: list[str],
-    rows: list[list[str]],
+    rows: list[list[Any]],
     right: set[int] = frozenset(),
     flex: dict[int, tuple[int, int]] | None = None,
     optional: set[int] = frozenset(),
     width: int | None = None,
 ) -> None:
-    """Aligned columns. On a terminal (or with `width`), the `flex` columns are shortened at
-    a word and `optional` columns left out so each line fits (see fit_widths); the other
-    columns are never cut. Piped, every column is whole."""
-    rows = [[str(cell) for cell in row] for row in rows]
+    """Aligned columns. On a terminal (or with `width`), the `flex` columns are shortened
+    and `optional` columns left out so each line fits (see fit_widths); the other columns
+    are never cut. A cell is text, cut at a word to fit, or a function giving its text in
+    at most so many cells (None: its longest), for text with shorter forms of its own (a
+    deadline: 'return by 14 Jan · 47 days left', 'return · 47d left'). Piped, every column
+    is whole."""
+    fits = [[cell if callable(cell) else None for cell in row] for row in rows]
+    rows = [[cell(None) if callable(cell) else str(cell) for cell in row] for row in rows]
     width = width if width is not None else terminal_width()
     widths = [max(cells(row[i]) for row in [header, *rows]) for i in range(len(header))]
     dropped: set[int] = set()
     if width is not None and flex:
         widths, dropped = fit_widths(widths, width, flex, set(optional))
     shown = [(i, widths[i], i in right) for i in range(len(header)) if i not in dropped]
+
+    def fitted(text: str, fit, w: int) -> str:
+        if fit is not None and cells(text) > w:
+            text = fit(w)
+        return shorten(text, w)
+
     lines = [
-        GAP.join([pad(shorten(row[i], w), w, r) for i, w, r in shown]).rstrip()
-        for row in [header, *rows]
+        GAP.join([pad(shorten(header[i], w), w, r) for i, w, r in shown]).rstrip(),
+        *(
+            GAP.join([pad(fitted(row[i], fit[i], w), w, r) for i, w, r in shown]).rstrip()
+            for row, fit in zip(rows, fits, strict=True)
+        ),
     ]
     sys.stdout.write("\n".join(lines) + "\n")  # one write: the terminal filter runs once
 

@@ -4,7 +4,9 @@ whole when piped."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+from datetime import date
 
 import pytest
 from terminal_support import UNSHIP, Terminal, skip_reason, unship_env
@@ -90,10 +92,47 @@ def test_in_an_80_column_terminal_no_line_wraps(tmp_path, command):
     )
     words = set(piped.stdout.split())
     assert all(cells(line) <= 80 for line in screen)
+    if command == ["list"]:  # the deadline, last, takes its short forms: never cut
+        assert not [line for line in screen if line.endswith("…")]
     for line in screen:
         if line.startswith("[the command"):
             continue
         # every word shown is a whole word of the output ("usuall" / "y free" were not),
-        # except a shortened one's last word, which ends in "…"
-        broken = [w for w in line.split() if w not in words and not w.endswith("…")]
+        # except a shortened one's last word, which ends in "…", and the days left in a
+        # deadline's short form ('return · 64d left', 'return · ~tomorrow')
+        broken = [
+            w
+            for w in line.split()
+            if w not in words and not w.endswith("…") and not SHORT_LEFT.fullmatch(w)
+        ]
         assert not broken, line
+
+
+SHORT_LEFT = re.compile(r"~?(\d+d|tomorrow|today)")
+
+
+def test_the_lists_deadline_keeps_its_days_left_in_80_columns(capsys):
+    """The deadline gives way before the title, in its own shorter forms: never cut to
+    'return by ~13 Oct…' with the days left gone."""
+    from functools import partial
+
+    from unship.store import deadline_text
+    from unship.store.facts import Deadline
+
+    from unship.cli_commands import LIST_FLEX
+
+    today = date(2024, 9, 30)
+    due = Deadline(4, date(2024, 10, 13), "return", "Return", "", (0,), False, True)
+    header = ["ID", "RETAILER", "ORDER", "TITLE", "TOTAL", "STATE", "NEXT DEADLINE"]
+    row = ["4", "Amazon.ca", "702-1025179-8815454", "Vacuum Storage Bags 12 Jumbo, Space Saver"]
+    row += ["CA$54.98", "delivered", partial(deadline_text, due, today)]
+    for width, deadline in [
+        (80, "return · ~13d left"),
+        (100, "return ~13 Oct · 13d left"),
+        (200, "return by ~13 Oct (estimated) · 13 days left"),
+    ]:
+        print_table(header, [row], right={0, 4}, flex=LIST_FLEX, optional={2}, width=width)
+        lines = capsys.readouterr().out.splitlines()
+        assert all(cells(line) <= width for line in lines)
+        assert lines[1].endswith(deadline), (width, lines[1])
+        assert "Vacuum Storage…" in lines[1] or "Vacuum Storage Bags" in lines[1]
