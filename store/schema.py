@@ -14,7 +14,6 @@ straight into that type, with no dict per document in between, and checked as th
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -200,6 +199,3 @@ def bad_value(obj: Any) -> str:
             else:
                 return f"a value of type {type(value).__name__}, which cannot be saved"
     return ""
-
-
-Migration = Callable[[dict], dict]
