@@ -144,7 +144,9 @@ def cmd_list(book, args) -> int:
                 r.title,
                 r.total,
                 r.state,
-                partial(deadline_text, f.next, book.today) if f.next else "-",
+                (r.next_deadline_text, partial(deadline_text, f.next, book.today))
+                if f.next
+                else "-",
             ]
             for r, (_, f) in zip(rows, pairs, strict=True)
         ],

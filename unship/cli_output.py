@@ -151,12 +151,11 @@ def print_table(
 ) -> None:
     """Aligned columns. On a terminal (or with `width`), the `flex` columns are shortened
     and `optional` columns left out so each line fits (see fit_widths); the other columns
-    are never cut. A cell is text, cut at a word to fit, or a function giving its text in
-    at most so many cells (None: its longest), for text with shorter forms of its own (a
-    deadline: 'return by 14 Jan · 47 days left', 'return · 47d left'). Piped, every column
-    is whole."""
-    fits = [[cell if callable(cell) else None for cell in row] for row in rows]
-    rows = [[cell(None) if callable(cell) else str(cell) for cell in row] for row in rows]
+    are never cut. A cell is text, cut at a word to fit, or (text, fit) for text with
+    shorter forms of its own, `fit(width)` giving the one that fits (a deadline: 'return
+    by 14 Jan · 47 days left', 'return · 47d left'). Piped, every column is whole."""
+    fits = [[cell[1] if type(cell) is tuple else None for cell in row] for row in rows]
+    rows = [[cell[0] if type(cell) is tuple else str(cell) for cell in row] for row in rows]
     width = width if width is not None else terminal_width()
     widths = [max(cells(row[i]) for row in [header, *rows]) for i in range(len(header))]
     dropped: set[int] = set()

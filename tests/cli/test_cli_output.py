@@ -125,7 +125,11 @@ def test_the_lists_deadline_keeps_its_days_left_in_80_columns(capsys):
     due = Deadline(4, date(2024, 10, 13), "return", "Return", "", (0,), False, True)
     header = ["ID", "RETAILER", "ORDER", "TITLE", "TOTAL", "STATE", "NEXT DEADLINE"]
     row = ["4", "Amazon.ca", "702-1025179-8815454", "Vacuum Storage Bags 12 Jumbo, Space Saver"]
-    row += ["CA$54.98", "delivered", partial(deadline_text, due, today)]
+    row += [
+        "CA$54.98",
+        "delivered",
+        (deadline_text(due, today), partial(deadline_text, due, today)),
+    ]
     for width, deadline in [
         (80, "return · ~13d left"),
         (100, "return ~13 Oct · 13d left"),
