@@ -244,7 +244,7 @@ class FactsCache:
         if self.file is None:
             return None, {}, {}
         try:
-            key, orders = book.orders_at_rest()
+            key, current = book.orders_at_rest()
         except StoreError:  # the file can't be read now: the book says so where it is used
             return None
         if key is None:
@@ -263,7 +263,6 @@ class FactsCache:
         # cancelled, refunded or kept order has nothing dated); the others' only on the day
         # they were worked out for. A property test checks it.
         any_facts = today == saved.day
-        current = {order.id: order for order in orders}
         memo: dict[int, tuple[Order, Facts]] = {}
         digests: dict[int, bytes] = {}
         blob, distinct, same_file = saved.digests, saved.distinct, saved.data_key == key
@@ -310,7 +309,7 @@ class FactsCache:
             digests: list[bytes] = []
             index: dict[Facts, int] = {}
             which: list[int] = []
-            for order in orders:
+            for order in orders.values():
                 hit = memo.get(order.id)
                 if hit is None or hit[0] is not order:
                     continue

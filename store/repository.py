@@ -181,13 +181,14 @@ class OrderBook:
         """Every order, oldest first. Cached until the file changes."""
         return list(self._by_id().values())
 
-    def orders_at_rest(self) -> tuple[tuple[int, ...] | None, list[Order]]:
-        """Every order, with what identifies the file version they are (storage
-        `read_at_rest`); (None, []) inside a change or for a new book."""
+    def orders_at_rest(self) -> tuple[tuple[int, ...] | None, dict[int, Order]]:
+        """Every order by id, with what identifies the file version they are (storage
+        `read_at_rest`); (None, {}) inside a change or for a new book. A copy: a change
+        updates the book's own map in place, maybe in another thread."""
         key, data = self.storage.read_at_rest()
         if key is None:
-            return None, []
-        return key, list(self._by_id((data or {}).get(ORDERS, {})).values())
+            return None, {}
+        return key, dict(self._by_id((data or {}).get(ORDERS, {})))
 
     def _by_id(self, raw: dict[str, Any] | None = None) -> dict[int, Order]:
         if raw is None:
