@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from . import lifecycle
-from .facts import Facts, FactsCache, cache_file
+from .facts import Facts, FactsCache, cache_file, compute
 from .model import Event, ModelError, Order, State, replace
 from .money import format_money
 from .paths import cache_dir, config_dir, default_db_path
@@ -268,8 +268,6 @@ class OrderBook:
 
     def work_out_facts(self, order: Order, today: date | None = None) -> Facts:
         """`facts`, worked out now and not kept: for a caller that keeps its own."""
-        from .facts import compute
-
         return compute(order, self.policies, today or self.today)
 
     def due(self, days: int = 7) -> list[tuple[Order, advice.Deadline]]:
