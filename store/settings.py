@@ -7,10 +7,10 @@ Writes are atomic (temp file, fsync, rename) under the same kind of lock as the 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from unship.store import fileio
 from unship.store.errors import StoreError
 from unship.store.paths import config_dir
@@ -37,8 +37,8 @@ def load(path: Path | None = None) -> dict[str, Any]:
     except OSError as error:
         raise SettingsError(f"cannot read {path}: {error.strerror or error}") from error
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = msgspec.json.decode(raw)
+    except msgspec.DecodeError as error:
         raise SettingsError(
             f"{path} is not valid JSON ({error}); using the defaults and leaving it untouched"
         ) from error
@@ -57,7 +57,8 @@ def update(path: Path | None = None, **changes: Any) -> None:
             if all(data.get(key) == value for key, value in changes.items()):
                 return
             data.update(changes)
-            payload = json.dumps(data, indent=2, sort_keys=True).encode() + b"\n"
+            encoded = msgspec.json.encode(data, order="sorted")
+            payload = msgspec.json.format(encoded, indent=2) + b"\n"
             fileio.atomic_write(path, payload)
     except (StoreError, OSError) as error:  # a lock not to be had, a read-only folder, a full disk
         raise SettingsError(f"cannot save {path}: {error}") from error

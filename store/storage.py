@@ -34,8 +34,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from tinydb.storages import Storage
-
 from . import backups, fileio
 from .backups import BackupInfo, list_backups, restore_backup
 from .errors import (
@@ -90,8 +88,11 @@ def fresh_table(db: Any, name: str, **kwargs: Any) -> Any:
     return db.table_class(db.storage, name, **kwargs)
 
 
-class DurableStorage(Storage):
-    """A TinyDB storage that never loses or corrupts a saved order. See the module docstring."""
+class DurableStorage:
+    """A TinyDB storage that never loses or corrupts a saved order. See the module docstring.
+
+    TinyDB asks a storage only for read(), write() and close(): its base class is left out,
+    so that a command that never builds a TinyDB (`unship due`) starts without loading it."""
 
     def __init__(
         self,
@@ -102,7 +103,6 @@ class DurableStorage(Storage):
         migrations: dict[int, Callable[[dict], dict]] | None = None,
         types: Types | None = None,
     ) -> None:
-        super().__init__()
         self.path: Path = backups.resolve(path)  # a symbolic link is followed: saves go there
         self._given = Path(os.path.abspath(Path(path).expanduser()))
         self.lock_timeout = lock_timeout
