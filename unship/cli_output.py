@@ -16,6 +16,7 @@ from typing import Any
 # Characters a terminal may act on that json.dumps(ensure_ascii=False) leaves raw: written
 # as \uXXXX escapes instead (the same JSON value; they can only occur inside strings).
 _JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_UTF8 = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
 GAP = "  "  # between columns
 
 
@@ -57,17 +58,9 @@ def _write_plain(data: bytes) -> bool:
 
 
 def _plain_utf8(data: bytes) -> bool:
-    """No DEL (7F), C1 control (C2 80-9F) or bidi control (E2 80 AA-AE, E2 81 A6-A9)."""
-    if b"\x7f" in data:
-        return False
-    if b"\xc2" in data and any(0x80 <= p[0] <= 0x9F for p in data.split(b"\xc2")[1:] if p):
-        return False
-    for p in data.split(b"\xe2")[1:] if b"\xe2" in data else ():
-        if len(p) > 1 and (
-            (p[0] == 0x80 and 0xAA <= p[1] <= 0xAE) or (p[0] == 0x81 and 0xA6 <= p[1] <= 0xA9)
-        ):
-            return False
-    return True
+    """No DEL (7F), C1 control (C2 80-9F) or bidi control (E2 80 AA-AE, E2 81 A6-A9). In
+    UTF-8 a C2 or E2 byte only ever starts a character, so the pattern finds nothing else."""
+    return _UNSAFE_UTF8.search(data) is None
 
 
 def terminal_width() -> int | None:
@@ -156,23 +149,25 @@ def print_table(
     by 14 Jan · 47 days left', 'return · 47d left'). Piped, every column is whole."""
     fits = [[cell[1] if type(cell) is tuple else None for cell in row] for row in rows]
     rows = [[cell[0] if type(cell) is tuple else str(cell) for cell in row] for row in rows]
+    sizes = [[cells(text) for text in row] for row in rows]  # each cell measured once
     width = width if width is not None else terminal_width()
-    widths = [max(cells(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    widths = [max([cells(header[i])] + [row[i] for row in sizes]) for i in range(len(header))]
     dropped: set[int] = set()
     if width is not None and flex:
         widths, dropped = fit_widths(widths, width, flex, set(optional))
     shown = [(i, widths[i], i in right) for i in range(len(header)) if i not in dropped]
 
-    def fitted(text: str, fit, w: int) -> str:
-        if fit is not None and cells(text) > w:
-            text = fit(w)
-        return shorten(text, w)
+    def cell(text: str, size: int, fit, w: int, to_right: bool) -> str:
+        if size > w:  # a cell that fits as it is, the most of them, is only padded
+            text = shorten(fit(w) if fit is not None else text, w)
+            size = cells(text)
+        return " " * (w - size) + text if to_right else text + " " * (w - size)
 
     lines = [
         GAP.join([pad(shorten(header[i], w), w, r) for i, w, r in shown]).rstrip(),
         *(
-            GAP.join([pad(fitted(row[i], fit[i], w), w, r) for i, w, r in shown]).rstrip()
-            for row, fit in zip(rows, fits, strict=True)
+            GAP.join([cell(row[i], size[i], fit[i], w, r) for i, w, r in shown]).rstrip()
+            for row, size, fit in zip(rows, sizes, fits, strict=True)
         ),
     ]
     sys.stdout.write("\n".join(lines) + "\n")  # one write: the terminal filter runs once

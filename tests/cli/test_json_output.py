@@ -75,3 +75,16 @@ def test_any_text_prints_as_the_reference_does(titles) -> None:
     finally:
         sys.stdout = real
     assert raw.getvalue() == expected([{"title": t} for t in titles])
+
+
+# Around every range the byte check looks for: the characters just inside and just outside.
+NEAR_UNSAFE = st.sampled_from(
+    "\x7e\x7f\x80\x9f\xa0\xb7\u2029\u202a\u202e\u202f\u2065\u2066\u2069\u206a\u0100a中·"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(NEAR_UNSAFE, max_size=6) | st.text(max_size=8).filter(lambda t: t.isprintable()))
+def test_the_byte_check_finds_exactly_what_json_text_would_escape(text) -> None:
+    text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")  # no surrogates
+    assert cli_output._plain_utf8(text.encode()) == (json_text(text) == text)
