@@ -62,6 +62,9 @@ class MailPlan(ImportPlan):
     other: int = 0  # not order mail
     found: list[Found] = field(default_factory=list)
     not_understood: list[str] = field(default_factory=list)  # subjects
+    # understood, but naming no order number or tracking number to find the order by (an
+    # apartment Hub's "package to pick up" notice): 'pickup: SUBJECT'
+    nameless: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # messages that could not be read
     unmatched: list[str] = field(default_factory=list)  # what mail says of unknown orders
     remember: list[str] = field(default_factory=list)  # message keys to keep as read
@@ -80,6 +83,7 @@ class MailPlan(ImportPlan):
         lines = [
             f"{self.read} messages read: {len(self.found)} about orders, {self.other} other mail, "
             f"{len(self.not_understood)} not understood, {len(self.problems)} unreadable"
+            + (f", {len(self.nameless)} naming no order" if self.nameless else "")
             + (f", {self.skipped} read before" if self.skipped else "")
         ]
         tally: dict[str, Counter[str]] = {}
@@ -94,6 +98,7 @@ class MailPlan(ImportPlan):
                 parts.append(f"{c['undated']} without a date")
             lines.append(f"  {kind}: {sum(c.values())} read, " + ", ".join(parts))
         lines += _listed("orders not in the book", self.unmatched)
+        lines += _listed("naming no order or tracking number", self.nameless)
         lines += _listed("not understood", self.not_understood)
         lines += _listed("could not be read", self.problems)
         return lines
@@ -203,7 +208,11 @@ def plan_mail(
             result.problems.append(f"{where}: {letter.subject}: {type(error).__name__}")
             continue
         if fact is None or not (fact.order_numbers or fact.tracking):
-            result.not_understood.append(clean_line(letter.subject or f"({where})", limit=100))
+            subject = clean_line(letter.subject or f"({where})", limit=100)
+            if fact is None:
+                result.not_understood.append(subject)
+            else:
+                result.nameless.append(f"{fact.kind}: {subject}")
             result.plain_keys.append(letter.key)
             continue
         result.found.append(Found(fact, letter.key, letter.subject))
@@ -351,6 +360,12 @@ def _apply_fact(order: Order, fact: Fact, today: date) -> Order:
     day = min(max(fact.day, order.ordered_on), today)
     new = order
     event = EVENTS.get(fact.kind)
+    if fact.kind == "pickup" and not fact.is_carrier:
+        # A shop writes once the parcel is in its pickup point (Amazon Hub: "Once your parcel
+        # has been delivered, we will email you a collection barcode"): it can no longer be
+        # cancelled, and its return window runs. A carrier's notice may follow a missed
+        # delivery: that stays a note.
+        event = Event.DELIVERED
     if event is not None:
         ready = []
         for i in _items_for(order, fact):
@@ -369,9 +384,9 @@ def _apply_fact(order: Order, fact: Fact, today: date) -> Order:
                 new = lifecycle.record(new, event, day, items=ready, note=_note(fact), today=today)
             except lifecycle.TransitionError:
                 new = order
-    elif fact.kind == "pickup":
+    if fact.kind == "pickup" and new is order:
         note = _note(fact)
-        if not any(e.event == "note" and e.note == note for e in order.history):
+        if not any(e.note == note for e in order.history):  # a note, or the delivery's
             entry = HistoryEntry(on=day, event="note", note=note)
             new = replace(new, history=(*new.history, entry))
     fill = {}

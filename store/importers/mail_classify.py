@@ -157,6 +157,8 @@ def _kind(subject: str, text: str) -> str | None:
 # -- numbers ------------------------------------------------------------------------------------
 
 _URL = re.compile(r"<?https?://\S+>?|www\.\S+")
+# An order named by a retailer's own link (Amazon's invoice link: print.html?orderID=...).
+_LINKED_ORDER = re.compile(r"https?://\S+?[?&](?:order_?id)=([A-Z0-9-]{6,30})", re.I)
 ORDER_PATTERNS: dict[str, re.Pattern[str]] = {
     "amazon": re.compile(r"\b(?:\d{3}|D\d{2})-\d{7}-\d{7}\b"),
     "walmart": re.compile(r"\b\d{7}-\d{8}\b"),
@@ -202,6 +204,17 @@ def order_numbers(text: str, retailer: str) -> list[str]:
     for m in _ORDER_LABEL.finditer(text):
         number = m.group(1)
         if any(c.isdigit() for c in number) and number not in found:
+            found.append(number)
+    return found
+
+
+def linked_orders(text: str, retailer: str) -> list[str]:
+    """The order numbers in the retailer's links (`orderID=`), in the retailer's format."""
+    pattern = ORDER_PATTERNS.get(retailer)
+    found: list[str] = []
+    for m in _LINKED_ORDER.finditer(text):
+        number = m.group(1)
+        if pattern is not None and pattern.fullmatch(number) and number not in found:
             found.append(number)
     return found
 
@@ -486,6 +499,10 @@ def classify(letter: Letter, tz: tzinfo | None = None) -> Fact | None:
     fact = Fact(kind=kind, sender=name, is_carrier=is_carrier, sent=sent, day=sent)
     both = f"{subject}\n{text}"
     fact.order_numbers = order_numbers(both, "" if is_carrier else name)
+    if not fact.order_numbers and not is_carrier:
+        # Only when the text names none: links in the samples' other rendering can name
+        # another order than the text does. A Hub locker notice names its order only here.
+        fact.order_numbers = linked_orders(letter.text, name)
     fact.tracking, fact.carrier = tracking_numbers(both, name if is_carrier else "")
     if not is_carrier:
         m = re.search(

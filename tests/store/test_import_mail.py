@@ -71,7 +71,7 @@ KINDS = [
     ("amazon_exception.eml", "shipped", "amazon", AMAZON_NUMBER, date(2021, 3, 26)),
     ("amazon_delivered.eml", "delivered", "amazon", AMAZON_NUMBER, date(2020, 9, 11)),
     ("amazon_fwd.eml", "placed", "amazon", AMAZON_NUMBER, date(2022, 1, 7)),
-    ("amazon_hub_notice_2.eml", "pickup", "amazon", "", None),
+    ("amazon_hub_notice_2.eml", "pickup", "amazon", "111-4396615-4512227", None),
     ("amazon_shipped_it.eml", "shipped", "amazon", "405-5236882-9395563", None),
     ("amazon_uk_shipped.eml", "shipped", "amazon", "123-4567890-1234567", date(2020, 12, 12)),
     ("amazon_uk_shipped_2.eml", "shipped", "amazon", "123-4567890-1234567", None),
@@ -162,6 +162,36 @@ def test_shipped_and_delivered_mail_moves_a_logged_order_and_sets_its_return_dea
     fresh = mail_book.plan_mail(book, [path], tz=UTC)
     assert not fresh.has_changes
     assert {f.outcome for f in fresh.found} == {"known"}
+
+
+@needs_email
+def test_a_hub_locker_notice_finds_its_order_by_the_invoice_link_and_records_the_delivery(
+    book, tmp_path
+):
+    # The notice names its order only in its invoice link, and is sent once the parcel is
+    # in the locker: the order can no longer be cancelled, and its return window runs.
+    order = log(book, "111-4396615-4512227", ordered=date(2021, 11, 18))
+    path = maildir(tmp_path, ["amazon_hub_notice_2.eml"])
+    result = read(book, [path])
+    assert [f.outcome for f in result.found] == ["used"] and result.nameless == []
+    got = book.get(order.id)
+    assert got.items[0].state is State.DELIVERED
+    assert got.items[0].dates["delivered"] == date(2021, 11, 22)
+    delivered = [e.note for e in got.history if e.event == "delivered"]
+    assert delivered == ["from an email of 2021-11-22; ready for pickup until 2021-11-25"]
+    deadlines = advice.deadlines(got, book.policies, date(2021, 11, 23))
+    assert date(2021, 11, 22) + timedelta(days=30) in [d.day for d in deadlines]
+    book.storage.read().pop(mail_book.TABLE, None)  # read again, as if never read
+    assert not mail_book.plan_mail(book, [path], tz=UTC).has_changes
+
+
+@needs_email
+def test_a_notice_that_names_no_order_is_said_to_be_so_not_misunderstood(book, tmp_path):
+    log(book)
+    result = read(book, [maildir(tmp_path, ["amazon_hub_notice.eml"])])
+    assert result.not_understood == [] and len(result.nameless) == 1
+    assert result.nameless[0].startswith("pickup: You have a package to pick up")
+    assert "1 naming no order" in result.summary_lines()[0]
 
 
 @needs_email
