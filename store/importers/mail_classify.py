@@ -472,6 +472,12 @@ def _titles(subject: str, text: str) -> list[str]:
 
 # -- the fact -----------------------------------------------------------------------------------
 
+# Where a parcel waits: "ready for pickup from Amazon Hub Locker - Main St; please pick up
+# until...", "ready for pickup at the Apartment Hub for Unit 123 until..."
+_PICKUP_PLACE = re.compile(
+    r"ready for pick ?up (?:from|at) ([^;:\n]{3,60}?)\s*(?:for unit\b|until\b|[;.\n])", re.I
+)
+
 _SITE_CURRENCY = {"co.uk": "GBP", "ca": "CAD", "it": "EUR", "de": "EUR", "fr": "EUR", "es": "EUR"}
 
 
@@ -529,7 +535,12 @@ def classify(letter: Letter, tz: tzinfo | None = None) -> Fact | None:
             fact.day = said[0]
     elif kind == "pickup":
         until = _after(re.compile(r"(?:pick ?up until|until)\s*:?", re.I), both, sent, 60)
-        fact.note = "ready for pickup" + (f" until {until[0].isoformat()}" if until else "")
+        place = _PICKUP_PLACE.search(both)
+        fact.note = (
+            "ready for pickup"
+            + (f" at {clean_line(place.group(1), limit=60)}" if place else "")
+            + (f" until {until[0].isoformat()}" if until else "")
+        )
     elif kind == "exception":
         fact.note = "delivery exception"
     elif kind == "placed":

@@ -117,7 +117,10 @@ def test_dates_expected_and_carriers_from_the_text():
     assert fact_of("fedex_out_for_delivery_2.eml").order_numbers == ["113-2208711-1430629"]
     # The USPS body names the day and time of delivery: that day is kept.
     assert fact_of("usps_delivered.eml").day == date(2025, 7, 27)
-    assert fact_of("amazon_hub_notice_2.eml").note == "ready for pickup until 2021-11-25"
+    assert (
+        fact_of("amazon_hub_notice_2.eml").note
+        == "ready for pickup at Amazon Hub Locker - Location until 2021-11-25"
+    )
 
 
 @needs_email
@@ -178,7 +181,9 @@ def test_a_hub_locker_notice_finds_its_order_by_the_invoice_link_and_records_the
     assert got.items[0].state is State.DELIVERED
     assert got.items[0].dates["delivered"] == date(2021, 11, 22)
     delivered = [e.note for e in got.history if e.event == "delivered"]
-    assert delivered == ["from an email of 2021-11-22; ready for pickup until 2021-11-25"]
+    assert delivered == [
+        "from an email of 2021-11-22; ready for pickup at Amazon Hub Locker - Location until 2021-11-25"
+    ]
     deadlines = advice.deadlines(got, book.policies, date(2021, 11, 23))
     assert date(2021, 11, 22) + timedelta(days=30) in [d.day for d in deadlines]
     book.storage.read().pop(mail_book.TABLE, None)  # read again, as if never read
