@@ -209,7 +209,8 @@ def order_numbers(text: str, retailer: str) -> list[str]:
 
 
 def linked_orders(text: str, retailer: str) -> list[str]:
-    """The order numbers in the retailer's links (`orderID=`), in the retailer's format."""
+    """The order numbers the message's links carry (`orderID=`), in the sender's format (the
+    sender is known to be the retailer by its address)."""
     pattern = ORDER_PATTERNS.get(retailer)
     found: list[str] = []
     for m in _LINKED_ORDER.finditer(text):
