@@ -17,7 +17,7 @@ from unship.tui.messages import tell_screens
 from unship.tui.screens.order import OrderScreen
 from unship.tui.screens.record import ItemPicker, RecordDialog
 from unship.tui.widgets.actions import ActionsPanel
-from unship.tui.widgets.timeline import draw_bar, headline, timeline_marks
+from unship.tui.widgets.timeline import Mark, draw_bar, headline, legend, timeline_marks
 
 TODAY = date(2026, 11, 28)
 
@@ -575,6 +575,21 @@ def test_timeline_headline_and_bar(book):
     assert bar.plain.endswith("┤")
     assert "━" in bar.plain  # the time left is drawn
     assert "today 28 Nov" in axis.plain and axis.plain.endswith("31 Jan 2027")
+
+
+def test_a_long_note_in_the_timeline_goes_on_under_its_label():
+    from rich.console import Console
+
+    console = Console(width=200)
+    note = "from an email of 2021-11-22; ready for pickup at Amazon Hub Locker - Main St"
+    marks = [Mark(date(2021, 11, 22), "2", "delivered", "event", note)]
+    wrapped = legend(marks, date(2021, 11, 23), (lambda t, at: t.wrap(console, at), 60))
+    lines = wrapped.plain.split("\n")
+    assert lines[0].startswith(" 2      22 Nov  delivered · from an email") and len(lines) > 1
+    assert all(line.startswith(" " * 16) and line[16] != " " for line in lines[1:])
+    assert all(len(line) <= 60 for line in lines)
+    assert wrapped.plain.replace("\n" + " " * 16, " ").endswith(note)
+    assert "\n" not in legend(marks, date(2021, 11, 23)).plain  # unwrapped without a width
 
 
 def test_timeline_overdue_refund(book):

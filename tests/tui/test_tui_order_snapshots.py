@@ -71,6 +71,16 @@ class TestOrderScreen:
         assert snap_compare(OrderApp(book, 15), terminal_size=NARROW, press=["end"])
 
 
+def test_narrow_a_long_note_goes_on_under_its_label(snap_compare, book):
+    # As mail records a Hub locker delivery: the note says where the parcel waits, and till when.
+    from unship.store import lifecycle
+
+    order = book.get(1)
+    note = "from an email of 2026-11-27; ready for pickup at Amazon Hub Locker - Main St until 2026-11-30"
+    book.update(lifecycle.record(order, "delivered", date(2026, 11, 27), note=note, today=TODAY))
+    assert snap_compare(OrderApp(book, 1), terminal_size=NARROW)
+
+
 class TestRecordDialog:
     def test_return_reason_and_note(self, snap_compare, book):
         async def before(pilot):

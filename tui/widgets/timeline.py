@@ -228,8 +228,10 @@ def draw_bar(marks: list[Mark], today: date, width: int) -> tuple[Text, Text]:
     return bar, axis_text
 
 
-def legend(marks: list[Mark], today: date) -> Text:
-    """One line per mark, in date order: '2  26 Nov  shipped · note'."""
+def legend(marks: list[Mark], today: date, wrap=None) -> Text:
+    """One line per mark, in date order: '2  26 Nov  shipped · note'. With `wrap` (a
+    function giving a Text's lines at a width, and that width), a long line goes on under
+    its label rather than under the glyph."""
     out = Text()
     ordered = sorted(marks, key=lambda m: (m.day, {"event": 0, "today": 1, "deadline": 2}[m.kind]))
     for n, mark in enumerate(ordered):
@@ -244,17 +246,29 @@ def legend(marks: list[Mark], today: date) -> Text:
             if mark.overdue
             else STYLE_LEFT
         )
-        out.append(f" {mark.glyph} ", glyph_style)
-        out.append(f"{day_text(mark.day, today):>11}  ", STYLE_GONE if mark.day < today else None)
-        out.append(mark.label, Style(bold=True) if mark.kind != "event" else None)
+        head = Text()  # styles as spans: a Text's own style would cover what follows
+        head.append(f" {mark.glyph} ", glyph_style)
+        head.append(f"{day_text(mark.day, today):>11}  ", STYLE_GONE if mark.day < today else None)
+        body = Text()
+        body.append(mark.label, Style(bold=True) if mark.kind != "event" else None)
         if mark.kind == "deadline":
-            out.append(" · ")
-            out.append(
+            body.append(" · ")
+            body.append(
                 days_left_text(mark.day, today), STYLE_OVERDUE if mark.overdue else STYLE_LEFT
             )
         if mark.note:
-            out.append(" · ", STYLE_GONE)
-            out.append(mark.note)
+            body.append(" · ", STYLE_GONE)
+            body.append(mark.note)
+        out.append_text(head)
+        indent = head.cell_len
+        if wrap is None or body.cell_len <= wrap[1] - indent or wrap[1] - indent < 20:
+            out.append_text(body)
+            continue
+        for k, line in enumerate(wrap[0](body, wrap[1] - indent)):
+            if k:
+                out.append("\n" + " " * indent)
+            line.rstrip()  # the space it was broken at
+            out.append_text(line)
     return out
 
 
@@ -289,7 +303,8 @@ class Timeline(Widget):
         text.append("\n")
         text.append_text(axis)
         text.append("\n")
-        text.append_text(legend(marks, self._today))
+        lines = lambda body, at: body.wrap(self.app.console, at)  # noqa: E731
+        text.append_text(legend(marks, self._today, (lines, width)))
         text.no_wrap = False
         return text
 
