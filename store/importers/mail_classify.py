@@ -158,7 +158,9 @@ def _kind(subject: str, text: str) -> str | None:
 
 _URL = re.compile(r"<?https?://\S+>?|www\.\S+")
 # An order named by a retailer's own link (Amazon's invoice link: print.html?orderID=...).
-_LINKED_ORDER = re.compile(r"https?://\S+?[?&](?:order_?id)=([A-Z0-9-]{6,30})", re.I)
+# The parameter alone: a pattern from the link's start rescanned a run of links without
+# spaces from each of them (1.2 s for 40 kB).
+_LINKED_ORDER = re.compile(r"[?&]order_?id=([A-Z0-9-]{6,30})", re.I)
 ORDER_PATTERNS: dict[str, re.Pattern[str]] = {
     "amazon": re.compile(r"\b(?:\d{3}|D\d{2})-\d{7}-\d{7}\b"),
     "walmart": re.compile(r"\b\d{7}-\d{8}\b"),

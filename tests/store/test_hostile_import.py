@@ -235,6 +235,9 @@ HOSTILE_MAIL: list[tuple[str, bytes]] = [
         b'From: me@example.org\nSubject: Fwd: order shipped\nContent-Type: multipart/mixed; boundary="z"\n\n'
         b"--z\nContent-Type: message/rfc822\n\n" + _mail() + b"\n--z--\n",
     ),
+    # no order number in the text: the links are searched for one, and for where it waits
+    ("link-flood", _mail("Your package is ready for pickup", body="https://" * 250_000)),
+    ("pickup-flood", _mail("Ready for pickup", body="ready for pickup at " * 100_000)),
     ("bad-date", _mail().replace(b"Thu, 19 Nov 2026 13:14:54 +0000", b"Fri, 99 Foo 99999 99:99")),
     ("future-date", _mail().replace(b"19 Nov 2026", b"19 Nov 2099")),
 ]
