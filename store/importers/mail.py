@@ -289,7 +289,8 @@ def _address(from_header: str) -> tuple[str, str]:
     if m:
         name = from_header[: m.start()].strip().strip('"').strip()
         return m.group(1).lower(), name
-    m = re.search(r"[^\s<>\"]+@[^\s<>\"]+", from_header)
+    # from a word's start only: from inside one, a long word with no @ was rescanned
+    m = re.search(r"(?<![^\s<>\"])[^\s<>\"]+@[^\s<>\"]+", from_header)
     return (m.group(0).lower() if m else ""), ""
 
 

@@ -152,6 +152,18 @@ def test_hostile_json_values(book):
     assert plan.rejected and plan.new
 
 
+@pytest.mark.parametrize(
+    "cell",
+    ["AMZN(" + " " * 60_000 + "TBA1", " " * 60_000 + "and", "UPS(1Z1)" + " \t" * 30_000 + "x"],
+    ids=["open-paren-then-spaces", "spaces-then-and", "spaces-after-a-shipment"],
+)
+def test_a_carrier_cell_of_long_runs_of_spaces_is_read_at_once(book, cell):
+    # Each once took minutes: the cell's pattern tried every split of a run of spaces.
+    row = amazon_row(1, **{"Carrier Name & Tracking Number": cell})
+    plan = plan_and_check(book, csv_text(AMAZON_HEADER, [row]), "amazon")
+    assert len(plan.new) == 1
+
+
 def test_mixed_currencies_in_one_order_reject_the_line_that_differs(book):
     rows = [
         amazon_row(1, **{"Currency": "JPY", "Unit Price": "1200"}),
@@ -238,6 +250,14 @@ HOSTILE_MAIL: list[tuple[str, bytes]] = [
     # no order number in the text: the links are searched for one, and for where it waits
     ("link-flood", _mail("Your package is ready for pickup", body="https://" * 250_000)),
     ("pickup-flood", _mail("Ready for pickup", body="ready for pickup at " * 100_000)),
+    # long words with no address: the sender's address and a forward's inner From: line
+    ("from-flood", b"From: " + b"a" * 150_000 + b"\nSubject: Fwd: order shipped\n\nx"),
+    (
+        "forwarded-from-flood",
+        _mail(
+            "Fwd: your order has shipped", sender="me@example.org", body="From: " + "a" * 190_000
+        ),
+    ),
     ("bad-date", _mail().replace(b"Thu, 19 Nov 2026 13:14:54 +0000", b"Fri, 99 Foo 99999 99:99")),
     ("future-date", _mail().replace(b"19 Nov 2026", b"19 Nov 2099")),
 ]
