@@ -85,7 +85,17 @@ def test_order_dates_out_of_range_are_refused():
         new_order("Amazon", "1", date(1, 1, 1), [new_item("x", 1)])
 
 
-@pytest.mark.parametrize("line", [*HOSTILE_TEXT, 'a b "' + "x" * 5000 + '" 1', "a b c " * 2000])
+@pytest.mark.parametrize(
+    "line",
+    [
+        *HOSTILE_TEXT,
+        'a b "' + "x" * 5000 + '" 1',
+        "a b c " * 2000,
+        # a price-like word before and after a currency (one took minutes to be told apart)
+        "amazon 1 lamp € " + "1," * 60_000 + "x",
+        "amazon 1 lamp " + "1," * 60_000 + "1 €",
+    ],
+)
 def test_quick_add_lines(line):
     count("inputs: quick-add lines")
     try:
