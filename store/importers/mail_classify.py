@@ -167,9 +167,12 @@ ORDER_PATTERNS: dict[str, re.Pattern[str]] = {
     "ebay": re.compile(r"\b\d{2}-\d{5}-\d{5}\b"),
     "bestbuy": re.compile(r"\bBBY01-\d{12}\b", re.I),
 }
+# The runs of spaces between a label's parts are taken whole (*+, possessive): a space never
+# matches what follows, and with several runs that could give back, a long run of spaces
+# after "Order #" was split every way before the number was found missing (for minutes).
 _ORDER_LABEL = re.compile(
-    r"\b(?:order|ordine|bestellung|commande|pedido)\s*(?:number|no\.?|nr\.?|n\.|n°|#|:)\s*"
-    r":?\s*#?\s*([A-Z0-9][A-Z0-9-]{5,30})\b",
+    r"\b(?:order|ordine|bestellung|commande|pedido)\s*+(?:number|no\.?|nr\.?|n\.|n°|#|:)\s*+"
+    r":?\s*+#?\s*+([A-Z0-9][A-Z0-9-]{5,30})\b",
     re.I,
 )
 TRACKING_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -181,7 +184,7 @@ TRACKING_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _TRACKING_LABEL = re.compile(
     r"(?:tracking (?:number|id|no\.?)|numero di tracciabilit[àa]|sendungsnummer|"
     r"num[ée]ro de suivi|n[úu]mero de seguimiento|fedex shipment|master tracking number)"
-    r"\s*(?:is|è|:)?\s*:?\s*\n?\s*([A-Z0-9]{8,34})\b",
+    r"\s*+(?:is|è|:)?\s*+:?\s*+([A-Z0-9]{8,34})\b",  # a newline is a space: \s*+ takes it
     re.I,
 )
 

@@ -258,6 +258,9 @@ HOSTILE_MAIL: list[tuple[str, bytes]] = [
             "Fwd: your order has shipped", sender="me@example.org", body="From: " + "a" * 190_000
         ),
     ),
+    # a label, then a long run of spaces and no number (the runs were split every way)
+    ("order-label-spaces", _mail("Your order shipped", body="Order #" + " " * 50_000 + "x")),
+    ("tracking-label-spaces", _mail(body="Tracking number: " + " \n" * 25_000 + "x")),
     ("bad-date", _mail().replace(b"Thu, 19 Nov 2026 13:14:54 +0000", b"Fri, 99 Foo 99999 99:99")),
     ("future-date", _mail().replace(b"19 Nov 2026", b"19 Nov 2099")),
 ]
