@@ -108,8 +108,9 @@ def shorten(text: str, width: int) -> str:
     return out.rstrip(" ,;:·-") + "…"
 
 
-def pad(text: str, width: int, right: bool = False) -> str:
-    fill = " " * max(0, width - cells(text))
+def pad(text: str, width: int, right: bool = False, size: int | None = None) -> str:
+    """`text` filled with spaces to `width` cells (`size`: its cells, when already known)."""
+    fill = " " * max(0, width - (cells(text) if size is None else size))
     return fill + text if right else text + fill
 
 
@@ -167,10 +168,10 @@ def print_table(
         if size > w:  # a cell that fits as it is, the most of them, is only padded
             text = shorten(fit(w) if fit is not None else text, w)
             size = cells(text)
-        return " " * (w - size) + text if to_right else text + " " * (w - size)
+        return pad(text, w, to_right, size)
 
     lines = [
-        GAP.join([pad(shorten(header[i], w), w, r) for i, w, r in shown]).rstrip(),
+        GAP.join([cell(header[i], cells(header[i]), None, w, r) for i, w, r in shown]).rstrip(),
         *(
             GAP.join([cell(row[i], size[i], fit[i], w, r) for i, w, r in shown]).rstrip()
             for row, size, fit in zip(rows, sizes, fits, strict=True)
