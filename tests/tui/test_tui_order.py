@@ -583,7 +583,7 @@ def test_a_long_note_in_the_timeline_goes_on_under_its_label():
     console = Console(width=200)
     note = "from an email of 2021-11-22; ready for pickup at Amazon Hub Locker - Main St"
     marks = [Mark(date(2021, 11, 22), "2", "delivered", "event", note)]
-    wrapped = legend(marks, date(2021, 11, 23), (lambda t, at: t.wrap(console, at), 60))
+    wrapped = legend(marks, date(2021, 11, 23), console, 60)
     lines = wrapped.plain.split("\n")
     assert lines[0].startswith(" 2      22 Nov  delivered · from an email") and len(lines) > 1
     assert all(line.startswith(" " * 16) and line[16] != " " for line in lines[1:])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
@@ -228,10 +229,9 @@ def draw_bar(marks: list[Mark], today: date, width: int) -> tuple[Text, Text]:
     return bar, axis_text
 
 
-def legend(marks: list[Mark], today: date, wrap=None) -> Text:
-    """One line per mark, in date order: '2  26 Nov  shipped · note'. With `wrap` (a
-    function giving a Text's lines at a width, and that width), a long line goes on under
-    its label rather than under the glyph."""
+def legend(marks: list[Mark], today: date, console: Console | None = None, width: int = 0) -> Text:
+    """One line per mark, in date order: '2  26 Nov  shipped · note'. Given the `console`
+    and a `width`, a long line goes on under its label rather than under the glyph."""
     out = Text()
     ordered = sorted(marks, key=lambda m: (m.day, {"event": 0, "today": 1, "deadline": 2}[m.kind]))
     for n, mark in enumerate(ordered):
@@ -261,10 +261,11 @@ def legend(marks: list[Mark], today: date, wrap=None) -> Text:
             body.append(mark.note)
         out.append_text(head)
         indent = head.cell_len
-        if wrap is None or body.cell_len <= wrap[1] - indent or wrap[1] - indent < 20:
+        room = width - indent
+        if console is None or body.cell_len <= room or room < 20:
             out.append_text(body)
             continue
-        for k, line in enumerate(wrap[0](body, wrap[1] - indent)):
+        for k, line in enumerate(body.wrap(console, room)):
             if k:
                 out.append("\n" + " " * indent)
             line.rstrip()  # the space it was broken at
@@ -303,8 +304,7 @@ class Timeline(Widget):
         text.append("\n")
         text.append_text(axis)
         text.append("\n")
-        lines = lambda body, at: body.wrap(self.app.console, at)  # noqa: E731
-        text.append_text(legend(marks, self._today, (lines, width)))
+        text.append_text(legend(marks, self._today, self.app.console, width))
         text.no_wrap = False
         return text
 
