@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from unship import __version__, cli_backup, cli_config, cli_serve
 from unship.cli_errors import EXIT_ERROR, EXIT_OK, CliError
@@ -56,9 +58,10 @@ def _days(text: str) -> int:
     return days
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from unship.store import Event, State
-
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. Given the arguments it is for, it holds only the parser of
+    the command they name (`command_named`), which parses them alike: argparse takes about
+    4 ms to build all of them, which every `unship due` in a shell prompt would wait for."""
     parser = argparse.ArgumentParser(
         prog="unship",
         description="The order book that never forgets what you can still do about an order. "
@@ -88,7 +91,37 @@ def build_parser() -> argparse.ArgumentParser:
         "terminal's own colours), textual-dark, nord... (a wrong name lists them all)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    named = command_named(argv) if argv is not None else None
+    for name, add in _COMMANDS.items():
+        if named is None or name == named:
+            add(sub)
+    return parser
 
+
+# The options before a command: those that take a value, and the flags.
+_VALUED = ("--db", "--today", "--theme")
+_FLAGS = ("--demo",)
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command `argv` runs ('' for none: the app) when that is certain from the plain
+    forms of the options that come before it; None when it takes the whole parser to tell
+    (help, --version, an abbreviated, unknown or misplaced option, an unknown command)."""
+    n = 0
+    while n < len(argv):
+        word = argv[n]
+        if word in _FLAGS or word.startswith(tuple(f"{o}=" for o in _VALUED)):
+            n += 1
+        elif word in _VALUED:  # its value is the next word, whatever it is (or argparse says no)
+            n += 2
+        elif word.startswith("-"):
+            return None
+        else:
+            return word if word in _COMMANDS else None
+    return ""
+
+
+def _add_add(sub) -> None:
     add = sub.add_parser(
         "add",
         help="log an order; prints its id",
@@ -138,6 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--tracking", default="")
     add.add_argument("--notes", default="")
 
+
+def _add_list(sub) -> None:
+    from unship.store import State
+
     lst = sub.add_parser("list", help="list orders")
     lst.add_argument(
         "--state",
@@ -148,9 +185,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lst.add_argument("--json", action="store_true")
 
+
+def _add_show(sub) -> None:
     show = sub.add_parser("show", help="one order with its items, history and actions")
     show.add_argument("id", metavar="ID", help="the id from `add`, or the retailer's order number")
     show.add_argument("--json", action="store_true")
+
+
+def _add_mark(sub) -> None:
+    from unship.store import Event
 
     mark = sub.add_parser("mark", help="record what happened to an order")
     mark.add_argument("id", metavar="ID")
@@ -183,14 +226,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--tracking", metavar="NUMBER", help="with return-shipped: the return's tracking number"
     )
 
+
+def _add_actions(sub) -> None:
     act = sub.add_parser("actions", help="what you can do about an order now, and by when")
     act.add_argument("id", metavar="ID")
     act.add_argument("--json", action="store_true")
 
+
+def _add_due(sub) -> None:
     due = sub.add_parser("due", help="deadlines in the next N days; exit 0 if any, 1 if none")
     due.add_argument("--days", type=_days, default=7, help=f"0 to {MAX_DAYS} (default 7)")
     due.add_argument("--json", action="store_true")
 
+
+def _add_delete(sub) -> None:
     delete = sub.add_parser(
         "delete",
         help="delete orders (no question asked: `unship undo` brings them back)",
@@ -198,16 +247,17 @@ def build_parser() -> argparse.ArgumentParser:
         "brings them all back. An unknown one deletes nothing.",
     )
     delete.add_argument("ids", nargs="+", metavar="ID")
+
+
+def _add_undo(sub) -> None:
     sub.add_parser("undo", help="undo the last change")
+
+
+def _add_redo(sub) -> None:
     sub.add_parser("redo", help="make the change the last undo took back again")
-    _add_io_parsers(sub)
-    cli_backup.add_parser(sub)
-    cli_serve.add_parser(sub)
-    cli_config.add_parser(sub)
-    return parser
 
 
-def _add_io_parsers(sub) -> None:
+def _add_import(sub) -> None:
     imp = sub.add_parser(
         "import",
         help="import orders from a file (Amazon exports, unship JSON or CSV) or facts from mail",
@@ -231,9 +281,31 @@ def _add_io_parsers(sub) -> None:
     imp.add_argument(
         "--partial", action="store_true", help="import the good rows even if some are rejected"
     )
+
+
+def _add_export(sub) -> None:
     exp = sub.add_parser("export", help="export orders (json, csv) or deadlines (ics)")
     exp.add_argument("--format", choices=["json", "csv", "ics"], default="json")
     exp.add_argument("--output", "-o", type=Path, metavar="FILE", help="default: standard output")
+
+
+# Each command's parser, in the order --help lists them.
+_COMMANDS: dict[str, Callable[[Any], None]] = {
+    "add": _add_add,
+    "list": _add_list,
+    "show": _add_show,
+    "mark": _add_mark,
+    "actions": _add_actions,
+    "due": _add_due,
+    "delete": _add_delete,
+    "undo": _add_undo,
+    "redo": _add_redo,
+    "import": _add_import,
+    "export": _add_export,
+    "backup": cli_backup.add_parser,
+    "serve": cli_serve.add_parser,
+    "config": cli_config.add_parser,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -244,8 +316,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    if argv is None:
+        argv = sys.argv[1:]
+    args = build_parser(argv).parse_args(argv)
     try:
         if args.command is None:
             return _open_app(args)
