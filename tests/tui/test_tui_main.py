@@ -232,6 +232,60 @@ async def test_big_book_works_out_deadlines_in_a_thread(book, monkeypatch):
 
 
 @sync
+async def test_no_figure_is_shown_before_the_deadlines_are_known(book, monkeypatch):
+    """Counted from the recorded states alone, a big book's years-old parcels would be "in
+    transit" and "open" until the thread's advice comes: the header says it is checking and
+    the tab line says only how many orders the list holds."""
+    import threading
+
+    from unship.tui.screens import main
+
+    monkeypatch.setattr(main, "SYNC_LIMIT", 0)
+    entered, release = threading.Event(), threading.Event()
+    work_out = R.compute_facts
+
+    def held(order, book, today):
+        entered.set()
+        release.wait(10)
+        return work_out(order, book, today)
+
+    monkeypatch.setattr(R, "compute_facts", held)
+    app = UnshipApp(book)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot, entered.is_set)
+        await pilot.pause()
+        screen = app.main_screen
+        assert str(screen.query_one("#summary").render()) == "unship  checking deadlines…"
+        shown_counts = screen.query_one(main.ViewTabs)._shown[1]
+        assert shown_counts == {"all": len(screen._in_view)}
+        assert f"all {len(screen._in_view)}" in str(screen.query_one("#views").render())
+        release.set()
+        await settle(pilot, lambda: all(row.facts is not None for row in screen.rows))
+        await pilot.pause()
+        assert f"{book.overview().open_orders} open" in str(screen.query_one("#summary").render())
+
+
+@sync
+async def test_a_big_book_keeps_its_figures_after_a_change(book, monkeypatch):
+    """A book whose first deadlines a thread worked out, then one order changed (worked out
+    at once): the figures are counted again, not left at "checking" for good."""
+    from unship.tui.screens import main
+
+    monkeypatch.setattr(main, "SYNC_LIMIT", 3)
+    app = UnshipApp(book)
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = app.main_screen
+        await settle(pilot, lambda: all(row.facts is not None for row in screen.rows))
+        target = next(o for o in book.orders() if o.items[0].state.value == "ordered")
+        book.record(target.id, "cancel-requested")
+        await settle(pilot, lambda: screen._orders is not None and target not in screen._orders)
+        await pilot.pause()
+        header = str(screen.query_one("#summary").render())
+        assert f"{book.overview().open_orders} open" in header
+        assert "checking" not in header
+
+
+@sync
 async def test_quick_views(book):
     app = UnshipApp(book)
     async with app.run_test(size=SIZE) as pilot:

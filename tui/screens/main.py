@@ -175,6 +175,7 @@ class MainScreen(ListActions, Screen):
         self._archived: list[R.Row] = []
         self._filtered_archive: dict[tuple[str, ...], list[R.Row]] = {}
         self._figures: Figures | None = None
+        self._counting = False  # a thread works out the deadlines: no figures until it ends
         self._generation = 0
         self._previewing = False
         self._settled: asyncio.Future[None] | None = None
@@ -269,7 +270,7 @@ class MainScreen(ListActions, Screen):
         if len(orders) <= PREVIEW_FROM:
             return False
         newest = R.newest_orders(orders, max(PREVIEW_ROWS, self.app.size.height))
-        self._previewing = True
+        self._previewing = self._counting = True
         self._show_empty(False)
         self.order_list.set_rows([R.Row(o) for o in newest], today, length=len(orders))
         self._show_counting(len(orders))
@@ -321,7 +322,8 @@ class MainScreen(ListActions, Screen):
             self.order_list.marked = marked & {row.order.id for row in rows}
         self._figures = None
         self._generation += 1
-        if len(missing) <= SYNC_LIMIT:
+        self._counting = len(missing) > SYNC_LIMIT
+        if not self._counting:
             for row in missing:
                 row.facts = R.compute_facts(row.order, book, today)
         else:  # after the first frame, so the thread does not slow it down
@@ -335,9 +337,11 @@ class MainScreen(ListActions, Screen):
     @work(thread=True, exclusive=True, group="facts", description="working out deadlines")
     def _work_out_facts(self, rows: list[R.Row], today: date, generation: int) -> None:
         """In a thread (pure functions over frozen orders): first each row's view flags and
-        search text (a fraction of a second: the figures and the first filter key need
-        them), then the advice for the rows without facts, the figures and the urgency
-        order. Rows' facts and widgets are only changed back on the main thread."""
+        search text (a fraction of a second: the first filter key needs them), then the
+        advice for the rows without facts, the figures and the urgency order. Rows' facts
+        and widgets are only changed back on the main thread. No figure is shown before
+        the advice: counted from the recorded states alone, a book's years-old parcels
+        would be "in transit" and "open" until it comes."""
         worker = get_current_worker()
         for n, row in enumerate(rows):
             if n % 1024 == 0 and worker.is_cancelled:
@@ -349,7 +353,6 @@ class MainScreen(ListActions, Screen):
             if n % 1024 == 0 and worker.is_cancelled:
                 return
             _ = row.last_active
-        self.app.call_from_thread(self._figures_ready, R.figures(rows, None, cutoff), generation)
         book = self.book
         newest = R.newest_first(rows)  # what by_urgency needs, in a list the facts follow
         facts: list[R.Facts | None] = []
@@ -365,11 +368,6 @@ class MainScreen(ListActions, Screen):
                 self._facts_ready, newest, facts, figures, by_urgency, generation
             )
 
-    def _figures_ready(self, figures: Figures, generation: int) -> None:
-        if generation == self._generation and self._figures is None:
-            self._figures = figures
-            self._show_figures()
-
     def _facts_ready(
         self,
         rows: list[R.Row],
@@ -382,7 +380,7 @@ class MainScreen(ListActions, Screen):
             return
         for row, row_facts in zip(rows, facts, strict=True):
             row.facts = row_facts
-        self._figures = figures
+        self._figures, self._counting = figures, False
         # A cursor still on the first row stays there: on the most urgent order, not on
         # the newest one, which the list showed first while the deadlines were unknown.
         at_top = self.order_list.cursor == 0
@@ -489,8 +487,8 @@ class MainScreen(ListActions, Screen):
     def _show_figures(self) -> None:
         figures = self._figures
         if figures is None:
-            if len(self.rows) > SYNC_LIMIT:  # a thread is counting: show what costs nothing
-                self._show_counting(len(self.rows))
+            if self._counting:
+                self._show_counting(len(self._in_view))
                 return
             figures = self._figures = R.figures(self.rows, None, self._cutoff)
         summary, counts = figures
@@ -503,10 +501,14 @@ class MainScreen(ListActions, Screen):
     def _sort_mark(self) -> str:
         return self.order_list.sort_mark
 
-    def _show_counting(self, total: int) -> None:
-        """The header and the tab line while the figures are being worked out."""
+    def _show_counting(self, listed: int) -> None:
+        """The header and the tab line while a thread works out the deadlines: that it is
+        checking them, and how many orders the list holds (not in the view of those that
+        need action: that takes the deadlines)."""
         self.query_one(SummaryBar).show(None)
-        self.query_one(ViewTabs).show(self.view, {"all": total}, self.sort, 0, self._sort_mark)
+        counts: dict[str, int | None] = {self.view: listed if self.view != "action" else None}
+        marked = len(self.order_list.marked)
+        self.query_one(ViewTabs).show(self.view, counts, self.sort, marked, self._sort_mark)
 
     # -- filter ---------------------------------------------------------------------
     async def action_filter(self) -> None:

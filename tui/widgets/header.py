@@ -12,7 +12,9 @@ def summary_content(
 ) -> Content:
     """'unship  12 open · 3 due in 7 days · $120.00 awaiting refund · 2 OVERDUE · 1,234
     archived', in shorter words when that is wider than `width` ('3 due 7d', '$120.00 to
-    refund'), and at the narrowest without the archived count (the tab line has it too).
+    refund'), and at the narrowest without the archived count (the tab line has it too);
+    no summary: 'unship  checking deadlines…' (a big book's deadlines are worked out after
+    its first frame, and no figure is known before them).
 
     Overdue is both coloured and spelled in capitals, so it reads without colour.
     """
@@ -28,15 +30,13 @@ def _line(summary: Overview | None, demo: bool, short: bool, archived: bool) -> 
     parts: list[Content] = [Content.styled("unship", "bold $accent")]
     if demo:
         parts.append(Content.styled(" demo", "italic $text-muted"))
-    if summary is None:
-        return Content("").join(parts)
+    if summary is None or summary.due_soon is None:
+        checking = Content.styled("checking deadlines…", "$text-muted")
+        return Content("").join([*parts, Content("  "), checking])
     facts: list[Content] = [Content(f"{summary.open_orders:,} open")]
-    if summary.due_soon is None:
-        facts.append(Content.styled("checking deadlines…", "$text-muted"))
-    else:
-        style = "bold $warning" if summary.due_soon else ""
-        due = "due 7d" if short else "due in 7 days"
-        facts.append(Content.styled(f"{summary.due_soon:,} {due}", style))
+    style = "bold $warning" if summary.due_soon else ""
+    due = "due 7d" if short else "due in 7 days"
+    facts.append(Content.styled(f"{summary.due_soon:,} {due}", style))
     refund = summary.refund_text()
     if refund:
         facts.append(Content(f"{refund} {'to refund' if short else 'awaiting refund'}"))
