@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+import msgspec
+from msgspec.structs import replace
 
 from . import estimates
 from .days import day_text, days_left_text
@@ -30,8 +32,7 @@ def seller_window_days(item: Item) -> int | None:
     return int(text) if text.isdigit() and 0 < int(text) <= 3650 else None
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(msgspec.Struct, frozen=True):
     action: str  # cancel, refuse, return, track, mark-shipped, ...
     label: str
     available: bool
@@ -843,7 +844,7 @@ def item_actions(order: Order, index: int, book: PolicyBook, today: date) -> lis
         actions = _short_refund(ctx)
     else:
         actions = [_cancel(ctx), _refuse(ctx), _return(ctx), *_follow_ups(ctx), *_unkeep(ctx)]
-    return [_with_items(a, (index,)) for a in actions]
+    return [replace(a, items=(index,)) for a in actions]
 
 
 def item_states(order: Order, today: date) -> tuple[State, ...]:
@@ -854,8 +855,7 @@ def item_states(order: Order, today: date) -> tuple[State, ...]:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Standing:
+class Standing(msgspec.Struct, frozen=True):
     """Where an order stands today, estimates applied."""
 
     states: tuple[State, ...]  # each item's state
@@ -910,15 +910,6 @@ def _closed(contexts: list[Context], today: date) -> bool:
     return closed_any
 
 
-def _with_items(action: Action, items: tuple[int, ...]) -> Action:
-    """`dataclasses.replace(action, items=items)` without its per-call introspection (it
-    was a quarter of the engine's time); Action has no __post_init__ to run."""
-    new = object.__new__(Action)
-    new.__dict__.update(action.__dict__)
-    new.__dict__["items"] = items
-    return new
-
-
 def order_actions(order: Order, book: PolicyBook, today: date) -> list[Action]:
     """Every action for the order, items with the same advice merged; available first."""
     per_item = (item_actions(order, i, book, today) for i in range(len(order.items)))
@@ -939,7 +930,7 @@ def _merged(per_item: Iterable[list[Action]]) -> list[Action]:
             )
             if key in merged:
                 prev = merged[key]
-                merged[key] = _with_items(prev, prev.items + action.items)
+                merged[key] = replace(prev, items=prev.items + action.items)
             else:
                 merged[key] = action
     actions = list(merged.values())
@@ -981,7 +972,7 @@ def _may_be_dated(item: Item) -> bool:
 
 def _dated_of(contexts: list[Context]) -> list[Action]:
     per_item = [
-        [_with_items(a, (ctx.index,)) for a in _dated(ctx)]
+        [replace(a, items=(ctx.index,)) for a in _dated(ctx)]
         for ctx in contexts
         if _may_be_dated(ctx.item)
     ]

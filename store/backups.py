@@ -20,7 +20,6 @@ import re
 import shutil
 import threading
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,8 +33,7 @@ BACKUP_SUFFIX = ".backups"
 LEGACY_FOLDER = "backups"  # the shared folder of earlier versions
 
 
-@dataclass(frozen=True)
-class BackupInfo:
+class BackupInfo(msgspec.Struct, frozen=True):
     path: Path
     generation: int
     saved_at: datetime  # when that version was saved (aware, local time)

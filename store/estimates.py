@@ -15,8 +15,9 @@ plausible day has passed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+import msgspec
 
 from .model import Event, Item, Order, State
 from .transit import Allowance, Transit, default_transit
@@ -37,8 +38,7 @@ _TRAVELLING = frozenset({State.SHIPPED, State.OUT_FOR_DELIVERY})
 _WAITING = frozenset({State.ORDERED, State.CANCEL_REQUESTED})
 
 
-@dataclass(frozen=True, slots=True)
-class Delivery:
+class Delivery(msgspec.Struct, frozen=True):
     """An item's delivery: `day` is the one deadlines count from."""
 
     day: date  # the recorded day, or the earliest plausible one

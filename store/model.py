@@ -6,7 +6,6 @@ Money is in integer minor units, dates are `datetime.date` (stored as ISO text).
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from datetime import date
 from enum import StrEnum
@@ -150,6 +149,8 @@ def replace(record: _T, /, **changes: Any) -> _T:
     """A copy of a record (or of a dataclass) with some fields changed."""
     if isinstance(record, msgspec.Struct):
         return msgspec.structs.replace(record, **changes)
+    import dataclasses  # here: a command that only reads starts without it
+
     return dataclasses.replace(record, **changes)  # type: ignore[type-var]
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import calendar
 import json
 import re
-from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from .paths import config_dir
 
@@ -43,8 +44,7 @@ def add_years(day: date, years: int) -> date:
     return add_months(day, 12 * years)
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(msgspec.Struct, frozen=True):
     """A return window: some days, months or years. Months and years are calendar ones
     ("one year" from 1 Mar 2026 is 1 Mar 2027, not 365 days)."""
 
@@ -101,8 +101,7 @@ class Window:
 # the facts
 
 
-@dataclass(frozen=True)
-class CategoryRule:
+class CategoryRule(msgspec.Struct, frozen=True):
     returnable: bool = True
     why: str = ""
     return_window_days: int | None = None
@@ -110,8 +109,7 @@ class CategoryRule:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class HolidayExtension:
+class HolidayExtension(msgspec.Struct, frozen=True):
     """Old shape, kept for callers that read `Policy.holiday_extensions`."""
 
     shipped_from: date
@@ -119,14 +117,12 @@ class HolidayExtension:
     return_by: date
 
 
-@dataclass(frozen=True)
-class SeasonCategory:
+class SeasonCategory(msgspec.Struct, frozen=True):
     excluded: bool = False
     return_by: date | None = None
 
 
-@dataclass(frozen=True)
-class HolidaySeason:
+class HolidaySeason(msgspec.Struct, frozen=True):
     """A retailer's holiday return season: items whose keyed date ("purchase" = the order
     date, "ship" or "delivery") falls in [start, until] get until `return_by`, or have their
     window counted from `window_starts` instead (Target, Walmart)."""
@@ -137,7 +133,7 @@ class HolidaySeason:
     until: date
     return_by: date | None = None
     window_starts: date | None = None
-    categories: dict[str, SeasonCategory] = field(default_factory=dict)
+    categories: dict[str, SeasonCategory] = msgspec.field(default_factory=dict)
     only_categories: tuple[str, ...] = ()
     status: str = "announced"  # announced, secondary, or assumed
     assumed_from: int | None = None
@@ -194,8 +190,7 @@ class HolidaySeason:
         return text
 
 
-@dataclass(frozen=True)
-class Membership:
+class Membership(msgspec.Struct, frozen=True):
     key: str
     name: str
     aliases: tuple[str, ...] = ()
@@ -206,8 +201,7 @@ class Membership:
     source: str = ""
 
 
-@dataclass(frozen=True)
-class Marketplace:
+class Marketplace(msgspec.Struct, frozen=True):
     """What applies to an item sold by a marketplace (third-party) seller."""
 
     minimum_window: Window | None = None
@@ -216,8 +210,7 @@ class Marketplace:
     source: str = ""
 
 
-@dataclass(frozen=True)
-class Escalation:
+class Escalation(msgspec.Struct, frozen=True):
     """One rung of the ladder after a problem (phase 2 shows them with deadlines)."""
 
     key: str
@@ -237,21 +230,19 @@ class Escalation:
         return anchor_day + timedelta(days=self.closes_days) if self.closes_days else None
 
 
-@dataclass(frozen=True)
-class AfterReturn:
+class AfterReturn(msgspec.Struct, frozen=True):
     """Second-stage facts: shipping a started return back, and the refund clock."""
 
     ship_back_basis: str = "not stated"  # "return-by" (the date shown), "started", "not stated"
     ship_back_within_days: int | None = None
     late_note: str = ""
     refund_processing_days: int | None = None
-    refund_times: dict[str, str] = field(default_factory=dict)
-    refund_days: dict[str, int] = field(default_factory=dict)  # calendar days, worst case
+    refund_times: dict[str, str] = msgspec.field(default_factory=dict)
+    refund_days: dict[str, int] = msgspec.field(default_factory=dict)  # calendar days, worst case
     source: str = ""
 
 
-@dataclass(frozen=True)
-class ReturnDeadline:
+class ReturnDeadline(msgspec.Struct, frozen=True):
     """The last day to return a delivered item, and why."""
 
     day: date
@@ -269,8 +260,7 @@ class ReturnDeadline:
         return self.season is not None and self.season.assumed
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(msgspec.Struct, frozen=True, eq=False):
     key: str
     name: str
     return_window_days: int
@@ -285,7 +275,7 @@ class Policy:
     order_url: str = ""
     order_number_pattern: str = ""
     aliases: tuple[str, ...] = ()
-    categories: dict[str, CategoryRule] = field(default_factory=dict)
+    categories: dict[str, CategoryRule] = msgspec.field(default_factory=dict)
     holiday_extensions: tuple[HolidayExtension, ...] = ()
     sources: tuple[dict[str, str], ...] = ()
     return_window: Window | None = None
@@ -295,12 +285,12 @@ class Policy:
     holiday_seasons: tuple[HolidaySeason, ...] = ()
     first_party_sellers: tuple[str, ...] = ()
     marketplace: Marketplace = Marketplace()
-    memberships: dict[str, Membership] = field(default_factory=dict)
-    order_urls: dict[str, str] = field(default_factory=dict)
+    memberships: dict[str, Membership] = msgspec.field(default_factory=dict)
+    order_urls: dict[str, str] = msgspec.field(default_factory=dict)
     after_return: AfterReturn = AfterReturn()
     escalations: tuple[Escalation, ...] = ()
     # Deadlines already worked out: a book's orders share delivery days and categories.
-    _memo: dict[tuple, ReturnDeadline] = field(default_factory=dict, compare=False, repr=False)
+    _memo: dict[tuple, ReturnDeadline] = msgspec.field(default_factory=dict)
 
     @property
     def window(self) -> Window:
@@ -621,8 +611,7 @@ class Policy:
         )
 
 
-@dataclass(frozen=True)
-class Carrier:
+class Carrier(msgspec.Struct, frozen=True):
     key: str
     name: str
     tracking_url: str
@@ -632,8 +621,7 @@ class Carrier:
         return self.tracking_url.format(tracking=tracking) if tracking else ""
 
 
-@dataclass(frozen=True)
-class PaymentDispute:
+class PaymentDispute(msgspec.Struct, frozen=True):
     key: str
     name: str
     days: int
@@ -645,22 +633,21 @@ class PaymentDispute:
         return anchor_day + timedelta(days=self.days)
 
 
-@dataclass(frozen=True)
-class PolicyBook:
+class PolicyBook(msgspec.Struct, frozen=True, eq=False):
     retailers: dict[str, Policy]
     carriers: dict[str, Carrier]
     category_aliases: dict[str, str]
     user_file: Path | None = None
-    category_keys: dict[str, str] = field(default_factory=dict)
-    payment_disputes: dict[str, PaymentDispute] = field(default_factory=dict)
+    category_keys: dict[str, str] = msgspec.field(default_factory=dict)
+    payment_disputes: dict[str, PaymentDispute] = msgspec.field(default_factory=dict)
     # The person's memberships and payment cards (settings.json): deadlines follow them.
     memberships: frozenset[str] = frozenset()
     # Names already looked up (the advice asks for the same few names for every order).
-    _names: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, repr=False)
+    _names: dict[tuple[str, str], Any] = msgspec.field(default_factory=dict)
 
     def with_memberships(self, keys) -> PolicyBook:
         """This book for a person with these memberships ('plus', 'circle-card')."""
-        return replace(self, memberships=frozenset(keys or ()))
+        return msgspec.structs.replace(self, memberships=frozenset(keys or ()))
 
     def known_memberships(self) -> dict[str, tuple[Policy, Membership]]:
         """Every membership unship knows, by key: {'plus': (Best Buy, My Best Buy Plus)}."""

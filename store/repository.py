@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,8 +63,7 @@ class NothingToUndoError(StoreError):
     pass
 
 
-@dataclass(frozen=True)
-class BookChange:
+class BookChange(msgspec.Struct, frozen=True):
     """What the book announces after a change is saved: the ids of the orders it wrote (None
     when the file was read again after another process saved it: anything may have changed)
     and the change's words ("mark 113-... delivered", "undo ...")."""
@@ -80,8 +78,7 @@ class BookChange:
 Listener = Callable[[BookChange], None]
 
 
-@dataclass(frozen=True)
-class Overview:
+class Overview(msgspec.Struct, frozen=True):
     """What matters now: the header line's figures (`OrderBook.overview()`, and the app's
     list, which counts them from its rows in the same pass as its views)."""
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
+import msgspec
 
-@dataclass(frozen=True, slots=True)
-class Allowance:
+
+class Allowance(msgspec.Struct, frozen=True):
     """Days from the ship date to the earliest and the latest plausible delivery."""
 
     key: str
@@ -22,8 +22,7 @@ class Allowance:
     travels: bool = True  # False: nothing is carried (an email), so nothing can be refused
 
 
-@dataclass(frozen=True)
-class Transit:
+class Transit(msgspec.Struct, frozen=True):
     allowances: dict[str, Allowance]
     options: dict[str, str]
     patterns: tuple[tuple[re.Pattern[str], str], ...]

@@ -267,18 +267,6 @@ def test_properties_of_the_advice(steps, retailer, category, look):
         assert state in (State.SHIPPED, State.OUT_FOR_DELIVERY)
 
 
-def test_with_items_is_replace():
-    from dataclasses import replace
-
-    from unship.store.advice import Action, _with_items
-
-    action = Action("return", "Return it", True, "why", deadline=date(2026, 1, 2), items=(0,))
-    copy = _with_items(action, (0, 2))
-    assert copy == replace(action, items=(0, 2))
-    assert action.items == (0,)
-    assert hash(copy) == hash(replace(action, items=(0, 2)))
-
-
 @settings(max_examples=400, deadline=None)
 @given(
     steps=st.lists(st.tuples(EVENTS, st.integers(0, 40), st.integers(0, 2)), max_size=10),
