@@ -15,12 +15,12 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import product
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
+import msgspec
 from unship.store import (
     EVENT_WORDS,
     Order,
@@ -96,8 +96,7 @@ _HISTORY_WORDS = {k: v for k, v in EVENT_WORDS.items() if k not in ("placed", "e
 _FLAGS = {flags: flags for flags in product((False, True), repeat=3)}
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+class Facts(msgspec.Struct, frozen=True, gc=False):
     """What the advice engine says about one order, reduced to what the list shows."""
 
     deadline: advice.Deadline | None

@@ -8,10 +8,10 @@ tracking number, the amount refunded, or what went wrong. The dialog records thr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+import msgspec
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -46,8 +46,7 @@ if TYPE_CHECKING:
     from unship.store import OrderBook
 
 
-@dataclass(frozen=True)
-class Recorded:
+class Recorded(msgspec.Struct, frozen=True):
     """What the dialog recorded: the order as it is now and a few words for the notice."""
 
     order: Order

@@ -7,10 +7,10 @@ refilled on each filter key); this widget's cost per frame is the number of visi
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter, indexOf
 
+import msgspec
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
@@ -27,8 +27,7 @@ from unship.tui.rows import Row, state_cell
 _ORDER_ID = attrgetter("order.id")
 
 
-@dataclass
-class Column:
+class Column(msgspec.Struct):
     name: str
     width: int
     right: bool = False
@@ -133,8 +132,7 @@ def header_text(cols: list[Column], sort_column: str, mark: str, hidden_name: st
     return "".join(out)
 
 
-@dataclass(frozen=True, slots=True)
-class _Paint:
+class _Paint(msgspec.Struct, frozen=True):
     """What every line of one frame of the list shares."""
 
     width: int

@@ -6,9 +6,9 @@ The marks are worked out by `timeline_marks` (plain data, no Textual); the widge
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
+import msgspec
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
@@ -54,8 +54,7 @@ STYLE_EVENT = Style(bold=True)
 STYLE_TODAY = Style(bold=True, reverse=True)
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(msgspec.Struct, frozen=True):
     day: date
     glyph: str
     label: str
