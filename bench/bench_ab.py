@@ -3,11 +3,15 @@ revision, run in turn with the decode floor of bench_process.py in the same roun
 a machine whose speed drifts by a third within the hour (this one) slows all three alike.
 
     .venv/bin/python bench/bench_ab.py REV [--sizes 10000,50000] [--rounds 9] [--cold]
+    .venv/bin/python bench/bench_ab.py REV --book FILE --today YYYY-MM-DD [--app]
 
-Times `due` and `list --json` on the demo orders of bench_tui.py: with each version's facts
-kept from the run before (a later run of the day), or with `--cold` nothing kept. REV is
-checked out in a temporary worktree and imported from there (its own store/ and tui/, this
-environment's libraries). Prints medians and their ratios to the floor; not a test.
+Times `due` and `list --json` on the demo orders of bench_tui.py (or on a book of your own,
+`--book`): with each version's facts kept from the run before (a later run of the day), or
+with `--cold` nothing kept. `--app` also times the app on a pty, from exec to its header's
+figures painted (the first frame for a book of up to 600 orders to work out; a bigger one
+shows its list first), beside the bare Textual app of bench_process.py. REV is checked out
+in a temporary worktree and imported from there (its own store/ and tui/, this
+environment's libraries). Prints medians and their ratios to the yardstick; not a test.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_process import DECODE  # noqa: E402
+from bench_process import BARE, DECODE, on_pty  # noqa: E402
 from bench_tui import TODAY, orders_file  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +53,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,50000")
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--cold", action="store_true", help="nothing kept: every order worked out")
+    parser.add_argument("--book", type=Path, help="a data file of your own, not the demo orders")
+    parser.add_argument("--today", default=TODAY.isoformat(), help="with --book: its day")
+    parser.add_argument("--app", action="store_true", help="also the app, exec to its figures")
     args = parser.parse_args()
+    if args.book:
+        books = {args.book.name: args.book.resolve()}
+    else:
+        books = {f"{n} orders": orders_file(n) for n in map(int, args.sizes.split(","))}
     work = Path(tempfile.mkdtemp(prefix="unship-ab-"))
     tree = work / "tree"
     subprocess.run(
@@ -72,8 +83,9 @@ def main() -> None:
         ).stdout.strip()
         if not where.startswith(str(old_path)):  # the installed unship would be timed twice
             raise SystemExit(f"{args.rev} imports from {where or 'nowhere'}, not its worktree")
-        for n in (int(s) for s in args.sizes.split(",")):
-            path = orders_file(n)
+        if args.app:
+            app_figures(books, versions, args, work)
+        for n, path in books.items():
             floor = [sys.executable, "-c", DECODE, str(path)]
             for cmd in (["due"], ["list", "--json"]):
                 argv = [
@@ -83,7 +95,7 @@ def main() -> None:
                     "--db",
                     str(path),
                     "--today",
-                    TODAY.isoformat(),
+                    args.today,
                     *cmd,
                 ]
                 runs: dict[str, list[float]] = {}
@@ -118,13 +130,49 @@ def main() -> None:
                     for name in versions
                 )
                 print(
-                    f"{n} orders, {' '.join(cmd)}{' (cold)' if args.cold else ''}: {shown}  floor {med['floor'] * 1000:.0f} ms"
+                    f"{n}, {' '.join(cmd)}{' (cold)' if args.cold else ''}: {shown}  floor {med['floor'] * 1000:.0f} ms"
                 )
     finally:
         subprocess.run(
             ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False
         )
         shutil.rmtree(work, ignore_errors=True)
+
+
+def app_figures(books: dict[str, Path], versions: dict, args, work: Path) -> None:
+    """Each version's app on a pty, from exec to its header's figures ("N open · "), beside
+    the bare Textual app, in turn in each round."""
+    os.chdir(work)  # the children run here: not where a folder called unship/ shadows either
+    bare = work / "bare.py"
+    bare.write_text(BARE)
+
+    def argv(version: dict[str, str], path: Path) -> list[str]:
+        # through env: on_pty gives every child the same environment
+        return [
+            "/usr/bin/env",
+            f"PYTHONPATH={version.get('PYTHONPATH', '')}",
+            f"UNSHIP_CACHE_DIR={version['UNSHIP_CACHE_DIR']}",
+            *(sys.executable, "-m", "unship", "--db", str(path), "--today", args.today),
+        ]
+
+    for n, path in books.items():
+        runs: dict[str, list[float]] = {}
+        plan = [("bare", ["/usr/bin/env", "PYTHONPATH=", sys.executable, str(bare)], "BARE-TITLE")]
+        plan += [(name, argv(version, path), " open · ") for name, version in versions.items()]
+        for _, cmd, needle in plan:  # bytecode
+            on_pty(cmd, needle)
+        for _ in range(args.rounds):
+            for name, cmd, needle in plan:
+                took = on_pty(cmd, needle)[0]
+                if took is None:
+                    raise SystemExit(f"{name}: {needle!r} never painted on {path}")
+                runs.setdefault(name, []).append(took)
+        med = {name: statistics.median(times) for name, times in runs.items()}
+        shown = "  ".join(
+            f"{name} {med[name] * 1000:.0f} ms ({med[name] / med['bare']:.2f}x)"
+            for name in versions
+        )
+        print(f"{n}, the app to its figures: {shown}  bare app {med['bare'] * 1000:.0f} ms")
 
 
 if __name__ == "__main__":
