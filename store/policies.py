@@ -289,7 +289,8 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
     order_urls: dict[str, str] = msgspec.field(default_factory=dict)
     after_return: AfterReturn = AfterReturn()
     escalations: tuple[Escalation, ...] = ()
-    # Deadlines already worked out: a book's orders share delivery days and categories.
+    # Deadlines already worked out: a book's orders share delivery days and categories. A
+    # policy compares by identity (eq=False), so what it remembers never makes two differ.
     _memo: dict[tuple, ReturnDeadline] = msgspec.field(default_factory=dict)
 
     @property
@@ -642,7 +643,8 @@ class PolicyBook(msgspec.Struct, frozen=True, eq=False):
     payment_disputes: dict[str, PaymentDispute] = msgspec.field(default_factory=dict)
     # The person's memberships and payment cards (settings.json): deadlines follow them.
     memberships: frozenset[str] = frozenset()
-    # Names already looked up (the advice asks for the same few names for every order).
+    # Names already looked up (the advice asks for the same few names for every order); a
+    # book compares by identity (eq=False), as a policy does.
     _names: dict[tuple[str, str], Any] = msgspec.field(default_factory=dict)
 
     def with_memberships(self, keys) -> PolicyBook:
