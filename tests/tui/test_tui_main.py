@@ -252,14 +252,16 @@ async def test_no_figure_is_shown_before_the_deadlines_are_known(book, monkeypat
     monkeypatch.setattr(R, "compute_facts", held)
     app = UnshipApp(book)
     async with app.run_test(size=(120, 24)) as pilot:
-        await settle(pilot, entered.is_set)
-        await pilot.pause()
-        screen = app.main_screen
-        assert str(screen.query_one("#summary").render()) == "unship  checking deadlines…"
-        shown_counts = screen.query_one(main.ViewTabs)._shown[1]
-        assert shown_counts == {"all": len(screen._in_view)}
-        assert f"all {len(screen._in_view)}" in str(screen.query_one("#views").render())
-        release.set()
+        try:
+            await settle(pilot, entered.is_set)
+            await pilot.pause()
+            screen = app.main_screen
+            assert str(screen.query_one("#summary").render()) == "unship  checking deadlines…"
+            shown_counts = screen.query_one(main.ViewTabs)._shown[1]
+            assert shown_counts == {"all": len(screen._in_view)}
+            assert f"all {len(screen._in_view)}" in str(screen.query_one("#views").render())
+        finally:
+            release.set()  # a failure above must not leave the thread waiting
         await settle(pilot, lambda: all(row.facts is not None for row in screen.rows))
         await pilot.pause()
         assert f"{book.overview().open_orders} open" in str(screen.query_one("#summary").render())
