@@ -100,6 +100,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 # The options before a command: those that take a value, and the flags.
 _VALUED = ("--db", "--today", "--theme")
+_VALUED_JOINED = tuple(f"{option}=" for option in _VALUED)  # --db=FILE
 _FLAGS = ("--demo",)
 
 
@@ -110,7 +111,7 @@ def command_named(argv: Sequence[str]) -> str | None:
     n = 0
     while n < len(argv):
         word = argv[n]
-        if word in _FLAGS or word.startswith(tuple(f"{o}=" for o in _VALUED)):
+        if word in _FLAGS or word.startswith(_VALUED_JOINED):
             n += 1
         elif word in _VALUED:  # its value is the next word, whatever it is (or argparse says no)
             n += 2
