@@ -403,6 +403,8 @@ class OrderList(ScrollView, can_focus=True):
         estimated_state = facts is not None and facts.state is not None
         if estimated_state:
             state = facts.state
+        elif facts is None:  # a recorded "in transit" may be a parcel delivered years ago
+            state = "…"
         d = facts.deadline if facts else None
         deadline = deadline_text(d, self.today, cols[-1].width) if facts else "…"
         transit, returns, done = row.view_flags()
