@@ -704,7 +704,9 @@ def _follow_ups(ctx: Context) -> list[Action]:
     if state is State.DELIVERED:
         last = ctx.return_by()
         if last is not None and today > last:
-            add("keep", "Keep it", "the return window is over", Event.KEPT)
+            # the day, with its '~' when estimated: the Return line says what it counts from
+            over = f"the return window closed on {ctx.approx(last)}"
+            add("keep", "Keep it", over + (" (estimated)" if ctx.estimated else ""), Event.KEPT)
             add(
                 "record-return",
                 "Record a return",

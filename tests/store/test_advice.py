@@ -94,7 +94,16 @@ def test_return_window_closes():
     a = actions(o, today=date(2026, 11, 3))
     assert not a["return"].available
     assert a["return"].reason == "can't return: the return window closed on 2 Nov"
-    assert a["keep"].available and a["keep"].reason == "the return window is over"
+    assert a["keep"].available and a["keep"].reason == "the return window closed on 2 Nov"
+
+
+def test_keeping_says_when_an_estimated_window_closed_and_that_it_is_estimated():
+    o = make(events=[("shipped", date(2026, 10, 1))])  # no delivery date: it is estimated
+    later = [actions(o, date(2026, 10, 1) + timedelta(days=n)) for n in range(25, 60)]
+    closed = next(a for a in later if not a["return"].available)
+    day = closed["return"].reason.removeprefix("can't return: the return window closed on ")
+    assert day.startswith("~")
+    assert closed["keep"].reason == f"the return window closed on {day.split(' (')[0]} (estimated)"
 
 
 def test_holiday_season_is_keyed_on_the_purchase_date():
