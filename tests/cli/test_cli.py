@@ -253,6 +253,18 @@ def test_show_says_a_long_gone_parcel_is_delivered_by_estimate(run):
     assert next(x for x in fresh.splitlines() if x.startswith("  1. ")).endswith("in transit")
 
 
+def test_show_says_when_a_parcel_on_its_way_may_come_and_never_a_day_gone_by(run):
+    run("add", "amazon 113-1234567-1234567 cable 12.99 --ordered 2026-09-28")
+    run("mark", "1", "shipped", "--on", "2026-10-01")  # no shipping option: 0-21 days
+
+    def arriving(today):
+        shown = run("show", "1", today=today).stdout
+        return next(x for x in shown.splitlines() if "(estimated: shipped" in x).split(" (")[0]
+
+    assert arriving("2026-10-01") == "     arriving ~2026-10-01 to ~2026-10-22"
+    assert arriving("2026-10-09") == "     arriving by ~2026-10-22"
+
+
 def test_list_by_state_finds_the_items_as_the_list_shows_them(run):
     run("add", "amazon 113-1234567-1234567 cable 12.99 --ordered 2026-09-28")
     run("mark", "1", "shipped", "--on", "2026-10-01")  # never recorded as delivered
