@@ -22,6 +22,7 @@ _WHERE: dict[str, str] = {
     "StoreError": "errors",
     "export": "exporters",
     "atomic_write": "fileio",
+    "kept_due": "kept_due",
     "is_open": "lifecycle",
     "possible": "lifecycle",
     "summary_state": "lifecycle",
@@ -126,6 +127,7 @@ __all__ = [
     "known_categories",
     "known_retailers",
     "lifecycle",
+    "kept_due",
     "list_backups",
     "mail_book",
     "ModelError",
@@ -187,6 +189,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from .exporters import export
     from .fileio import atomic_write
     from .importers import mail_book
+    from .kept_due import kept_due
     from .lifecycle import is_open, possible, summary_state
     from .model import DEADLINE_WORDS, EVENT_WORDS, Event, ModelError, Order, State
     from .money import MoneyError, format_money, to_decimal

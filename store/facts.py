@@ -83,6 +83,12 @@ class Facts(msgspec.Struct, frozen=True, gc=False, array_like=True):
         return self.deadlines[0] if self.deadlines else None
 
 
+def by_day(due: tuple[Order, Deadline]) -> tuple[date, int]:
+    """How `due` lists (order, deadline) pairs: soonest first, then by order id (a sort key;
+    an order's deadlines on one day keep the engine's order)."""
+    return due[1].day, due[0].id
+
+
 def compute(order: Order, policies: PolicyBook, today: date) -> Facts:
     """The facts from the advice engine's dated actions alone (`advice.glance`): the
     undated ones are only worked out for the order on screen. A property test checks them
@@ -249,15 +255,8 @@ class FactsCache:
             return None
         if key is None:
             return None
-        try:
-            saved = _saved.decode(self.file.read_bytes())
-        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
-            return None, {}, {}
-        if (
-            saved.format != FORMAT
-            or saved.fingerprint != _fingerprint(self._config)
-            or today < saved.day
-        ):
+        saved = read_saved(self.file, self._config, today)
+        if saved is None:
             return None, {}, {}
         # A done order's facts hold on every later day (closed history stays closed, and a
         # cancelled, refunded or kept order has nothing dated); the others' only on the day
@@ -267,8 +266,6 @@ class FactsCache:
         digests: dict[int, bytes] = {}
         blob, distinct, same_file = saved.digests, saved.distinct, saved.data_key == key
         ids, which = saved.ids, saved.which
-        if len(ids) != len(which) or len(blob) != DIGEST * len(ids):
-            return None, {}, {}  # not a file this version wrote
         try:
             if any_facts and same_file:  # every order as saved: nothing to check
                 memo = {i: (current[i], distinct[w]) for i, w in zip(ids, which, strict=True)}
@@ -333,6 +330,24 @@ class FactsCache:
                     self._digests.clear()
             else:
                 self._dirty = True
+
+
+def read_saved(file: Path, config: Path, today: date) -> _Saved | None:
+    """The facts saved in `file`, when they follow the rules of now (`config`: the person's
+    policies and settings) and were worked out for `today` or a day before it."""
+    try:
+        saved = _saved.decode(file.read_bytes())
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    if (
+        saved.format != FORMAT
+        or saved.fingerprint != _fingerprint(config)
+        or today < saved.day
+        or len(saved.ids) != len(saved.which)
+        or len(saved.digests) != DIGEST * len(saved.ids)  # not a file this version wrote
+    ):
+        return None
+    return saved
 
 
 def _write(file: Path, payload: bytes) -> bool:

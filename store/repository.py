@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from . import lifecycle
-from .facts import Facts, FactsCache, cache_file, compute
+from .facts import Facts, FactsCache, by_day, cache_file, compute
 from .model import Event, ModelError, Order, State, replace
 from .money import format_money
 from .paths import cache_dir, config_dir, default_db_path
@@ -277,7 +277,7 @@ class OrderBook:
             for d in facts.deadlines
             if d.day <= horizon
         ]
-        return sorted(out, key=lambda pair: (pair[1].day, pair[0].id))
+        return sorted(out, key=by_day)
 
     def overview(self) -> Overview:
         today, horizon = self.today, self.today + timedelta(days=7)

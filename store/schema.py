@@ -60,11 +60,41 @@ def decode(raw: bytes, types: Types | None = None) -> tuple[dict[str, Any], dict
     decoded into their document type when the file's schema is this version's (a newer or
     older schema may shape them differently); the others are checked for the TinyDB shape.
     """
+    top, meta_table = _split(raw)
+    if meta_table is None:
+        try:
+            tables = {name: _any.decode(chunk) for name, chunk in top.items()}
+        except msgspec.DecodeError as err:
+            raise Invalid(f"it is not valid JSON ({str(err)[:80]})") from None
+        if tables in _ADOPTABLE:
+            return tables, {"app": APP, "schema": SCHEMA_VERSION, "generation": 0}
+        raise Invalid("it is not an unship data file (no unship header)")
+    meta = _header(meta_table)
+    if meta["schema"] > SCHEMA_VERSION:  # shaped by a newer unship: left as it is
+        return {name: _any.decode(chunk) for name, chunk in top.items()}, meta
+    typed = types if meta["schema"] in READS_AS_IS else None
+    return _tables(top, typed or {}), meta
+
+
+def tables_at_rest(raw: bytes) -> tuple[dict[str, msgspec.Raw], dict[str, Any]]:
+    """(each table's bytes, meta) of a file this version reads as it is, for a reader that
+    decodes only the documents it needs; Invalid for any other file (`decode` says why)."""
+    top, meta_table = _split(raw)
+    if meta_table is None:
+        raise Invalid("no unship header")
+    meta = _header(meta_table)
+    if meta["schema"] not in READS_AS_IS:
+        raise Invalid(f"data schema {meta['schema']}")
+    return top, meta
+
+
+def _split(raw: bytes) -> tuple[dict[str, msgspec.Raw], Any]:
+    """(each table's bytes but the meta table's, the meta table or None)."""
     if not raw.strip():
         raise Invalid("the file is empty")
     try:
         top = _top.decode(raw)  # finds each table's bytes without building anything
-        meta_table = _any.decode(top.pop(META_TABLE)) if META_TABLE in top else None
+        return top, _any.decode(top.pop(META_TABLE)) if META_TABLE in top else None
     except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as err:
         if not raw.strip(b"\0"):
             raise Invalid(
@@ -74,14 +104,10 @@ def decode(raw: bytes, types: Types | None = None) -> tuple[dict[str, Any], dict
             raise Invalid("it is not an unship data file (not a JSON object)") from None
         first = str(err).splitlines()[0][:80]
         raise Invalid(f"it is not valid JSON, perhaps cut off ({first})") from None
-    if meta_table is None:
-        try:
-            tables = {name: _any.decode(chunk) for name, chunk in top.items()}
-        except msgspec.DecodeError as err:
-            raise Invalid(f"it is not valid JSON ({str(err)[:80]})") from None
-        if tables in _ADOPTABLE:
-            return tables, {"app": APP, "schema": SCHEMA_VERSION, "generation": 0}
-        raise Invalid("it is not an unship data file (no unship header)")
+
+
+def _header(meta_table: Any) -> dict[str, Any]:
+    """The meta table's header, checked."""
     meta = meta_table.get("1") if type(meta_table) is dict else None
     if (
         type(meta) is not dict
@@ -92,10 +118,7 @@ def decode(raw: bytes, types: Types | None = None) -> tuple[dict[str, Any], dict
         or meta["generation"] < 0
     ):
         raise Invalid("it is not an unship data file (bad unship header)")
-    if meta["schema"] > SCHEMA_VERSION:  # shaped by a newer unship: left as it is
-        return {name: _any.decode(chunk) for name, chunk in top.items()}, meta
-    typed = types if meta["schema"] in READS_AS_IS else None
-    return _tables(top, typed or {}), meta
+    return meta
 
 
 def _tables(top: dict[str, msgspec.Raw], types: Types) -> dict[str, Any]:

@@ -335,6 +335,14 @@ def _main(argv: list[str] | None) -> int:
             return cli_config.run(args, _print_json, _print_table)
         if args.command == "serve":
             return cli_serve.run(args, _app_command(args))
+        if args.command == "due" and not args.demo:  # a shell prompt's: the book as kept
+            from unship.cli_commands import print_due
+            from unship.store import kept_due
+
+            today = args.today or date.today()
+            due = kept_due(args.db, today, args.days)
+            if due is not None:
+                return print_due(due, today, args)
         from unship.store import OrderBook
 
         with OrderBook(_db_path(args), today=args.today) as book:

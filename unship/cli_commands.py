@@ -275,10 +275,13 @@ def cmd_actions(book, args) -> int:
 
 
 def cmd_due(book, args) -> int:
+    return print_due(book.due(args.days), book.today, args)
+
+
+def print_due(due, today, args) -> int:
+    """`due`'s output, from the book's `due()` or the same from the kept facts (kept_due)."""
     from unship.store import day_text, days_left_text
 
-    due = book.due(args.days)
-    today = book.today
     if args.json:
         _print_json(
             [
