@@ -20,6 +20,17 @@ def _isolated(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def demo_file(tmp_path):
+    """A data file holding the demo orders (every state, deadlines due and not)."""
+    from unship.store import demo
+
+    path = tmp_path / "orders.json"
+    with OrderBook(path, today=TODAY) as book:
+        demo.fill(book, TODAY)
+    return path
+
+
+@pytest.fixture
 def book(tmp_path):
     with OrderBook(tmp_path / "orders.json", today=TODAY) as b:
         yield b

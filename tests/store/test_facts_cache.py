@@ -8,7 +8,7 @@ import os
 from datetime import date, timedelta
 
 import pytest
-from unship.store import demo, facts
+from unship.store import facts
 from unship.store.changes import record_event
 from unship.store.paths import cache_dir
 from unship.store.policies import default_book
@@ -19,11 +19,8 @@ WORK_OUT = facts.compute  # the engine itself, uncounted
 
 
 @pytest.fixture
-def path(tmp_path):
-    path = tmp_path / "orders.json"
-    with OrderBook(path, today=TODAY) as book:
-        demo.fill(book, TODAY)
-    return path
+def path(demo_file):
+    return demo_file
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from unship.store import ModelError, StoreError, demo, facts, kept_due
+from unship.store import ModelError, StoreError, facts, kept_due
 from unship.store.model import Event
 from unship.store.paths import cache_dir, config_dir
 from unship.store.repository import OrderBook
@@ -24,11 +24,8 @@ TODAY = date(2026, 11, 28)
 
 
 @pytest.fixture
-def path(tmp_path):
-    path = tmp_path / "orders.json"
-    with OrderBook(path, today=TODAY) as book:
-        demo.fill(book, TODAY)
-    return path
+def path(demo_file):
+    return demo_file
 
 
 def book_due(path, today, days):
