@@ -335,7 +335,7 @@ def _main(argv: list[str] | None) -> int:
             return cli_config.run(args, _print_json, _print_table)
         if args.command == "serve":
             return cli_serve.run(args, _app_command(args))
-        if args.command == "due" and not args.demo:  # a shell prompt's: the book as kept
+        if args.command == "due" and not args.demo:  # a later run of the day: no book opened
             from unship.cli_commands import print_due
             from unship.store import kept_due
 
