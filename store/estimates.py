@@ -57,6 +57,15 @@ class Delivery(msgspec.Struct, frozen=True):
         span = f"{a.earliest}-{a.latest}" if a.earliest != a.latest else f"{a.latest}"
         return f"shipped {day_text(self.shipped)} by {a.label} ({span} days in transit)"
 
+    def arriving(self, today: date, day_text) -> str:
+        """'arriving ~13 Sep to ~15 Sep', for a parcel still on its way; once its earliest
+        plausible day has gone by, only the latest: 'arriving by ~2 Oct'."""
+        if self.day < today:
+            return f"arriving by ~{day_text(self.latest)}"
+        if self.day == self.latest:
+            return f"arriving ~{day_text(self.day)}"
+        return f"arriving ~{day_text(self.day)} to ~{day_text(self.latest)}"
+
 
 def shipment(order: Order, item: Item) -> tuple[str, str, str]:
     """(shipping option, carrier, website) of the item's shipment."""

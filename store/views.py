@@ -81,6 +81,11 @@ def _delivery(order: Order, item, today) -> dict[str, Any] | None:
         data["from"] = found.basis(lambda d: day_text(d, today))
         state = estimates.effective_state(item, found, today)
         data["arrived"] = state not in (State.SHIPPED, State.OUT_FOR_DELIVERY)
+        data["text"] = (  # as `unship show` says it
+            f"delivered ~{data['day']}"
+            if data["arrived"]
+            else found.arriving(today, lambda d: d.isoformat())
+        )
     return data
 
 

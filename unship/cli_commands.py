@@ -157,17 +157,6 @@ def cmd_list(book, args) -> int:
     return EXIT_OK
 
 
-def _estimated_delivery(delivery: dict, today: str) -> str:
-    """'delivered ~2026-10-02'; on its way, from its earliest to its latest plausible day,
-    or only the latest once the earliest has passed (ISO days compare as text)."""
-    first, last = delivery["day"], delivery["latest"]
-    if delivery["arrived"]:
-        return f"delivered ~{first}"
-    if first < today:
-        return f"arriving by ~{last}"
-    return f"arriving ~{first}" if first == last else f"arriving ~{first} to ~{last}"
-
-
 def cmd_show(book, args) -> int:
     from unship.store import EVENT_WORDS, State, order_detail
 
@@ -184,7 +173,6 @@ def cmd_show(book, args) -> int:
         print(f"  {detail['order_link']}")
     print("Items:")
     now = book.facts(order).states  # each item's state with estimates applied
-    today = book.today.isoformat()
     for n, item in enumerate(detail["items"], 1):
         delivery = item["delivery"]
         state = State(item["state"]).label
@@ -201,7 +189,7 @@ def cmd_show(book, args) -> int:
             print(f"     return tracking {item['return_tracking']}")
         if delivery and delivery["estimated"]:
             print(
-                f"     {_estimated_delivery(delivery, today)} (estimated: {delivery['from']}; "
+                f"     {delivery['text']} (estimated: {delivery['from']}; "
                 f"record the delivery date to make it exact)"
             )
     print("History:")

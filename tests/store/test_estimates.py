@@ -87,6 +87,19 @@ def test_in_transit_until_the_latest_day_then_delivered_estimated():
     assert o.items[0].state is State.SHIPPED  # nothing stored changes
 
 
+def test_a_parcel_on_its_way_is_said_to_arrive_never_on_a_day_gone_by():
+    o = shipped_order(date(2024, 9, 12), "second-ca")  # two-day: 1-3 days in transit
+    found = estimates.delivery(o, o.items[0])
+    said = {
+        n: found.arriving(date(2024, 9, n), lambda d: d.strftime("%-d %b")) for n in (12, 13, 14)
+    }
+    assert said == {
+        12: "arriving ~13 Sep to ~15 Sep",
+        13: "arriving ~13 Sep to ~15 Sep",
+        14: "arriving by ~15 Sep",  # its earliest day has gone by
+    }
+
+
 def test_a_recorded_delivery_wins_over_the_estimate():
     o = shipped_order(date(2024, 9, 12), "second-ca")
     o = record(o, "delivered", date(2024, 9, 20))

@@ -21,6 +21,7 @@ from unship.store import (
     Action,
     NotFoundError,
     Order,
+    State,
     StoreError,
     advice,
     changes,
@@ -227,8 +228,12 @@ class OrderScreen(Screen):
             text.append("\n   ")
             text.append(f"[{states[n - 1].label}]", Style(bold=True))
             found = estimates.delivery(order, item)
-            if found is not None and found.estimated and states[n - 1] is not item.state:
-                text.append(f" ~{day_text(found.day, today)} (estimated)", Style(italic=True))
+            if found is not None and found.estimated:
+                if states[n - 1] is not item.state:  # delivered, by the estimate
+                    text.append(f" ~{day_text(found.day, today)} (estimated)", Style(italic=True))
+                elif item.state in (State.SHIPPED, State.OUT_FOR_DELIVERY):  # on its way
+                    when = found.arriving(today, lambda d: day_text(d, today))
+                    text.append(f" {when} (estimated)", Style(italic=True))
             text.append(f"  ×{item.quantity}  {format_money(item.price, order.currency)}")
             text.append(f"  {clean_line(item.category, limit=40)}", Style(dim=True))
             if item.seller:
