@@ -131,9 +131,9 @@ def _add_add(sub) -> None:
     )
     add.add_argument(
         "line",
-        nargs="?",
+        nargs="*",
         metavar="LINE",
-        help='quick add: RETAILER ORDER-NUMBER "TITLE" [PRICE] [DATE] [TRACKING]',
+        help='quick add, quoted or not: RETAILER ORDER-NUMBER "TITLE" [PRICE] [DATE] [TRACKING]',
     )
     add.add_argument("--retailer")
     add.add_argument("--order-number")

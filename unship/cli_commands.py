@@ -4,6 +4,7 @@ returns the exit status; unship/cli.py parses and dispatches."""
 
 from __future__ import annotations
 
+import re
 import sys
 
 from unship.cli_errors import EXIT_NONE_DUE, EXIT_OK, CliError
@@ -25,7 +26,7 @@ def cmd_add(book, args) -> int:
 
     fields = OrderFields(ordered_on="today", currency="")
     if args.line:
-        quick = changes.read_quick(book, args.line)
+        quick = changes.read_quick(book, quick_line(args.line))
         if problems := [
             p for p in quick_problems(quick, book.today, book.day_first) if "no price" not in p
         ]:
@@ -101,6 +102,23 @@ def _flag_error(key: str, message: str, items) -> str:
         named = f" ({title!r})" if title else ""
         return f"item {int(row) + 1}{named} --{part}: {message}"
     return f"{_FLAGS.get(key, key)}: {message}"
+
+
+def quick_line(words: list[str]) -> str:
+    """The quick-add line, typed in quotes (one word) or as words: then a word that held
+    spaces (a title the shell unquoted) is quoted again, so it stays one title. An option
+    inside the line would be read as part of the title: refused."""
+    if len(words) == 1:
+        line = words[0]
+    else:
+        line = " ".join(f'"{w}"' if len(w.split()) > 1 and '"' not in w else w for w in words)
+    if found := re.search(r"(?<!\S)--[a-z][a-z-]*", line):
+        option = found.group()
+        raise CliError(
+            f"{option} is inside the quick-add line: put it after the line "
+            f"(unship add 'amazon 113-1234567-1234567 cable 12.99' {option} ...)"
+        )
+    return line
 
 
 def order_warnings(book, order) -> list[str]:

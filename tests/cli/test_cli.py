@@ -190,6 +190,19 @@ def test_quick_add_line(run):
     assert bad.returncode == 2 and "quick add needs" in bad.stderr
 
 
+def test_quick_add_words_need_no_quotes_and_options_go_after_them(run):
+    # as a shell hands them over: the title's quotes gone, its words in one argument
+    words = ["amazon", "113-1234567-1234567", "USB-C cable, 2 pack", "$12.99", "yesterday"]
+    oid = run("add", *words, "--carrier", "UPS").stdout.strip()
+    shown = json.loads(run("show", oid, "--json").stdout)
+    assert [i["title"] for i in shown["items"]] == ["USB-C cable, 2 pack"]
+    assert shown["ordered_on"] == "2026-11-27" and shown["carrier"] == "UPS"
+    inside = run("add", "amazon 113-7654321-7654321 lamp 40 --ordered 2026-11-20", check=False)
+    assert inside.returncode == 2  # it was the title 'lamp --ordered': nothing is saved
+    assert "--ordered is inside the quick-add line: put it after the line" in inside.stderr
+    assert len(json.loads(run("list", "--json").stdout)) == 1
+
+
 def test_undo(run):
     run("add", "--retailer", "amazon", "--order-number", "1", "--item", "t", "--price", "1")
     run("mark", "1", "shipped")
@@ -242,7 +255,7 @@ def test_backup_list_and_restore_after_corruption(run):
 
 
 def test_show_says_a_long_gone_parcel_is_delivered_by_estimate(run):
-    run("add", "amazon 113-1234567-1234567 cable 12.99 --ordered 2026-09-28")
+    run("add", "amazon 113-1234567-1234567 cable 12.99", "--ordered", "2026-09-28")
     run("mark", "1", "shipped", "--on", "2026-10-01")
     shown = run("show", "1").stdout
     item = next(line for line in shown.splitlines() if line.startswith("  1. cable"))
@@ -254,7 +267,7 @@ def test_show_says_a_long_gone_parcel_is_delivered_by_estimate(run):
 
 
 def test_show_says_when_a_parcel_on_its_way_may_come_and_never_a_day_gone_by(run):
-    run("add", "amazon 113-1234567-1234567 cable 12.99 --ordered 2026-09-28")
+    run("add", "amazon 113-1234567-1234567 cable 12.99", "--ordered", "2026-09-28")
     run("mark", "1", "shipped", "--on", "2026-10-01")  # no shipping option: 0-21 days
 
     def arriving(today):
@@ -266,9 +279,9 @@ def test_show_says_when_a_parcel_on_its_way_may_come_and_never_a_day_gone_by(run
 
 
 def test_list_by_state_finds_the_items_as_the_list_shows_them(run):
-    run("add", "amazon 113-1234567-1234567 cable 12.99 --ordered 2026-09-28")
+    run("add", "amazon 113-1234567-1234567 cable 12.99", "--ordered", "2026-09-28")
     run("mark", "1", "shipped", "--on", "2026-10-01")  # never recorded as delivered
-    run("add", "amazon 113-7654321-7654321 lamp 40 --ordered 2026-11-26")
+    run("add", "amazon 113-7654321-7654321 lamp 40", "--ordered", "2026-11-26")
     run("mark", "2", "shipped", "--on", "2026-11-27")  # on its way
 
     def ids(state: str) -> list[int]:
