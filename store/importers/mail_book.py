@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from .. import lifecycle
@@ -41,6 +41,9 @@ EVENTS = {
     "refunded": Event.REFUNDED,
 }
 _RANK = {kind: n for n, kind in enumerate(KINDS)}
+# A mail's date may fall a day before the order's: a different time zone, or a day typed
+# from memory.
+ORDER_DATE_SLACK = timedelta(days=1)
 
 
 @dataclass
@@ -50,7 +53,7 @@ class Found:
     fact: Fact
     key: str
     subject: str
-    outcome: str = ""  # used, known, unmatched, undated
+    outcome: str = ""  # used, known, unmatched, undated, earlier (than its order)
     kept: bool = False  # the fact was kept in the book by an earlier import
 
 
@@ -67,6 +70,7 @@ class MailPlan(ImportPlan):
     nameless: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # messages that could not be read
     unmatched: list[str] = field(default_factory=list)  # what mail says of unknown orders
+    earlier: list[str] = field(default_factory=list)  # mail sent before its order's date
     remember: list[str] = field(default_factory=list)  # message keys to keep as read
     pending: dict[str, dict] = field(default_factory=dict)  # new facts for unknown orders
     plain_keys: list[str] = field(default_factory=list)  # other mail, not understood
@@ -96,8 +100,15 @@ class MailPlan(ImportPlan):
                 parts.append(f"{c['unmatched']} for orders not in the book")
             if c["undated"]:
                 parts.append(f"{c['undated']} without a date")
+            if c["earlier"]:
+                parts.append(f"{c['earlier']} sent before their order's date")
             lines.append(f"  {kind}: {sum(c.values())} read, " + ", ".join(parts))
         lines += _listed("orders not in the book", self.unmatched)
+        lines += _listed(
+            "sent before the order's date (about another order with that number, or the "
+            "order's date is wrong)",
+            self.earlier,
+        )
         lines += _listed("naming no order or tracking number", self.nameless)
         lines += _listed("not understood", self.not_understood)
         lines += _listed("could not be read", self.problems)
@@ -256,6 +267,7 @@ def _compare(book, result: MailPlan) -> None:
 
     created: dict[int, Order] = {}  # --add: negative ids
     unmatched: dict[str, str] = {}
+    earlier: list[str] = []
     today = book.today
     remember = list(result.plain_keys)
     pending: dict[str, dict] = {}
@@ -291,6 +303,21 @@ def _compare(book, result: MailPlan) -> None:
             found.outcome = "undated"
             remember.append(found.key)  # nothing to learn from it, however often it is read
             continue
+        # Mail sent before the order was placed is not about it: the number belongs to another
+        # order (a carrier reuses tracking numbers) or the order's date is wrong. Applied at
+        # the order's date, it made up a delivery and a return window. Not remembered, so
+        # that it counts once the date is put right.
+        sent = fact.sent or fact.day
+        fitting = [i for i in ids if sent >= orders[i].ordered_on - ORDER_DATE_SLACK]
+        if not fitting:
+            found.outcome = "earlier"
+            first = orders[ids[0]]
+            earlier.append(
+                f"{fact.sender} {fact.kind} mail of {sent.isoformat()} for order "
+                f"{clean_line(first.order_number, limit=40)}, dated {first.ordered_on.isoformat()}"
+            )
+            continue
+        ids = fitting
         changed = False
         for order_id in ids:
             new = _apply_fact(orders[order_id], fact, today)
@@ -311,6 +338,7 @@ def _compare(book, result: MailPlan) -> None:
         if orders[order_id] != old:
             result.updated.append((old, orders[order_id]))
     result.unmatched = list(unmatched.values())
+    result.earlier = earlier
     result.remember = list(dict.fromkeys(remember))
     result.pending = pending
 

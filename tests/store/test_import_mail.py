@@ -16,7 +16,7 @@ from io_support import EMAIL
 from unship.store import advice, importers
 from unship.store.importers import mail, mail_book
 from unship.store.importers import mail_classify as mc
-from unship.store.model import State, new_item, new_order
+from unship.store.model import State, new_item, new_order, replace
 
 needs_email = pytest.mark.skipif(not EMAIL.is_dir(), reason=f"the sample emails are not at {EMAIL}")
 AMAZON_NUMBER = "123-1234567-1234567"
@@ -320,6 +320,38 @@ def test_cli_imports_a_maildir_with_dry_run_first(tmp_path):
     assert "delivered - from an email of 2020-09-11" in shown.stdout
     again = run_unship(db, "import", str(box), "--format", "mail")
     assert "3 read before" in again.stdout and "nothing to change" in again.stdout
+
+
+@needs_email
+def test_mail_sent_before_its_order_was_placed_moves_nothing_and_is_said(book, tmp_path):
+    """The number is another order's (a reused tracking number, a sample's placeholder) or
+    the order's date is wrong: either way the mail says nothing true of this order. Taken
+    at the order's date, it made up a delivery and a return window."""
+    order = log(book, ordered=date(2022, 1, 7))
+    box = maildir(tmp_path, ["amazon_shipped.eml", "amazon_delivered.eml"])  # Sept 2020
+    result = read(book, [box])
+    assert book.get(order.id) == order
+    assert {f.outcome for f in result.found} == {"earlier"}
+    said = "\n".join(result.summary_lines())
+    assert "1 sent before their order's date" in said
+    assert (
+        f"amazon delivered mail of 2020-09-11 for order {AMAZON_NUMBER}, dated 2022-01-07" in said
+    )
+    # Not remembered: once the order's date is put right, the same mail moves it along.
+    book.update(replace(order, ordered_on=date(2020, 9, 8)))
+    again = read(book, [box])
+    assert {f.outcome for f in again.found} == {"used"} and again.skipped == 0
+    assert book.get(order.id).items[0].dates == {
+        "shipped": date(2020, 9, 10),
+        "delivered": date(2020, 9, 11),
+    }
+
+
+@needs_email
+def test_mail_a_day_before_the_order_date_is_still_about_it(book, tmp_path):
+    order = log(book, ordered=date(2020, 9, 11))  # a time zone, or a day typed from memory
+    read(book, [maildir(tmp_path, ["amazon_shipped.eml"])])  # sent 2020-09-10
+    assert book.get(order.id).items[0].dates == {"shipped": date(2020, 9, 11)}
 
 
 @needs_email
