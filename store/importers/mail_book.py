@@ -85,7 +85,8 @@ class MailPlan(ImportPlan):
 
     def summary_lines(self) -> list[str]:
         lines = [
-            f"{self.read} messages read: {len(self.found)} about orders, {self.other} other mail, "
+            f"{self.read} message{'' if self.read == 1 else 's'} read: {len(self.found)} about "
+            f"orders, {self.other} other mail, "
             f"{len(self.not_understood)} not understood, {len(self.problems)} unreadable"
             + (f", {len(self.nameless)} naming no order" if self.nameless else "")
             + (f", {self.skipped} read before" if self.skipped else "")

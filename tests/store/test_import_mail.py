@@ -333,6 +333,7 @@ def test_mail_sent_before_its_order_was_placed_moves_nothing_and_is_said(book, t
     assert book.get(order.id) == order
     assert {f.outcome for f in result.found} == {"earlier"}
     said = "\n".join(result.summary_lines())
+    assert said.startswith("2 messages read: 2 about orders")
     assert "1 sent before their order's date" in said
     assert (
         f"amazon delivered mail of 2020-09-11 for order {AMAZON_NUMBER}, dated 2022-01-07" in said
@@ -350,7 +351,8 @@ def test_mail_sent_before_its_order_was_placed_moves_nothing_and_is_said(book, t
 @needs_email
 def test_mail_a_day_before_the_order_date_is_still_about_it(book, tmp_path):
     order = log(book, ordered=date(2020, 9, 11))  # a time zone, or a day typed from memory
-    read(book, [maildir(tmp_path, ["amazon_shipped.eml"])])  # sent 2020-09-10
+    result = read(book, [maildir(tmp_path, ["amazon_shipped.eml"])])  # sent 2020-09-10
+    assert result.summary_lines()[0].startswith("1 message read: 1 about orders")
     assert book.get(order.id).items[0].dates == {"shipped": date(2020, 9, 11)}
 
 
