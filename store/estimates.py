@@ -54,6 +54,8 @@ class Delivery(msgspec.Struct, frozen=True):
         a = self.allowance
         if not a.travels:
             return f"{a.label} on {day_text(self.shipped)}"
+        if a is _OUT:  # counted from the day on the van, not from the ship date
+            return f"out for delivery on {day_text(self.day)} (delivered that day or the next)"
         span = f"{a.earliest}-{a.latest}" if a.earliest != a.latest else f"{a.latest}"
         return f"shipped {day_text(self.shipped)} by {a.label} ({span} days in transit)"
 

@@ -100,6 +100,14 @@ def test_a_parcel_on_its_way_is_said_to_arrive_never_on_a_day_gone_by():
     }
 
 
+def test_an_estimate_from_the_van_counts_from_the_day_on_it_not_from_shipping():
+    o = record(shipped_order(date(2025, 10, 18)), "out-for-delivery", date(2025, 10, 20))
+    found = estimates.delivery(o, o.items[0])
+    assert (found.day, found.latest) == (date(2025, 10, 20), date(2025, 10, 21))
+    said = found.basis(lambda d: d.strftime("%-d %b"))
+    assert said == "out for delivery on 20 Oct (delivered that day or the next)"
+
+
 def test_a_recorded_delivery_wins_over_the_estimate():
     o = shipped_order(date(2024, 9, 12), "second-ca")
     o = record(o, "delivered", date(2024, 9, 20))
