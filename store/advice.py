@@ -232,7 +232,12 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
     holiday season, an unknown category, a marketplace seller's own policy)."""
     if found is None or ctx.brief:
         return ()
-    steps = [f"Why this date: {_rule_text(ctx, found)} ({ctx.policy.name})"]
+    name = ctx.policy.name
+    if _reported(found):
+        why = f"as third-party pages report it; not found on {name}'s own pages"
+    else:
+        why = name
+    steps = [f"Why this date: {_rule_text(ctx, found)} ({why})"]
     for note in found.notes:
         if note.startswith("category ") and not found.category_known:
             note = (
@@ -248,6 +253,16 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
     return tuple(steps)
 
 
+def _reported(found: ReturnDeadline) -> bool:
+    """The date comes from a holiday season only third parties report (the retailer's own
+    wording was not found): said as such, beside the usual 'check with the retailer'."""
+    return (
+        found.basis == "holiday"
+        and found.season is not None
+        and (found.season.status == "secondary")
+    )
+
+
 def _short_rule(ctx: Context, found: ReturnDeadline) -> str:
     """The rule in a few words for the return's reason, where it is not the plain window
     (the steps give it whole): 'holiday season 2026, assumed from 2025', 'Lamp Co's
@@ -255,7 +270,8 @@ def _short_rule(ctx: Context, found: ReturnDeadline) -> str:
     season = found.season
     if found.basis == "holiday" and season is not None:
         assumed = f", assumed from {season.assumed_from}" if season.assumed else ""
-        return f"holiday season {season.year}{assumed}"
+        reported = f", not confirmed by {ctx.policy.name}" if _reported(found) else ""
+        return f"holiday season {season.year}{assumed}{reported}"
     if found.basis == "marketplace-minimum":
         return f"marketplace seller: {found.rule.split(': ', 1)[-1]}"
     if found.basis == "marketplace-default":

@@ -106,6 +106,20 @@ def test_keeping_says_when_an_estimated_window_closed_and_that_it_is_estimated()
     assert closed["keep"].reason == f"the return window closed on {day.split(' (')[0]} (estimated)"
 
 
+def test_a_holiday_season_only_third_parties_report_is_said_to_be_so():
+    events = [("shipped", date(2025, 11, 18)), ("delivered", date(2025, 11, 20))]
+    walmart = make("Walmart", "electronics", ordered=date(2025, 11, 15), events=events)
+    found = actions(walmart, date(2025, 11, 21))["return"]
+    assert found.deadline == date(2026, 1, 31)  # Walmart 2025: secondary pages only
+    assert "(holiday season 2025, not confirmed by Walmart; check with" in found.reason
+    assert found.steps[0].endswith(
+        "(as third-party pages report it; not found on Walmart's own pages)"
+    )
+    amazon = actions(make(ordered=date(2025, 11, 15), events=events), date(2025, 11, 21))["return"]
+    assert amazon.deadline == date(2026, 1, 31)  # Amazon 2025: its own notice
+    assert "not confirmed" not in amazon.reason and amazon.steps[0].endswith("(Amazon)")
+
+
 def test_holiday_season_is_keyed_on_the_purchase_date():
     # Amazon keys its season on the purchase date: ordered in May, shipped in November,
     # the normal 30 days apply; ordered in November, 31 Jan (assumed from 2025's notice).
