@@ -701,11 +701,19 @@ def _follow_ups(ctx: Context) -> list[Action]:
         )
     if state is State.DELIVERED and ctx.estimated and ctx.item.state is not State.DELIVERED:
         d = ctx.delivery
+        # what reporting it opens today: a claim or a chargeback, or (years on) only a word
+        # with the retailer or the seller, whose rung the ladder always offers
+        ladder = _ladder(ctx, today, "it never arrived")
+        if any(a.available and a.action != "contact" for a in ladder):
+            then = "report it to open the claims"
+        else:
+            who = "the seller" if not ctx.first_party else f"{ctx.policy.name} customer service"
+            then = f"report it and ask {who}; the claims have closed (a chargeback most likely too)"
         add(
             "report-missing",
             "Never arrived? Report it",
             f"not recorded as delivered by ~{ctx.day(d.latest if d else None)}, the latest "
-            "expected day: if it never came, report it to open the claims",
+            f"expected day: if it never came, {then}",
             Event.PROBLEM,
         )
         add(

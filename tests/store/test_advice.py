@@ -120,6 +120,17 @@ def test_a_holiday_season_only_third_parties_report_is_said_to_be_so():
     assert "not confirmed" not in amazon.reason and amazon.steps[0].endswith("(Amazon)")
 
 
+def test_a_parcel_never_recorded_as_delivered_offers_the_claims_only_while_they_are_open():
+    o = make(ordered=date(2020, 1, 3), events=[("shipped", date(2020, 1, 6))])
+    soon = actions(o, date(2020, 2, 1))["report-missing"]
+    assert soon.available and soon.reason.endswith("if it never came, report it to open the claims")
+    years = actions(o, date(2026, 12, 6))["report-missing"]
+    assert years.available and years.reason.endswith(
+        "report it and ask Amazon customer service; the claims have closed (a chargeback most "
+        "likely too)"
+    )
+
+
 def test_holiday_season_is_keyed_on_the_purchase_date():
     # Amazon keys its season on the purchase date: ordered in May, shipped in November,
     # the normal 30 days apply; ordered in November, 31 Jan (assumed from 2025's notice).
