@@ -79,6 +79,10 @@ def event_uid(order, action) -> str:
     return f"{hashlib.sha256(key.encode()).hexdigest()[:32]}@unship"
 
 
+def _day(day) -> str:
+    return f"{day.day} {day:%b %Y}"  # '30 Sep 2024', whatever the locale's %d pads with
+
+
 def _titles(order, action) -> str:
     titles = [order.items[i].title for i in action.items if i < len(order.items)]
     if not titles:
@@ -101,7 +105,8 @@ def export_ics(book, *, now: datetime | None = None) -> str:
         summary = f"{what}: {_titles(order, action)} ({order.retailer} {order.order_number})"
         if action.estimated:
             summary = f"~{summary} (estimated)"
-        lines = [action.reason]
+        # the reason counts the days left from today: a calendar keeps it, so it says when
+        lines = [f"As of {_day(book.today)}: {action.reason}"]
         lines += [f"- {step}" for step in action.steps]
         if action.cost_note:
             lines.append(f"! {action.cost_note}")

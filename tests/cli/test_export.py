@@ -42,7 +42,8 @@ def test_ics_has_one_event_per_open_deadline_each_with_an_alarm(demo):
         assert event.decoded("dtstart") == action.deadline  # all-day, on the deadline
         assert event.decoded("dtend") == action.deadline + timedelta(days=1)
         assert f"({order.retailer} {order.order_number})" in str(event["summary"])
-        assert action.reason in str(event["description"])
+        # its days left are counted from the export's day, and say so
+        assert str(event["description"]).startswith(f"As of 28 Nov 2026: {action.reason}")
         alarms = event.walk("VALARM")
         assert len(alarms) == 1
         assert alarms[0].decoded("trigger") == timedelta(days=-1)
