@@ -475,6 +475,11 @@ def _ship_back(ctx: Context) -> Action:
     )
 
 
+def _who(ctx: Context) -> str:
+    """Whom to ask first when something went wrong: the seller, or the retailer."""
+    return "the seller" if not ctx.first_party else f"{ctx.policy.name} customer service"
+
+
 def _ladder(ctx: Context, since: date, why: str) -> list[Action]:
     """What to do when something went wrong (a problem reported on `since`, or a refund
     overdue since then), one rung after another, each with its own deadline: contact the
@@ -490,7 +495,7 @@ def _ladder(ctx: Context, since: date, why: str) -> list[Action]:
     claims = [e for e in rungs if e.key != "contact-seller"]
     out: list[Action] = []
     waited = since
-    who = "the seller" if not first_party else f"{policy.name} customer service"
+    who = _who(ctx)
     next_word = _claim_label(claims[0]) if claims else "a card chargeback"
     if contact is not None:
         waited = since + timedelta(days=-(-contact.wait_hours // 24))
@@ -707,8 +712,10 @@ def _follow_ups(ctx: Context) -> list[Action]:
         if any(a.available and a.action != "contact" for a in ladder):
             then = "report it to open the claims"
         else:
-            who = "the seller" if not ctx.first_party else f"{ctx.policy.name} customer service"
-            then = f"report it and ask {who}; the claims have closed (a chargeback most likely too)"
+            then = (
+                f"report it and ask {_who(ctx)}; the claims have closed (a chargeback most "
+                "likely too)"
+            )
         add(
             "report-missing",
             "Never arrived? Report it",

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import msgspec
 
-from . import fileio, schema
+from . import backups, fileio, schema
 from .errors import StoreError
 from .facts import Deadline, by_day, cache_file, read_saved
 from .model import Order, replace
-from .paths import cache_dir, config_dir, default_db_path
+from .paths import cache_dir, config_dir, default_db_path, own_policies
 
 _documents = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _order = msgspec.json.Decoder(Order)
@@ -32,11 +32,11 @@ _order = msgspec.json.Decoder(Order)
 def kept_due(path: Path | None, today: date, days: int) -> list[tuple[Order, Deadline]] | None:
     """What `OrderBook(path, today=today).due(days)` returns, or None when the kept facts
     can't tell it without opening the book."""
+    if own_policies():
+        return None
     config = config_dir()
     try:
-        if (config / "policies.json").exists():
-            return None
-        data = Path(path if path is not None else default_db_path()).expanduser().resolve()
+        data = backups.resolve(path if path is not None else default_db_path())  # as stored
         saved = read_saved(cache_file(data, cache_dir()), config, today)
         if saved is None or saved.day != today or saved.data_key is None:
             return None

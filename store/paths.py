@@ -37,3 +37,11 @@ def cache_dir() -> Path:
     from platformdirs import user_cache_path
 
     return user_cache_path(APP, appauthor=False)
+
+
+def own_policies() -> bool:
+    """The person may have a policies file of their own (then the book reads it at once)."""
+    try:
+        return (config_dir() / "policies.json").exists()
+    except OSError:  # can't tell: as if there were one
+        return True

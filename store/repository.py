@@ -18,7 +18,7 @@ from . import lifecycle
 from .facts import Facts, FactsCache, by_day, cache_file, compute
 from .model import Event, ModelError, Order, State, replace
 from .money import format_money
-from .paths import cache_dir, config_dir, default_db_path
+from .paths import cache_dir, config_dir, default_db_path, own_policies
 from .storage import DurableStorage, StoreError
 
 # The advice engine and the policies come in when first asked for: the app's first frame
@@ -108,7 +108,7 @@ class OrderBook:
     ):
         self.path = Path(path) if path is not None else default_db_path()
         self._policies = policies
-        if policies is None and _own_policies():
+        if policies is None and own_policies():
             self.policies  # noqa: B018 - a person's policies file that can't be read: say so now
         self._today = today
         # how a typed 3/4 is read (settings.json's "dates"), for every door alike
@@ -667,14 +667,6 @@ class OrderBook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _own_policies() -> bool:
-    """The person may have a policies file of their own (then it is read at once)."""
-    try:
-        return (config_dir() / "policies.json").exists()
-    except OSError:  # can't tell: read the policies now, as if there were one
-        return True
 
 
 def _saved_memberships() -> list[str]:
