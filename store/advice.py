@@ -228,16 +228,22 @@ def _cancel(ctx: Context) -> Action:
 
 
 def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ...]:
-    """Why the return date is what it is: the rule, then what may change it (an assumed
-    holiday season, an unknown category, a marketplace seller's own policy)."""
+    """Why the return date is what it is: the rule, then what may change it (a holiday
+    season not confirmed, an unknown category, a marketplace seller's own policy)."""
     if found is None or ctx.brief:
         return ()
     name = ctx.policy.name
-    if _reported(found):
-        why = f"as third-party pages report it; not found on {name}'s own pages"
-    else:
-        why = name
-    steps = [f"Why this date: {_rule_text(ctx, found)} ({why})"]
+    steps = [f"Why this date: {_rule_text(ctx, found)} ({name})"]
+    season = found.season
+    if found.maybe_until is not None and season is not None:
+        if season.assumed:
+            said = f"{season.text()}; unship goes by the date above until {name} announces it"
+        else:
+            said = (
+                f"{season.text()}, as third-party pages report it (not found on {name}'s own "
+                "pages); unship goes by the date above"
+            )
+        steps.append(f"Perhaps later: {said}. If the order page shows a later date, it holds")
     for note in found.notes:
         if note.startswith("category ") and not found.category_known:
             note = (
@@ -253,25 +259,28 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
     return tuple(steps)
 
 
-def _reported(found: ReturnDeadline) -> bool:
-    """The date comes from a holiday season only third parties report (the retailer's own
-    wording was not found): said as such, beside the usual 'check with the retailer'."""
-    return (
-        found.basis == "holiday"
-        and found.season is not None
-        and (found.season.status == "secondary")
-    )
+def _perhaps(ctx: Context, found: ReturnDeadline | None) -> str:
+    """'; perhaps until 31 Jan 2027: Amazon's 2026 holiday returns are not announced yet',
+    while a holiday season that is not confirmed could still give a later day; else ''."""
+    if found is None or found.maybe_until is None or found.season is None:
+        return ""
+    if ctx.today > found.maybe_until:
+        return ""
+    season, name = found.season, ctx.policy.name
+    if season.assumed:
+        why = f"{name}'s {season.year} holiday returns are not announced yet"
+    else:
+        why = f"{name}'s {season.year} holiday returns as third parties report them"
+    return f"; perhaps until {ctx.day(found.maybe_until)}: {why}"
 
 
 def _short_rule(ctx: Context, found: ReturnDeadline) -> str:
     """The rule in a few words for the return's reason, where it is not the plain window
-    (the steps give it whole): 'holiday season 2026, assumed from 2025', 'Lamp Co's
-    policy', 'marketplace seller: at least 30 days', 'with My Best Buy Plus'."""
+    (the steps give it whole): 'holiday season 2025', 'Lamp Co's policy', 'marketplace
+    seller: at least 30 days', 'with My Best Buy Plus'."""
     season = found.season
     if found.basis == "holiday" and season is not None:
-        assumed = f", assumed from {season.assumed_from}" if season.assumed else ""
-        reported = f", not confirmed by {ctx.policy.name}" if _reported(found) else ""
-        return f"holiday season {season.year}{assumed}{reported}"
+        return f"holiday season {season.year}"
     if found.basis == "marketplace-minimum":
         return f"marketplace seller: {found.rule.split(': ', 1)[-1]}"
     if found.basis == "marketplace-default":
@@ -343,10 +352,14 @@ def _return(ctx: Context) -> Action:
             reason = f"can't return: the return window closed on {ctx.approx(last)}"
             if ctx.estimated:
                 reason += f" ({ctx.estimate_note()})"
+            reason += _perhaps(ctx, found)
             return Action("return", "Return", False, reason, steps=why + policy.unopened_steps)
         short = _short_rule(ctx, found) if found else ""
         rule = f"{short}; " if short else ""
-        reason = f"return by {ctx.approx(last)}, {days_left_text(last, today)} ({rule}{CHECK})"
+        reason = (
+            f"return by {ctx.approx(last)}, {days_left_text(last, today)} "
+            f"({rule}{CHECK}{_perhaps(ctx, found)})"
+        )
         if ctx.estimated:
             reason = f"{reason}; {ctx.estimate_note()}"
         return Action(

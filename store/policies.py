@@ -144,6 +144,13 @@ class HolidaySeason(msgspec.Struct, frozen=True):
     def assumed(self) -> bool:
         return self.assumed_from is not None
 
+    @property
+    def confirmed(self) -> bool:
+        """Announced by the retailer itself: only such a season moves a deadline later. An
+        assumed one (last year's, moved on) or one only third parties report may be wrong,
+        and a date later than the real one makes a person miss the real one."""
+        return self.status == "announced" and not self.assumed
+
     def covers(self, category: str) -> bool:
         if self.only_categories and category not in self.only_categories:
             return False
@@ -254,6 +261,9 @@ class ReturnDeadline(msgspec.Struct, frozen=True):
     season: HolidaySeason | None = None
     memberships: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # The later last day `season` would give if it is not confirmed (assumed, or reported
+    # only by third parties): said beside the deadline, never the deadline itself.
+    maybe_until: date | None = None
 
     @property
     def season_assumed(self) -> bool:
@@ -433,19 +443,17 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
         rule = f"{window.text()} from {start_word}"
         basis = "window"
 
-        season = None
+        season = maybe_until = None
         keyed = self._keyed_day(ordered, shipped, delivered, notes)
         found = self.season_for(keyed[1], keyed[0]) if keyed else None
         if found is not None and found.covers(category):
             season = found
             holiday_last = self._season_end(found, category, window)
             if holiday_last is not None and holiday_last > last:
-                last, rule, basis = holiday_last, found.text(), "holiday"
-            if found.assumed:
-                notes.append(
-                    f"{self.name}'s {found.year} holiday season is not announced in unship's "
-                    f"data: assumed from {found.assumed_from}"
-                )
+                if found.confirmed:
+                    last, rule, basis = holiday_last, found.text(), "holiday"
+                elif holiday_last > delivered:
+                    maybe_until = holiday_last
         last = max(last, delivered)
         return ReturnDeadline(
             day=last,
@@ -457,6 +465,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             season=season,
             memberships=tuple(applied),
             notes=tuple(notes),
+            maybe_until=maybe_until,
         )
 
     def return_by(

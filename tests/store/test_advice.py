@@ -106,18 +106,33 @@ def test_keeping_says_when_an_estimated_window_closed_and_that_it_is_estimated()
     assert closed["keep"].reason == f"the return window closed on {day.split(' (')[0]} (estimated)"
 
 
-def test_a_holiday_season_only_third_parties_report_is_said_to_be_so():
+def test_a_holiday_season_only_third_parties_report_never_moves_the_deadline():
+    # Walmart's 2025 season (bought 1 Oct - 31 Dec, return by 31 Jan) is on third-party pages
+    # only: the date that holds without it is the deadline, the season is said beside it.
     events = [("shipped", date(2025, 11, 18)), ("delivered", date(2025, 11, 20))]
     walmart = make("Walmart", "electronics", ordered=date(2025, 11, 15), events=events)
     found = actions(walmart, date(2025, 11, 21))["return"]
-    assert found.deadline == date(2026, 1, 31)  # Walmart 2025: secondary pages only
-    assert "(holiday season 2025, not confirmed by Walmart; check with" in found.reason
-    assert found.steps[0].endswith(
-        "(as third-party pages report it; not found on Walmart's own pages)"
+    assert found.deadline == date(2025, 12, 20)  # 30 days from delivery
+    assert found.reason.endswith(
+        "(check with the retailer; perhaps until 31 Jan 2026: Walmart's 2025 holiday returns "
+        "as third parties report them)"
     )
+    assert found.steps[0] == "Why this date: 30 days from delivery (Walmart)"
+    assert found.steps[1].startswith("Perhaps later: holiday season 2025: bought 1 Oct - 31 Dec")
+    assert "as third-party pages report it (not found on Walmart's own pages)" in found.steps[1]
+    # after the deadline, while the season could still hold, it says so; after it, not
+    closed = actions(walmart, date(2026, 1, 5))["return"]
+    assert not closed.available and closed.reason == (
+        "can't return: the return window closed on 20 Dec 2025; perhaps until 31 Jan: "
+        "Walmart's 2025 holiday returns as third parties report them"
+    )
+    later = actions(walmart, date(2026, 2, 1))["return"]
+    assert later.reason == "can't return: the return window closed on 20 Dec 2025"
+    # Amazon's 2025 season is Amazon's own notice: it is the deadline
     amazon = actions(make(ordered=date(2025, 11, 15), events=events), date(2025, 11, 21))["return"]
-    assert amazon.deadline == date(2026, 1, 31)  # Amazon 2025: its own notice
-    assert "not confirmed" not in amazon.reason and amazon.steps[0].endswith("(Amazon)")
+    assert amazon.deadline == date(2026, 1, 31)
+    assert "perhaps" not in amazon.reason and amazon.steps[0].endswith("(Amazon)")
+    assert "(holiday season 2025; check with the retailer)" in amazon.reason
 
 
 def test_a_parcel_never_recorded_as_delivered_offers_the_claims_only_while_they_are_open():
@@ -133,13 +148,21 @@ def test_a_parcel_never_recorded_as_delivered_offers_the_claims_only_while_they_
 
 def test_holiday_season_is_keyed_on_the_purchase_date():
     # Amazon keys its season on the purchase date: ordered in May, shipped in November,
-    # the normal 30 days apply; ordered in November, 31 Jan (assumed from 2025's notice).
+    # the normal 30 days apply; ordered in November 2026, the 2026 season is assumed from
+    # 2025's notice: said beside the deadline, which stays the normal one.
     shipped = [("shipped", date(2026, 11, 21)), ("delivered", date(2026, 11, 23))]
     assert actions(make(events=shipped))["return"].deadline == date(2026, 12, 23)
+    assert "perhaps" not in actions(make(events=shipped))["return"].reason
     bought = actions(make(events=shipped, ordered=date(2026, 11, 20)))["return"]
-    assert bought.deadline == date(2027, 1, 31)
-    assert "holiday season 2026" in bought.reason and "assumed from 2025" in bought.reason
-    assert any("not announced" in step for step in bought.steps)
+    assert bought.deadline == date(2026, 12, 23)
+    assert bought.reason.endswith(
+        "perhaps until 31 Jan 2027: Amazon's 2026 holiday returns are not announced yet)"
+    )
+    assert bought.steps[1] == (
+        "Perhaps later: holiday season 2026: bought 1 Nov - 31 Dec 2026, return by 31 Jan 2027 "
+        "(assumed from 2025: not announced yet); unship goes by the date above until Amazon "
+        "announces it. If the order page shows a later date, it holds"
+    )
     # ordered 31 Oct, shipped 1 Nov, delivered 3 Nov: 30 days from delivery, not 31 Jan
     o = make(
         ordered=date(2026, 10, 31),

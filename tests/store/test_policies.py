@@ -60,14 +60,15 @@ def test_apple_gets_15_january_at_amazon_and_15_days_outside_the_season():
     )
 
 
-def test_a_season_not_announced_is_assumed_and_says_so():
+def test_a_season_not_announced_is_assumed_and_never_moves_the_deadline():
     deadline = AMAZON.return_deadline(
         "general", date(2026, 11, 23), date(2026, 11, 21), ordered=date(2026, 11, 20)
     )
-    assert deadline.day == date(2027, 1, 31)
+    assert deadline.day == date(2026, 12, 23) and deadline.basis == "window"
     assert deadline.season_assumed and deadline.season.assumed_from == 2025
-    assert any("assumed from 2025" in note for note in deadline.notes)
-    assert "assumed" in deadline.rule
+    assert not deadline.season.confirmed
+    assert deadline.maybe_until == date(2027, 1, 31)
+    assert "assumed from 2025" in deadline.season.text()
 
 
 def test_without_the_order_date_the_ship_date_stands_in_and_a_note_says_so():
@@ -277,6 +278,11 @@ def test_holiday_applies_exactly_when_the_purchase_date_is_in_the_season(
         )
         plain = policy.category_window(category).end(delivered, policy.start_day_counts)
         assert deadline.day >= plain
+        if not deadline.season.confirmed:  # only the retailer's own season moves it later
+            assert deadline.day == max(plain, delivered) and deadline.basis == "window"
+            assert deadline.maybe_until is None or deadline.maybe_until > deadline.day
+        else:
+            assert deadline.maybe_until is None
     else:
         assert deadline.basis == "window"
 
