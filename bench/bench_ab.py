@@ -85,23 +85,32 @@ def main() -> None:
             raise SystemExit(f"{args.rev} imports from {where or 'nowhere'}, not its worktree")
         if args.app:
             app_figures(books, versions, args, work)
+        # `list` lists every order with --all (the archive too); a revision from before the
+        # archive was left out lists them all without it.
+        every = {
+            name: "--all"
+            in subprocess.run(
+                [sys.executable, "-m", "unship", "list", "--help"],
+                env=version,
+                cwd=work,
+                capture_output=True,
+                text=True,
+            ).stdout
+            for name, version in versions.items()
+        }
         for n, path in books.items():
             floor = [sys.executable, "-c", DECODE, str(path)]
             for cmd in (["due"], ["list", "--json"]):
-                argv = [
-                    sys.executable,
-                    "-m",
-                    "unship",
-                    "--db",
-                    str(path),
-                    "--today",
-                    args.today,
-                    *cmd,
-                ]
+                head = [sys.executable, "-m", "unship", "--db", str(path), "--today", args.today]
+                argvs = {
+                    name: [*head, *cmd, *(["--all"] if cmd[0] == "list" and every[name] else [])]
+                    for name in versions
+                }
+                argvs["floor"] = floor
                 runs: dict[str, list[float]] = {}
                 for name, version in [*versions.items(), ("floor", env)]:  # bytecode, kept facts
                     subprocess.run(
-                        argv if name != "floor" else floor,
+                        argvs[name],
                         env=version,
                         cwd=work,
                         capture_output=True,
@@ -114,7 +123,7 @@ def main() -> None:
                             )
                         start = time.perf_counter()
                         done = subprocess.run(
-                            argv if name != "floor" else floor,
+                            argvs[name],
                             env=version,
                             cwd=work,
                             capture_output=True,

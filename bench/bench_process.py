@@ -193,7 +193,7 @@ def main() -> None:
             app = [UNSHIP, "--db", str(path), *today]
             add(f"app {n}", *pty(app, first_title(path)))
             add(f"decode {n}", *run([sys.executable, "-c", DECODE, str(path)]))
-            for cmd in (["due"], ["list", "--json"]):
+            for cmd in (["due"], ["list", "--all", "--json"]):
                 argv = [UNSHIP, "--db", str(path), *today, *cmd]
                 add(f"{cmd[0]} {n}", *run(argv))
                 add(f"{cmd[0]} day {n}", *run(argv, kept_yesterday(argv)))
@@ -229,7 +229,7 @@ def main() -> None:
             f"(CPU {med(f'cpu {floor}') * 1000:.0f} ms)"
         )
         for cmd in ("due", "list"):
-            name = f"unship {cmd}{' --json' if cmd == 'list' else ''}"
+            name = f"unship {cmd}{' --all --json' if cmd == 'list' else ''}"
             print(f"  {name}: {both(f'{cmd} {n}', floor, 'decode')}")
             print(f"    first run of the day: {both(f'{cmd} day {n}', floor, 'decode')}")
             print(f"    nothing kept: {both(f'{cmd} cold {n}', floor, 'decode')}")

@@ -14,6 +14,10 @@ from typing import TYPE_CHECKING, Any
 # name -> the module (under unship.store) that defines it
 _WHERE: dict[str, str] = {
     "Action": "advice",
+    "ARCHIVE_AFTER_DAYS": "archive",
+    "archive_cutoff": "archive",
+    "archived": "archive",
+    "last_active": "archive",
     "item_states": "advice",
     "standing": "advice",
     "list_backups": "backups",
@@ -92,6 +96,10 @@ _MODULES: dict[str, str] = {
 __all__ = [
     "Action",
     "advice",
+    "ARCHIVE_AFTER_DAYS",
+    "archive_cutoff",
+    "archived",
+    "last_active",
     "atomic_write",
     "BookChange",
     "changes",
@@ -182,6 +190,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # what type checkers and editors see: the same names, imported
     from . import advice, changes, demo, estimates, importers, lifecycle, settings
     from .advice import Action, item_states, standing
+    from .archive import ARCHIVE_AFTER_DAYS, archive_cutoff, archived, last_active
     from .backups import list_backups, restore_backup
     from .days import day_text, days_left_text, deadline_text
     from .demo import demo_path

@@ -230,7 +230,7 @@ def cli(*args: str, db: Path) -> subprocess.CompletedProcess:
 
 
 def orders_json(db: Path) -> list[dict]:
-    done = cli("list", "--json", db=db)
+    done = cli("list", "--all", "--json", db=db)  # every stored order, the archive too
     assert done.returncode == 0, done.stderr
     return msgspec.json.decode(done.stdout)
 

@@ -22,14 +22,20 @@ from typing import TYPE_CHECKING
 
 import msgspec
 from unship.store import (
+    ARCHIVE_AFTER_DAYS,
     EVENT_WORDS,
     Order,
     Overview,
     State,
+    archive_cutoff,
+    archived,
     clean_line,
     format_money,
+    last_active,
     lifecycle,
 )
+
+__all__ = ["ARCHIVE_AFTER_DAYS", "archive_cutoff", "last_active"]  # the app's names for them
 
 if TYPE_CHECKING:
     from unship.store import advice
@@ -63,30 +69,6 @@ SHORT_LABELS = {
     "done": "done",
     "archive": "archive",
 }
-
-# A done order whose last event (or order date) is older than this leaves the "all" and
-# "done" views for the archive view: by then its return window and refund are long settled,
-# and a book of years of orders lists what may still need a look. The CLI lists them all.
-ARCHIVE_AFTER_DAYS = 90
-
-
-def archive_cutoff(today: date) -> date:
-    """A done order last active before this day is archived."""
-    return today - timedelta(days=ARCHIVE_AFTER_DAYS)
-
-
-def last_active(order: Order) -> date:
-    """The order's latest date: its order date, history entries and items' event dates."""
-    last = order.ordered_on
-    for entry in order.history:
-        if entry.on > last:
-            last = entry.on
-    for item in order.items:
-        for day in item.dates.values():
-            if day > last:
-                last = day
-    return last
-
 
 IN_TRANSIT = frozenset({State.SHIPPED, State.OUT_FOR_DELIVERY})
 # What the search finds of a history entry besides its note: the event in the app's words
@@ -256,14 +238,12 @@ class Row:
         return self._last
 
     def archived(self, cutoff: date) -> bool:
-        """Done, nothing dated left to do, and last active before `cutoff`
-        (`archive_cutoff(today)`)."""
-        if not self.view_flags()[2]:
-            return False
+        """In the archive (`store.archive`); before the facts are known, by the stored
+        states alone."""
         facts = self.facts
-        if facts is not None and (facts.deadline is not None or facts.needs_action):
-            return False
-        return self.last_active < cutoff
+        dated = facts is not None and facts.deadline is not None
+        needs = facts is not None and facts.needs_action
+        return archived(self.view_flags()[2], dated, needs, self.last_active, cutoff)
 
     def flags(self) -> tuple[bool, bool, bool]:
         """(in transit, returns open, done)."""

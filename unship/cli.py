@@ -174,9 +174,19 @@ def _add_add(sub) -> None:
 
 
 def _add_list(sub) -> None:
-    from unship.store import State
+    from unship.store import ARCHIVE_AFTER_DAYS, State
 
-    lst = sub.add_parser("list", help="list orders")
+    quiet = f"settled orders quiet for {ARCHIVE_AFTER_DAYS} days"
+    lst = sub.add_parser(
+        "list",
+        help=f"list orders (not the archive: {quiet})",
+        description="List the orders the app's main view lists: open ones, and settled ones "
+        f"active in the last {ARCHIVE_AFTER_DAYS} days. --all adds the archive ({quiet}); "
+        "--archived lists it alone.",
+    )
+    which = lst.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true", help="every order, the archive included")
+    which.add_argument("--archived", action="store_true", help="only the archive")
     lst.add_argument(
         "--state",
         choices=[s.value for s in State],

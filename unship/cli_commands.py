@@ -135,9 +135,14 @@ LIST_FLEX = {6: (25, 18), 3: (24, 10)}
 
 
 def cmd_list(book, args) -> int:
-    from functools import partial
-
-    from unship.store import State, deadline_text, order_row
+    from unship.store import (
+        ARCHIVE_AFTER_DAYS,
+        State,
+        archive_cutoff,
+        archived,
+        last_active,
+        order_row,
+    )
 
     orders = book.orders()
     pairs = zip(orders, book.facts_of(orders), strict=True)
@@ -145,12 +150,41 @@ def cmd_list(book, args) -> int:
         wanted = State(args.state)
         pairs = [(o, f) for o, f in pairs if wanted in f.states]
     pairs = list(pairs)
+    left_out = 0
+    if not args.all:  # the archive, as the app keeps it out of its main views
+        cutoff = archive_cutoff(book.today)
+        kept = [
+            (o, f)
+            for o, f in pairs
+            if archived(f.done, bool(f.deadlines), f.needs_action, last_active(o), cutoff)
+            is args.archived
+        ]
+        left_out, pairs = len(pairs) - len(kept), kept
     if args.json:
         _print_json([order_row(book, o, facts=f) for o, f in pairs])
         return EXIT_OK
     if not pairs:
-        print("No orders." if not args.state else f"No orders with an item {args.state}.")
-        return EXIT_OK
+        what = f" with an item {args.state}" if args.state else ""
+        where = " in the archive" if args.archived else ""
+        recent = left_out and not args.archived
+        print(f"No open or recent orders{what}." if recent else f"No orders{what}{where}.")
+    else:
+        _list_table(book, pairs)
+    if left_out and not args.archived:  # after the table, not in it: a pipe gets rows only
+        noun = "order is" if left_out == 1 else "orders are"
+        print(
+            f"{left_out:,} settled {noun} in the archive (quiet for {ARCHIVE_AFTER_DAYS} days): "
+            "`unship list --all` lists them too",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def _list_table(book, pairs) -> None:
+    from functools import partial
+
+    from unship.store import deadline_text, order_row
+
     rows = [order_row(book, o, facts=f) for o, f in pairs]
     _print_table(
         ["ID", "RETAILER", "ORDER", "TITLE", "TOTAL", "STATE", "NEXT DEADLINE"],
@@ -172,7 +206,6 @@ def cmd_list(book, args) -> int:
         flex=LIST_FLEX,
         optional={2},
     )
-    return EXIT_OK
 
 
 def cmd_show(book, args) -> int:

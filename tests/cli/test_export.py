@@ -101,9 +101,9 @@ def test_cli_import_dry_run_reimport_export(tmp_path):
     bad = _run(tmp_path, "import", str(DATA / "amazon-orders-mixed.csv"), ok=(2,))
     assert "rejected line 11: no Order ID" in bad.stdout
     assert "--partial" in bad.stderr
-    assert len(json.loads(_run(tmp_path, "list", "--json").stdout)) == 246
+    assert len(json.loads(_run(tmp_path, "list", "--all", "--json").stdout)) == 246
     _run(tmp_path, "import", str(DATA / "amazon-orders-mixed.csv"), "--partial")
-    assert len(json.loads(_run(tmp_path, "list", "--json").stdout)) == 251
+    assert len(json.loads(_run(tmp_path, "list", "--all", "--json").stdout)) == 251
 
     out = tmp_path / "orders.export.json"
     _run(tmp_path, "export", "--format", "json", "--output", str(out))

@@ -220,8 +220,10 @@ def test_two_year_old_export_today_is_closed_history(tmp_path, capsys):
     assert code == 0
     assert "after the import: 0 open · 228 closed history" in out
     code, out = _cli(capsys, "--db", db, "--today", "2026-12-06", "list", "--json")
+    assert json.loads(out) == []  # two years on, every order is in the archive
+    code, out = _cli(capsys, "--db", db, "--today", "2026-12-06", "list", "--all", "--json")
     rows = json.loads(out)
-    assert len(rows) == 246  # list keeps every order, closed history included
+    assert len(rows) == 246  # --all lists every order, closed history included
     assert sum(not r["done"] for r in rows) == 0
     assert not any(r["state"] in ("in transit",) for r in rows)
     assert {r["state"] for r in rows} == {"window closed", "cancelled"}
