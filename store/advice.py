@@ -653,6 +653,39 @@ def _chargeback(ctx: Context, claims: list[Escalation]) -> Action | None:
     )
 
 
+def _pickup(ctx: Context) -> list[Action]:
+    """A parcel waiting at a pickup point (an Amazon Hub locker, a post office) until the day
+    a notice gave (`order.extra["pickup_by"]`, from mail): 'pick it up by 25 Nov', until that
+    day, while nothing recorded since says what became of it. Picking it up is not an event:
+    the reminder ends with the day."""
+    by = ctx.order.extra.get("pickup_by")
+    if not by or ctx.state not in (State.SHIPPED, State.OUT_FOR_DELIVERY, State.DELIVERED):
+        return []
+    try:
+        day = date.fromisoformat(by)
+    except ValueError:
+        return []
+    if ctx.today > day:
+        return []
+    where = ctx.order.extra.get("pickup_at", "")
+    reason = (
+        f"pick it up by {ctx.day(day)}, {days_left_text(day, ctx.today)}"
+        f"{f', at {where}' if where else ''} (the day the notice gives; nothing to record once "
+        "you have it)"
+    )
+    steps = (
+        ()
+        if ctx.brief
+        else (
+            "Bring the pickup code or barcode from the notice",
+            "Not collected by then, the parcel is sent back or removed: the notice says which",
+        )
+    )
+    return [
+        Action("pick-up", "Pick it up", True, reason, kind="follow-up", deadline=day, steps=steps)
+    ]
+
+
 def _follow_ups(ctx: Context) -> list[Action]:
     state, today = ctx.state, ctx.today
     out: list[Action] = []
@@ -876,7 +909,9 @@ def _dated(ctx: Context) -> list[Action]:
         return _short_ladder(ctx)
     state = ctx.state
     if state is State.DELIVERED:
-        return [_return(ctx)]
+        return [*_pickup(ctx), _return(ctx)]
+    if state in (State.SHIPPED, State.OUT_FOR_DELIVERY):
+        return _pickup(ctx)
     if state in (State.RETURN_REQUESTED, State.RETURN_SHIPPED, State.REFUSED):
         return _second_stage(ctx)
     if state is State.PROBLEM:
@@ -889,7 +924,14 @@ def item_actions(order: Order, index: int, book: PolicyBook, today: date) -> lis
     if ctx.item.refund_short:
         actions = _short_refund(ctx)
     else:
-        actions = [_cancel(ctx), _refuse(ctx), _return(ctx), *_follow_ups(ctx), *_unkeep(ctx)]
+        actions = [
+            _cancel(ctx),
+            _refuse(ctx),
+            *_pickup(ctx),
+            _return(ctx),
+            *_follow_ups(ctx),
+            *_unkeep(ctx),
+        ]
     return [replace(a, items=(index,)) for a in actions]
 
 

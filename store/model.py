@@ -135,6 +135,7 @@ SELLER_WINDOW = "seller_window_days"
 # is called by its label.
 DEADLINE_WORDS = {
     "return": "return by",
+    "pick-up": "pick up by",
     "return-shipped": "send back by",
     "expect-refund": "refund due",
     "contact": "contact by",

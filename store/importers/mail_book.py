@@ -423,10 +423,17 @@ def _apply_fact(order: Order, fact: Fact, today: date) -> Order:
         fill["tracking"] = clean_line(fact.tracking[0], limit=60)
         if fact.carrier and not new.carrier:
             fill["carrier"] = clean_line(fact.carrier, limit=40)
+    if fact.kind == "pickup" and fact.pickup_by is not None and fact.pickup_by >= day:
+        # The day the parcel waits until, for the 'pick it up by' reminder; a later notice
+        # (the parcel kept longer, or waiting again) moves it.
+        by = fact.pickup_by.isoformat()
+        if new.extra.get("pickup_by", "") < by:
+            where = {"pickup_at": fact.pickup_at} if fact.pickup_at else {}
+            fill["extra"] = {**new.extra, "pickup_by": by, **where}
     inbound = any(item.state in lifecycle.INBOUND_STATES for item in new.items)
     newer = fact.sent is None or new.extra.get("expected_from", "") <= fact.sent.isoformat()
     if fact.expected and inbound and newer and new.extra.get("expected_delivery") != fact.expected:
-        extra = {**new.extra, "expected_delivery": fact.expected}
+        extra = {**fill.get("extra", new.extra), "expected_delivery": fact.expected}
         if fact.sent is not None:
             extra["expected_from"] = fact.sent.isoformat()
         fill["extra"] = extra

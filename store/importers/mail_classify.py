@@ -44,6 +44,8 @@ class Fact:
     titles: list[str] = field(default_factory=list)  # item titles (or their beginnings)
     items: list[tuple[str, int, int]] = field(default_factory=list)  # title, quantity, price
     currency: str = ""
+    pickup_by: date | None = None  # a pickup notice's last day ("please pick up until ...")
+    pickup_at: str = ""  # and where the parcel waits
 
 
 def _domain_owner(address: str) -> tuple[str, bool] | None:
@@ -544,9 +546,11 @@ def classify(letter: Letter, tz: tzinfo | None = None) -> Fact | None:
     elif kind == "pickup":
         until = _after(re.compile(r"(?:pick ?up until|until)\s*:?", re.I), both, sent, 60)
         place = _PICKUP_PLACE.search(both)
+        fact.pickup_at = clean_line(place.group(1), limit=60) if place else ""
+        fact.pickup_by = until[0] if until else None
         fact.note = (
             "ready for pickup"
-            + (f" at {clean_line(place.group(1), limit=60)}" if place else "")
+            + (f" at {fact.pickup_at}" if fact.pickup_at else "")
             + (f" until {until[0].isoformat()}" if until else "")
         )
     elif kind == "exception":

@@ -135,6 +135,45 @@ def test_a_holiday_season_only_third_parties_report_never_moves_the_deadline():
     assert "(holiday season 2025; check with the retailer)" in amazon.reason
 
 
+def test_a_parcel_waiting_at_a_pickup_point_is_to_be_picked_up_by_the_notices_day():
+    from msgspec.structs import replace
+    from unship.store.advice import dated_actions
+
+    waiting = {"pickup_by": "2021-11-25", "pickup_at": "Amazon Hub Locker - Location"}
+    at_locker = replace(
+        make(ordered=date(2021, 11, 18), events=[("delivered", date(2021, 11, 22))]),
+        extra=waiting,
+    )
+    found = actions(at_locker, date(2021, 11, 23))
+    pick = found["pick-up"]
+    assert pick.available and pick.deadline == date(2021, 11, 25) and pick.kind == "follow-up"
+    assert pick.reason == (
+        "pick it up by 25 Nov, 2 days left, at Amazon Hub Locker - Location (the day the notice "
+        "gives; nothing to record once you have it)"
+    )
+    assert found["return"].deadline == date(2021, 12, 22)  # the window runs meanwhile
+    # what `due`, the list and the header use: the same deadlines as the full advice
+    quick = dated_actions(at_locker, BOOK, date(2021, 11, 23))
+    assert [(a.action, a.deadline) for a in quick] == [
+        (a.action, a.deadline)
+        for a in order_actions(at_locker, BOOK, date(2021, 11, 23))
+        if a.deadline is not None
+    ]
+    assert "pick-up" in actions(at_locker, date(2021, 11, 25))  # its last day
+    assert "pick-up" not in actions(at_locker, date(2021, 11, 26))
+    # once something is recorded that says what became of it, no reminder
+    kept = record(at_locker, "kept", date(2021, 11, 24))
+    assert "pick-up" not in actions(kept, date(2021, 11, 24))
+    # a carrier's notice: the parcel is still in transit, waiting at the post office
+    held = replace(
+        make(ordered=date(2021, 11, 18), events=[("shipped", date(2021, 11, 19))]),
+        extra={"pickup_by": "2021-11-30"},
+    )
+    held_pick = actions(held, date(2021, 11, 20))["pick-up"]
+    assert held_pick.reason.startswith("pick it up by 30 Nov, 10 days left (the day")
+    assert "pick-up" not in actions(replace(held, extra={"pickup_by": "soon"}), date(2021, 11, 20))
+
+
 def test_a_parcel_never_recorded_as_delivered_offers_the_claims_only_while_they_are_open():
     o = make(ordered=date(2020, 1, 3), events=[("shipped", date(2020, 1, 6))])
     soon = actions(o, date(2020, 2, 1))["report-missing"]

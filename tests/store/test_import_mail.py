@@ -121,6 +121,9 @@ def test_dates_expected_and_carriers_from_the_text():
         fact_of("amazon_hub_notice_2.eml").note
         == "ready for pickup at Amazon Hub Locker - Location until 2021-11-25"
     )
+    assert fact_of("amazon_hub_notice_2.eml").pickup_by == date(2021, 11, 25)
+    hub = fact_of("amazon_hub_notice.eml")  # "until 09/29/2020", a US date
+    assert (hub.pickup_by, hub.pickup_at) == (date(2020, 9, 29), "the Esterra Park Hub")
 
 
 @needs_email
@@ -186,6 +189,12 @@ def test_a_hub_locker_notice_finds_its_order_by_the_invoice_link_and_records_the
     ]
     deadlines = advice.deadlines(got, book.policies, date(2021, 11, 23))
     assert date(2021, 11, 22) + timedelta(days=30) in [d.day for d in deadlines]
+    # and the day the locker keeps it: a deadline of its own, until that day
+    assert got.extra["pickup_by"] == "2021-11-25"
+    assert got.extra["pickup_at"] == "Amazon Hub Locker - Location"
+    assert (date(2021, 11, 25), "pick-up") in [(d.day, d.action) for d in deadlines]
+    later = advice.deadlines(got, book.policies, date(2021, 11, 26))
+    assert "pick-up" not in [d.action for d in later]
     book.storage.read().pop(mail_book.TABLE, None)  # read again, as if never read
     assert not mail_book.plan_mail(book, [path], tz=UTC).has_changes
 

@@ -29,12 +29,14 @@ from unship.store import (
 
 DEADLINE_WORDS = {
     "return": "return window closes",
+    "pick-up": "last day to pick it up",
     "return-shipped": "last day to ship the return",
     "expect-refund": "refund due",
 }
 
 HEADLINE_WORDS = {
     "return": "Return by",
+    "pick-up": "Pick it up by",
     "return-shipped": "Ship the return by",
     "expect-refund": "Refund expected by",
 }
