@@ -22,6 +22,7 @@ from .text import clean_line, clean_text
 FORMATS = ("json", "csv", "ics")
 _SUMMARY = {
     "return": "Return by",
+    "pick-up": "Pick up by",
     "return-shipped": "Ship the return by",
     "expect-refund": "Refund expected",
 }
