@@ -140,6 +140,7 @@ class Context:
             seller_window_days=seller_window_days(self.item),
             memberships=self.book.memberships,
             category_known=self.book.known_category(self.item.category),
+            site=self.policy.site_of(self.order),
         )
 
     @property
@@ -238,6 +239,11 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
     if found.maybe_until is not None and season is not None:
         if season.assumed:
             said = f"{season.text()}; unship goes by the date above until {name} announces it"
+        elif season.confirmed:
+            said = (
+                f"{season.text()}, as {name} announced it for {_sites(ctx, season)} (not found "
+                f"for {ctx.policy.site_of(ctx.order)}); unship goes by the date above"
+            )
         else:
             said = (
                 f"{season.text()}, as third-party pages report it (not found on {name}'s own "
@@ -269,9 +275,15 @@ def _perhaps(ctx: Context, found: ReturnDeadline | None) -> str:
     season, name = found.season, ctx.policy.name
     if season.assumed:
         why = f"{name}'s {season.year} holiday returns are not announced yet"
+    elif season.confirmed:  # announced for another site
+        why = f"{name}'s {season.year} holiday returns as announced for {_sites(ctx, season)}"
     else:
         why = f"{name}'s {season.year} holiday returns as third parties report them"
     return f"; perhaps until {ctx.day(found.maybe_until)}: {why}"
+
+
+def _sites(ctx: Context, season) -> str:
+    return " and ".join(season.sites or (ctx.policy.main_site,))
 
 
 def _short_rule(ctx: Context, found: ReturnDeadline) -> str:

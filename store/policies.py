@@ -139,6 +139,8 @@ class HolidaySeason(msgspec.Struct, frozen=True):
     assumed_from: int | None = None
     source: str = ""
     checked: str = ""
+    # The sites it was announced for ('amazon.com'); none named: the retailer's main site.
+    sites: tuple[str, ...] = ()
 
     @property
     def assumed(self) -> bool:
@@ -146,10 +148,14 @@ class HolidaySeason(msgspec.Struct, frozen=True):
 
     @property
     def confirmed(self) -> bool:
-        """Announced by the retailer itself: only such a season moves a deadline later. An
-        assumed one (last year's, moved on) or one only third parties report may be wrong,
-        and a date later than the real one makes a person miss the real one."""
+        """Announced by the retailer itself: only such a season moves a deadline later, and
+        only on the sites it was announced for (`confirmed_on`). An assumed one (last
+        year's, moved on) or one only third parties report may be wrong, and a date later
+        than the real one makes a person miss the real one."""
         return self.status == "announced" and not self.assumed
+
+    def confirmed_on(self, site: str, main_site: str) -> bool:
+        return self.confirmed and site in (self.sites or (main_site,))
 
     def covers(self, category: str) -> bool:
         if self.only_categories and category not in self.only_categories:
@@ -182,6 +188,7 @@ class HolidaySeason(msgspec.Struct, frozen=True):
             assumed_from=self.year,
             source=self.source,
             checked=self.checked,
+            sites=self.sites,
         )
 
     def text(self) -> str:
@@ -364,6 +371,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
         seller_window_days: int | None = None,
         memberships: frozenset[str] | set[str] | tuple[str, ...] = frozenset(),
         category_known: bool = True,
+        site: str = "",
     ) -> ReturnDeadline:
         """`_return_deadline` (below), remembered: the answer depends on nothing else."""
         key = (
@@ -375,6 +383,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             seller_window_days,
             frozenset(memberships),
             category_known,
+            site or self.main_site,
         )
         found = self._memo.get(key)
         if found is None:
@@ -393,6 +402,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
         seller_window_days: int | None,
         memberships: frozenset[str],
         category_known: bool,
+        site: str,
     ) -> ReturnDeadline:
         """By when a delivered item can be returned, and the rule that says so.
 
@@ -402,6 +412,8 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
           seller's policy; `seller_window_days` is that policy's window (from the person),
           else the retailer's stated minimum for marketplace sellers applies.
         - `memberships`: membership or payment keys the person has ("plus", "circle-card").
+        - `site`: the site the order was placed on (`site_of`; default the main one): a
+          holiday season moves the date only on the sites it was announced for.
         The result is never before `delivered`, and never earlier for a later delivery."""
         notes: list[str] = []
         first_party = self.is_first_party(seller)
@@ -450,7 +462,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             season = found
             holiday_last = self._season_end(found, category, window)
             if holiday_last is not None and holiday_last > last:
-                if found.confirmed:
+                if found.confirmed_on(site, self.main_site):
                     last, rule, basis = holiday_last, found.text(), "holiday"
                 elif holiday_last > delivered:
                     maybe_until = holiday_last
@@ -609,6 +621,17 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             site = _site_key(website)
             url = self.order_urls.get(site, url)
         return url.format(order_number=order_number) if url and order_number else ""
+
+    @property
+    def main_site(self) -> str:
+        """The retailer's own site, as its order page names it ('amazon.com')."""
+        return _site_key(self.order_url) if self.order_url else ""
+
+    def site_of(self, order: Any) -> str:
+        """The site `order` was placed on: the one its export names ('Amazon.ca'), else
+        the one its retailer's name names ('walmart.ca' typed by hand), else the main one."""
+        named = _site_key(order.extra.get("website") or order.retailer)
+        return named if "." in named else self.main_site
 
     def page_of(self, order: Any) -> str:
         """`order`'s page: on the site its export names, else the one its retailer's name
@@ -819,6 +842,7 @@ def _season(data: dict[str, Any]) -> HolidaySeason:
         status=data.get("status", "announced"),
         source=data.get("source", ""),
         checked=data.get("checked", ""),
+        sites=tuple(_site_key(site) for site in data.get("sites", ())),
     )
     if (season.return_by is None) == (season.window_starts is None) or until < start:
         raise ValueError("holiday season needs from <= until and one of return_by, window_starts")

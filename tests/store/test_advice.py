@@ -135,6 +135,20 @@ def test_a_holiday_season_only_third_parties_report_never_moves_the_deadline():
     assert "(holiday season 2025; check with the retailer)" in amazon.reason
 
 
+def test_an_amazon_ca_order_gets_amazon_coms_holiday_season_only_as_a_perhaps():
+    events = [("shipped", date(2025, 11, 3)), ("delivered", date(2025, 11, 5))]
+    ca = make("Amazon.ca", ordered=date(2025, 11, 2), events=events)
+    found = actions(ca, date(2025, 11, 10))["return"]
+    assert found.deadline == date(2025, 12, 5)
+    assert found.reason.endswith(
+        "(check with the retailer; perhaps until 31 Jan 2026: Amazon's 2025 holiday returns as "
+        "announced for amazon.com)"
+    )
+    assert "as Amazon announced it for amazon.com (not found for amazon.ca)" in found.steps[1]
+    com = actions(make(ordered=date(2025, 11, 2), events=events), date(2025, 11, 10))["return"]
+    assert com.deadline == date(2026, 1, 31)
+
+
 def test_a_parcel_waiting_at_a_pickup_point_is_to_be_picked_up_by_the_notices_day():
     from msgspec.structs import replace
     from unship.store.advice import dated_actions

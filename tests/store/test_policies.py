@@ -60,6 +60,46 @@ def test_apple_gets_15_january_at_amazon_and_15_days_outside_the_season():
     )
 
 
+def test_a_season_moves_the_date_only_on_the_sites_it_was_announced_for(tmp_path):
+    # Amazon's 2025 notice (aboutamazon.com) is amazon.com's: an Amazon.ca order keeps its
+    # 30 days, with the season said beside them.
+    at = {"ordered": date(2025, 11, 2)}
+    com = AMAZON.return_deadline("general", date(2025, 11, 5), **at)
+    assert com.day == date(2026, 1, 31) and com.basis == "holiday"
+    assert AMAZON.return_deadline("general", date(2025, 11, 5), site="amazon.com", **at) == com
+    ca = AMAZON.return_deadline("general", date(2025, 11, 5), site="amazon.ca", **at)
+    assert (ca.day, ca.basis, ca.maybe_until) == (date(2025, 12, 5), "window", date(2026, 1, 31))
+    # a person's own season: without sites, the retailer's main site; with them, those
+    own = tmp_path / "policies.json"
+    season = {"year": 2025, "from": "2025-11-01", "until": "2025-12-31", "return_by": "2026-02-15"}
+    late, plain = date(2026, 2, 15), date(2025, 12, 5)
+    for sites, on_com, on_ca in (
+        ([], late, plain),
+        (["Amazon.ca"], plain, late),
+        (["amazon.com", "www.amazon.ca"], late, late),
+    ):
+        data = {"retailers": {"amazon": {"holiday_seasons": [{**season, "sites": sites}]}}}
+        own.write_text(json.dumps(data))
+        mine = policies.load(own).retailer("Amazon")
+        assert mine.return_by("general", date(2025, 11, 5), **at) == on_com, sites
+        found = mine.return_deadline("general", date(2025, 11, 5), site="amazon.ca", **at)
+        assert found.day == on_ca, sites
+
+
+def test_an_order_is_on_the_site_its_export_or_its_name_names():
+    from unship.store.model import new_item, new_order
+
+    def on(retailer, website=""):
+        order = new_order(retailer, "1", date(2025, 11, 2), [new_item("x", 100)])
+        if website:
+            order = policies.msgspec.structs.replace(order, extra={"website": website})
+        return BOOK.retailer(retailer).site_of(order)
+
+    assert on("amazon") == "amazon.com" and on("Amazon.ca") == "amazon.ca"
+    assert on("amazon", "Amazon.ca") == "amazon.ca" and on("walmart.ca") == "walmart.ca"
+    assert on("Best Buy") == "bestbuy.com"
+
+
 def test_a_season_not_announced_is_assumed_and_never_moves_the_deadline():
     deadline = AMAZON.return_deadline(
         "general", date(2026, 11, 23), date(2026, 11, 21), ordered=date(2026, 11, 20)
