@@ -236,7 +236,14 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
     name = ctx.policy.name
     steps = [f"Why this date: {_rule_text(ctx, found)} ({name})"]
     season = found.season
-    if found.maybe_until is not None and season is not None:
+    if found.maybe_from == "category":
+        window = ctx.policy.category_window(found.category).text()
+        steps.append(
+            f"Perhaps later: {name} gives {found.category} items {window} on "
+            f"{ctx.policy.main_site} (not found for {ctx.policy.site_of(ctx.order)}); unship goes "
+            "by the date above. If the order page shows a later date, it holds"
+        )
+    elif found.maybe_until is not None and season is not None:
         if season.assumed:
             said = f"{season.text()}; unship goes by the date above until {name} announces it"
         elif season.confirmed:
@@ -268,12 +275,15 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
 def _perhaps(ctx: Context, found: ReturnDeadline | None) -> str:
     """'; perhaps until 31 Jan 2027: Amazon's 2026 holiday returns are not announced yet',
     while a holiday season that is not confirmed could still give a later day; else ''."""
-    if found is None or found.maybe_until is None or found.season is None:
-        return ""
-    if ctx.today > found.maybe_until:
+    if found is None or found.maybe_until is None or ctx.today > found.maybe_until:
         return ""
     season, name = found.season, ctx.policy.name
-    if season.assumed:
+    if found.maybe_from == "category":
+        window = ctx.policy.category_window(found.category).text()
+        why = f"{name} gives {found.category} items {window} on {ctx.policy.main_site}"
+    elif season is None:
+        return ""
+    elif season.assumed:
         why = f"{name}'s {season.year} holiday returns are not announced yet"
     elif season.confirmed:  # announced for another site
         why = f"{name}'s {season.year} holiday returns as announced for {_sites(ctx, season)}"

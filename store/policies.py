@@ -107,6 +107,9 @@ class CategoryRule(msgspec.Struct, frozen=True):
     return_window_days: int | None = None
     window: Window | None = None
     note: str = ""
+    # The sites a window longer than the retailer's holds on (none named: the main site);
+    # elsewhere the retailer's window holds, the longer one said beside it.
+    sites: tuple[str, ...] = ()
 
 
 class HolidayExtension(msgspec.Struct, frozen=True):
@@ -268,9 +271,12 @@ class ReturnDeadline(msgspec.Struct, frozen=True):
     season: HolidaySeason | None = None
     memberships: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
-    # The later last day `season` would give if it is not confirmed (assumed, or reported
-    # only by third parties): said beside the deadline, never the deadline itself.
+    # A later last day a rule not confirmed for this order would give, said beside the
+    # deadline, never the deadline itself; `maybe_from` says which: "season" (assumed,
+    # reported only by third parties, or announced for another site) or "category" (the
+    # category's longer window, known for another site).
     maybe_until: date | None = None
+    maybe_from: str = ""
 
     @property
     def season_assumed(self) -> bool:
@@ -433,6 +439,10 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             self.rule_for(category).window is None
             and not self.rule_for(category).return_window_days
         )
+        longer = None  # the category's longer window, on a site it is not known to hold on
+        elsewhere = site not in (self.rule_for(category).sites or (self.main_site,))
+        if not standard and elsewhere and window.approx_days > self.window.approx_days:
+            longer, window, standard = window, self.window, True
         applied: list[str] = []
         extended = False  # extra days count once (a card and a paid tier don't add up)
         for membership in self._memberships(memberships):
@@ -454,8 +464,11 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
         last = window.end(start, self.start_day_counts)
         rule = f"{window.text()} from {start_word}"
         basis = "window"
+        maybe_until, maybe_from = None, ""
+        if longer is not None:
+            maybe_until, maybe_from = longer.end(start, self.start_day_counts), "category"
 
-        season = maybe_until = None
+        season = None
         keyed = self._keyed_day(ordered, shipped, delivered, notes)
         found = self.season_for(keyed[1], keyed[0]) if keyed else None
         if found is not None and found.covers(category):
@@ -464,9 +477,11 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             if holiday_last is not None and holiday_last > last:
                 if found.confirmed_on(site, self.main_site):
                     last, rule, basis = holiday_last, found.text(), "holiday"
-                elif holiday_last > delivered:
-                    maybe_until = holiday_last
+                elif holiday_last > max(delivered, maybe_until or delivered):
+                    maybe_until, maybe_from = holiday_last, "season"
         last = max(last, delivered)
+        if maybe_until is not None and maybe_until <= last:
+            maybe_until, maybe_from = None, ""
         return ReturnDeadline(
             day=last,
             rule=rule,
@@ -478,6 +493,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             memberships=tuple(applied),
             notes=tuple(notes),
             maybe_until=maybe_until,
+            maybe_from=maybe_from,
         )
 
     def return_by(
@@ -819,6 +835,7 @@ def _category(rule: dict[str, Any]) -> CategoryRule:
         return_window_days=window.approx_days if window else None,
         window=window,
         note=rule.get("note", ""),
+        sites=tuple(_site_key(site) for site in rule.get("sites", ())),
     )
 
 

@@ -149,6 +149,19 @@ def test_an_amazon_ca_order_gets_amazon_coms_holiday_season_only_as_a_perhaps():
     assert com.deadline == date(2026, 1, 31)
 
 
+def test_an_amazon_ca_baby_item_gets_amazon_coms_90_days_only_as_a_perhaps():
+    events = [("shipped", date(2026, 6, 2)), ("delivered", date(2026, 6, 3))]
+    found = actions(make("Amazon.ca", "baby", events=events), date(2026, 6, 10))["return"]
+    assert found.deadline == date(2026, 7, 3)
+    assert found.reason == (
+        "return by 3 Jul, 23 days left (check with the retailer; perhaps until 1 Sep: Amazon "
+        "gives baby items 90 days on amazon.com)"
+    )
+    assert found.steps[1].startswith(
+        "Perhaps later: Amazon gives baby items 90 days on amazon.com (not found for amazon.ca)"
+    )
+
+
 def test_a_parcel_waiting_at_a_pickup_point_is_to_be_picked_up_by_the_notices_day():
     from msgspec.structs import replace
     from unship.store.advice import dated_actions

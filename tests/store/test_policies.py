@@ -86,6 +86,29 @@ def test_a_season_moves_the_date_only_on_the_sites_it_was_announced_for(tmp_path
         assert found.day == on_ca, sites
 
 
+def test_a_categorys_longer_window_holds_only_on_the_sites_it_is_known_for(tmp_path):
+    # Amazon gives baby products 90 days on amazon.com; Amazon.ca's own page gave 45 (2018):
+    # an Amazon.ca order gets the retailer's 30, the 90 said beside them. A shorter window
+    # (Apple's 15 days) holds everywhere: it is never later than the real one.
+    on = date(2026, 6, 3)
+    assert AMAZON.return_by("baby", on) == on + timedelta(days=90)
+    ca = AMAZON.return_deadline("baby", on, site="amazon.ca")
+    assert (ca.day, ca.rule, ca.basis) == (
+        on + timedelta(days=30),
+        "30 days from delivery",
+        "window",
+    )
+    assert (ca.maybe_until, ca.maybe_from) == (on + timedelta(days=90), "category")
+    assert AMAZON.return_deadline("apple", on, site="amazon.ca").day == on + timedelta(days=15)
+    assert AMAZON.return_deadline("apple", on, site="amazon.ca").maybe_until is None
+    own = tmp_path / "policies.json"
+    own.write_text(
+        json.dumps({"retailers": {"amazon": {"categories": {"baby": {"sites": ["amazon.ca"]}}}}})
+    )
+    mine = policies.load(own).retailer("Amazon")
+    assert mine.return_deadline("baby", on, site="amazon.ca").day == on + timedelta(days=90)
+
+
 def test_an_order_is_on_the_site_its_export_or_its_name_names():
     from unship.store.model import new_item, new_order
 
