@@ -38,6 +38,7 @@ _WHERE: dict[str, str] = {
     "State": "model",
     "format_money": "money",
     "MoneyError": "money",
+    "site_currency": "money",
     "to_decimal": "money",
     "item_has_history": "order_edit",
     "default_currency": "order_hints",
@@ -159,6 +160,7 @@ __all__ = [
     "restore_backup",
     "settings",
     "short_day",
+    "site_currency",
     "standing",
     "State",
     "StoreError",
@@ -201,7 +203,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from .kept_due import kept_due
     from .lifecycle import is_open, possible, summary_state
     from .model import DEADLINE_WORDS, EVENT_WORDS, Event, ModelError, Order, State
-    from .money import MoneyError, format_money, to_decimal
+    from .money import MoneyError, format_money, site_currency, to_decimal
     from .order_edit import item_has_history
     from .order_hints import (
         default_currency,

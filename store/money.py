@@ -38,6 +38,33 @@ _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 MAX_MINOR = 10**10  # a hundred million dollars (or ten billion yen): anything larger is a typo
 
 
+# The currency a shop's country site charges in, by the end of its name ('Amazon.ca',
+# 'amazon.co.uk'): what an order logged there without a currency is in. '.com' names no
+# country (Uniqlo's is not in dollars).
+_SITE_CURRENCIES = {
+    "ca": "CAD",
+    "uk": "GBP",
+    "de": "EUR",
+    "fr": "EUR",
+    "it": "EUR",
+    "es": "EUR",
+    "nl": "EUR",
+    "mx": "MXN",
+    "jp": "JPY",
+    "au": "AUD",
+    "in": "INR",
+}
+
+
+def site_currency(name: str) -> str | None:
+    """The currency of the country site a shop's name names ('Amazon.ca': CAD), or None."""
+    host = name.strip().lower().removeprefix("https://").removeprefix("http://")
+    host = host.split("/")[0].rstrip(".")
+    if "." not in host:
+        return None
+    return _SITE_CURRENCIES.get(host.rsplit(".", 1)[1])
+
+
 class MoneyError(ValueError):
     """An amount or currency that cannot be stored."""
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from .errors import StoreError
 from .lifecycle import shipped_if_tracked
 from .model import EMPTY, SELLER_WINDOW, ModelError, Order, new_item, new_order, replace
-from .money import MoneyError, check_currency, to_decimal, to_minor
+from .money import MoneyError, check_currency, site_currency, to_decimal, to_minor
 from .order_edit import edit_order
 from .parsing import ParseError, QuickOrder, TrackingGuess, detect_carrier, parse_date, parse_price
 from .text import FIELD_MAX, NOTE_MAX, TITLE_MAX, clean_line, clean_text
@@ -209,7 +209,7 @@ def fields_from_quick(quick: QuickOrder, currency: str = "USD") -> OrderFields:
         retailer=quick.retailer,
         order_number=quick.order_number,
         ordered_on=quick.ordered_on.isoformat() if quick.ordered_on else "today",
-        currency=quick.currency or currency,
+        currency=quick.currency or site_currency(quick.retailer) or currency,
         items=[
             ItemFields(title=title, price=price if n == 0 else "")
             for n, title in enumerate(quick.titles)

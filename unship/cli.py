@@ -160,8 +160,9 @@ def _add_add(sub) -> None:
     )
     add.add_argument(
         "--currency",
-        help="the order's currency (default: the one typed with a price, else the one most "
-        "of your orders are in; USD for the first)",
+        help="the order's currency (default: the one typed with a price, else the country "
+        "site's the retailer names, CAD for Amazon.ca, else the one most of your orders are in; "
+        "USD for the first)",
     )
     add.add_argument(
         "--ordered",

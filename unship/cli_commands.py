@@ -21,6 +21,7 @@ def cmd_add(book, args) -> int:
         default_currency,
         fields_from_quick,
         quick_problems,
+        site_currency,
         typed_currency,
     )
 
@@ -63,8 +64,14 @@ def cmd_add(book, args) -> int:
         for n, (title, price) in enumerate(zip(titles, prices, strict=True))
     ]
     fields.retailer, fields.order_number, fields.items = retailer, number, items
-    # as the form and quick add: the one typed with a price, else the book's usual currency
-    fields.currency = args.currency or typed_currency(items) or default_currency(book.orders())
+    # as the form and quick add: the one typed with a price, else the one of the country
+    # site the retailer's name names ('Amazon.ca'), else the book's usual currency
+    fields.currency = (
+        args.currency
+        or typed_currency(items)
+        or site_currency(retailer)
+        or default_currency(book.orders())
+    )
     if args.ordered:
         fields.ordered_on = args.ordered
     fields.carrier = args.carrier or fields.carrier

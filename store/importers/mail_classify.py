@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
-from ..money import MoneyError, to_minor
+from ..money import MoneyError, site_currency, to_minor
 from ..text import TITLE_MAX, clean_line
 from .mail import Letter, local_date
 
@@ -486,8 +486,6 @@ _PICKUP_PLACE = re.compile(
     r"ready for pick ?up (?:from|at) ([^;:\n]{3,60}?)\s*(?:for unit\b|until\b|[;.\n])", re.I
 )
 
-_SITE_CURRENCY = {"co.uk": "GBP", "ca": "CAD", "it": "EUR", "de": "EUR", "fr": "EUR", "es": "EUR"}
-
 
 def classify(letter: Letter, tz: tzinfo | None = None) -> Fact | None:
     """The fact a message states, or None when it states none unship understands."""
@@ -557,7 +555,7 @@ def classify(letter: Letter, tz: tzinfo | None = None) -> Fact | None:
         fact.note = "delivery exception"
     elif kind == "placed":
         site = re.search(r"amazon\.([a-z.]+)", letter.sender + " " + subject, re.I)
-        currency = _SITE_CURRENCY.get(site.group(1).lower(), "USD") if site else "USD"
+        currency = (site_currency(site.group(0)) if site else None) or "USD"
         fact.items, fact.currency = _items(text, currency)
         placed = _after(re.compile(r"order (?:date|placed)\s*:?", re.I), text, sent, 40)
         if placed and (sent is None or placed[0] <= sent):

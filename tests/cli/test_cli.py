@@ -205,6 +205,20 @@ def test_quick_add_words_need_no_quotes_and_options_go_after_them(run):
     assert len(json.loads(run("list", "--json").stdout)) == 1
 
 
+def test_an_order_on_a_country_site_is_in_its_currency_unless_told_otherwise(run):
+    def currency(*args):
+        oid = run("add", *args).stdout.strip()
+        return json.loads(run("show", oid, "--json").stdout)["currency"]
+
+    assert currency("Amazon.ca", "702-1234567-1234567", "toque", "25") == "CAD"
+    assert currency("amazon.co.uk", "202-1234567-1234567", "scarf", "12") == "GBP"
+    assert currency("amazon.de", "302-1234567-1234567", "Tasse", "12", "--currency", "USD") == "USD"
+    # the book is now mostly in other currencies; a price typed with its own still wins
+    assert currency("amazon", "113-1234567-1234567", "lamp", "$40") == "USD"
+    args = ["--retailer", "walmart.ca", "--order-number", "1", "--item", "mop", "--price", "9"]
+    assert currency(*args) == "CAD"
+
+
 def test_undo(run):
     run("add", "--retailer", "amazon", "--order-number", "1", "--item", "t", "--price", "1")
     run("mark", "1", "shipped")

@@ -131,3 +131,15 @@ def test_broken_user_policy_file_is_a_clear_error(tmp_path):
     user.write_text(json.dumps({"retailers": {"amazon": {"return_window_days": "soon"}}}))
     with pytest.raises(policies.PolicyError, match="amazon"):
         policies.load(user)
+
+
+def test_a_country_site_names_its_currency():
+    from unship.store.money import site_currency
+
+    assert site_currency("Amazon.ca") == "CAD" and site_currency("walmart.ca") == "CAD"
+    assert (
+        site_currency("amazon.co.uk") == "GBP" and site_currency("https://www.amazon.de/x") == "EUR"
+    )
+    assert site_currency("amazon.com.mx") == "MXN" and site_currency("Amazon.co.jp") == "JPY"
+    for name in ("Amazon", "amazon.com", "Uniqlo", "", "best buy", "shop.example"):
+        assert site_currency(name) is None, name

@@ -167,6 +167,34 @@ async def test_a_price_in_euros_sets_the_untouched_currency(book):
     assert order.currency == "EUR" and order.items[0].price == 1299
 
 
+@sync
+async def test_a_country_site_sets_the_untouched_currency_and_a_typed_price_wins(book):
+    app = FormApp(book, OrderForm)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fill_order(pilot, retailer="Amazon.ca", number="702-1234567-1234567")
+        currency = app.screen.query_one("#currency", Input)
+        assert currency.value == "CAD"  # an order on Amazon.ca is in Canadian dollars
+        await fill_item(pilot, "Toque", price="25")
+        assert currency.value == "CAD"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    (order,) = stored(book)
+    assert order.currency == "CAD" and order.items[0].price == 2500
+    app = FormApp(book, OrderForm)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fill_order(pilot, retailer="Amazon.ca", number="702-7654321-7654321")
+        await fill_item(pilot, "Scarf", price="12 GBP")  # what was typed with the price wins
+        assert app.screen.query_one("#currency", Input).value == "GBP"
+    app = FormApp(book, OrderForm)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("tab", "tab", "tab")
+        await type_text(pilot, "USD")  # the person's own choice stays
+        await pilot.press("shift+tab", "shift+tab", "shift+tab")
+        await type_text(pilot, "Amazon.ca")
+        await pilot.press("tab")
+        assert app.screen.query_one("#currency", Input).value == "USD"
+
+
 # -- errors --------------------------------------------------------------------------------
 
 

@@ -45,6 +45,7 @@ from unship.store import (
     known_categories,
     known_retailers,
     short_day,
+    site_currency,
     summary_line,
     typed_currency,
 )
@@ -113,6 +114,9 @@ class OrderForm(ModalScreen[Order | None]):
         self._checked: Checked | None = None
         self._saving = False
         self._had_duplicate = False
+        # The currency set for the person (from a typed price, 2, or the retailer's site, 1)
+        # while they left the field alone; a typed price's wins over the site's.
+        self._auto: tuple[str, int] | None = None
 
     # -- building ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -337,20 +341,25 @@ class OrderForm(ModalScreen[Order | None]):
         if event.input.id:
             self._visited.add(event.input.id)
         if "item-price" in event.input.classes:
-            self._currency_from_price(event.input.value)
+            typed = typed_currency([ItemFields(price=event.input.value)])
+            if self._set_currency(typed, 2):  # '12,99 €' typed: the order is in EUR
+                self._visited.add("currency")
+        elif event.input.id == "retailer":
+            self._set_currency(site_currency(event.input.value), 1)  # 'Amazon.ca': CAD
         self._refresh()
 
-    def _currency_from_price(self, text: str) -> None:
-        """'12,99 €' typed while the currency was left as it was: the order is in EUR."""
+    def _set_currency(self, found: str | None, rank: int) -> bool:
+        """Set a new order's currency to `found` while the person left the field alone and
+        nothing stronger set it; whether it was set."""
         currency = self.query_one("#currency", Input)
-        if self.order is not None or self._initial is None:
-            return  # an edit keeps its currency unless the person changes it
-        if currency.value != self._initial.currency:
-            return
-        typed = typed_currency([ItemFields(price=text)])
-        if typed and typed != currency.value:
-            currency.value = typed
-            self._visited.add("currency")
+        if self.order is not None or self._initial is None or not found:
+            return False  # an edit keeps its currency unless the person changes it
+        set_to, set_rank = self._auto or (self._initial.currency, 0)
+        if currency.value != set_to or rank < set_rank or found == currency.value:
+            return False
+        currency.value = found
+        self._auto = (found, rank)
+        return True
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
