@@ -108,6 +108,12 @@ CASES = {
     "walmart-com-is-walmart": Case("Walmart", "general", "Walmart.com", MAY, D(2026, 5, 4), D(2026, 5, 10), "return", True, D(2026, 8, 2), "90 days", "retailers.walmart.first_party_sellers"),
     "walmart-marketplace-minimum": Case("Walmart", "general", "Lamp Co", MAY, D(2026, 5, 4), D(2026, 5, 10), "return", True, D(2026, 6, 3), "at least 30 days", "retailers.walmart.marketplace.minimum_window"),
     "walmart-marketplace-window": Case("Walmart", "general", "Lamp Co", MAY, D(2026, 5, 4), D(2026, 5, 10), "return", True, D(2026, 6, 18), "Lamp Co's policy: 45 days", "retailers.walmart.marketplace", seller_window=45),
+    # Walmart Canada (walmart.ca): its own page, not Walmart's; 90 days, electronics 14
+    "walmart-ca-general": Case("Walmart.ca", "general", "", MAY, D(2026, 5, 4), D(2026, 5, 10), "return", True, D(2026, 8, 2), "90 days", "retailers.walmart-ca.return_window"),
+    "walmart-ca-laptop-14": Case("walmart.ca", "laptop", "", MAY, D(2026, 5, 4), D(2026, 5, 10), "return", True, D(2026, 5, 18), "14 days", "retailers.walmart-ca.categories.electronics"),
+    "walmart-ca-mattress-30": Case("Walmart Canada", "mattress", "", MAY, D(2026, 5, 4), D(2026, 5, 10), "return", True, D(2026, 6, 3), "30 days", "retailers.walmart-ca.categories.mattress"),
+    "walmart-ca-gift-card": Case("walmart.ca", "gift card", "", MAY, D(2026, 5, 4), D(2026, 5, 10), "return", False, None, "final sale", "retailers.walmart-ca.categories.gift-card"),
+    "walmart-ca-no-us-holiday": Case("walmart.ca", "electronics", "", D(2025, 10, 15), D(2025, 10, 20), D(2025, 10, 21), "return", True, D(2025, 11, 3), "14 days from delivery", "retailers.walmart-ca.return_window"),
     "walmart-holiday-2025": Case("Walmart", "general", "", D(2025, 10, 15), D(2025, 10, 20), D(2025, 10, 21), "return", True, D(2026, 1, 18), "90 days from delivery", "retailers.walmart.holiday_seasons.2025"),
     "walmart-holiday-2025-electronics": Case("Walmart", "electronics", "", D(2025, 10, 15), D(2025, 10, 20), D(2025, 10, 21), "return", True, D(2025, 11, 19), "perhaps until 31 Jan 2026: Walmart's 2025 holiday returns as third parties report them", "retailers.walmart.holiday_seasons.2025"),
     "walmart-holiday-phones-left-out": Case("Walmart", "phones", "", D(2025, 12, 1), D(2025, 12, 3), D(2025, 12, 4), "return", True, D(2025, 12, 17), "14 days", "retailers.walmart.holiday_seasons.2025.categories.phones"),
