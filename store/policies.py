@@ -315,6 +315,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
     # Deadlines already worked out: a book's orders share delivery days and categories. A
     # policy compares by identity (eq=False), so what it remembers never makes two differ.
     _memo: dict[tuple, ReturnDeadline] = msgspec.field(default_factory=dict)
+    _sites: dict[str, str] = msgspec.field(default_factory=dict)  # `site_of`, by the name
 
     @property
     def window(self) -> Window:
@@ -646,8 +647,14 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
     def site_of(self, order: Any) -> str:
         """The site `order` was placed on: the one its export names ('Amazon.ca'), else
         the one its retailer's name names ('walmart.ca' typed by hand), else the main one."""
-        named = _site_key(order.extra.get("website") or order.retailer)
-        return named if "." in named else self.main_site
+        name = order.extra.get("website") or order.retailer
+        site = self._sites.get(name)
+        if site is None:
+            if len(self._sites) >= MEMO_MAX:
+                self._sites.clear()
+            named = _site_key(name)
+            site = self._sites[name] = named if "." in named else self.main_site
+        return site
 
     def page_of(self, order: Any) -> str:
         """`order`'s page: on the site its export names, else the one its retailer's name
