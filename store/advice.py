@@ -14,7 +14,7 @@ from .facts import Deadline
 from .lifecycle import CLOSED_LABEL, FINAL_STATES, possible, summary_state
 from .model import SELLER_WINDOW, Event, Item, Order, State
 from .money import format_money
-from .policies import Escalation, Policy, PolicyBook, ReturnDeadline
+from .policies import OTHER, Escalation, Policy, PolicyBook, ReturnDeadline
 
 DECISIONS = ("cancel", "refuse", "return")
 CHECK = "check with the retailer"
@@ -131,12 +131,13 @@ class Context:
         if self.delivery is None:
             return None
         delivered = self.delivery.latest if latest else self.delivery.day
+        unknown = self.policy.key == OTHER  # the shop's own name, for "a guess" and its window
         return self.policy.return_deadline(
             self.category(),
             delivered,
             self.since(Event.SHIPPED),
             ordered=self.order.ordered_on,
-            seller=self.item.seller,
+            seller=self.item.seller or (self.order.retailer if unknown else ""),
             seller_window_days=seller_window_days(self.item),
             memberships=self.book.memberships,
             category_known=self.book.known_category(self.item.category),
@@ -234,7 +235,8 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
     if found is None or ctx.brief:
         return ()
     name = ctx.policy.name
-    steps = [f"Why this date: {_rule_text(ctx, found)} ({name})"]
+    whose = "" if ctx.policy.key == OTHER else f" ({name})"
+    steps = [f"Why this date: {_rule_text(ctx, found)}{whose}"]
     season = found.season
     if found.maybe_from == "category":
         window = ctx.policy.category_window(found.category).text()
@@ -269,7 +271,22 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
             "The seller's own window may be longer: type it on the order "
             "(unship add ... --seller NAME --seller-window DAYS)"
         )
+    elif found.basis == "guess":
+        steps.append(
+            f"{ctx.order.retailer}'s own window may be shorter or longer: look it up and type it "
+            "on the order (unship add ... --seller NAME --seller-window DAYS)"
+        )
     return tuple(steps)
+
+
+def _window_day(ctx: Context, found: ReturnDeadline | None) -> str:
+    """The return window's last day, with '~' when it is not known: counted from an
+    estimated delivery, or a guess of a shop's window."""
+    if found is None:
+        return "?"
+    return (
+        f"~{ctx.day(found.day)}" if ctx.estimated or found.basis == "guess" else ctx.day(found.day)
+    )
 
 
 def _perhaps(ctx: Context, found: ReturnDeadline | None) -> str:
@@ -307,6 +324,8 @@ def _short_rule(ctx: Context, found: ReturnDeadline) -> str:
         return f"marketplace seller: {found.rule.split(': ', 1)[-1]}"
     if found.basis == "marketplace-default":
         return f"marketplace seller: {ctx.policy.name}'s window shown"
+    if found.basis == "guess":
+        return f"a guess: unship doesn't know {ctx.order.retailer}'s window"
     if found.basis == "seller":
         return found.rule
     if found.memberships:
@@ -370,16 +389,19 @@ def _return(ctx: Context) -> Action:
         found = ctx.return_deadline()
         last = found.day if found else None
         why = _deadline_steps(ctx, found)
+        guess = found is not None and found.basis == "guess"
         if last is not None and today > last:
-            reason = f"can't return: the return window closed on {ctx.approx(last)}"
+            reason = f"can't return: the return window closed on {_window_day(ctx, found)}"
             if ctx.estimated:
                 reason += f" ({ctx.estimate_note()})"
+            if guess:
+                reason += f" ({_short_rule(ctx, found)})"
             reason += _perhaps(ctx, found)
             return Action("return", "Return", False, reason, steps=why + policy.unopened_steps)
         short = _short_rule(ctx, found) if found else ""
         rule = f"{short}; " if short else ""
         reason = (
-            f"return by {ctx.approx(last)}, {days_left_text(last, today)} "
+            f"return by {_window_day(ctx, found)}, {days_left_text(last, today)} "
             f"({rule}{CHECK}{_perhaps(ctx, found)})"
         )
         if ctx.estimated:
@@ -394,7 +416,7 @@ def _return(ctx: Context) -> Action:
             cost_note=note,
             event=Event.RETURN_REQUESTED,
             link="" if ctx.brief else ctx.order_link(),
-            estimated=ctx.estimated,
+            estimated=ctx.estimated or guess,
         )
     if state in (State.ORDERED, State.CANCEL_REQUESTED):
         reason = "not delivered yet: cancel it before it ships"
@@ -801,11 +823,14 @@ def _follow_ups(ctx: Context) -> list[Action]:
     if state in (State.RETURN_REQUESTED, State.RETURN_SHIPPED, State.REFUSED):
         out.extend(_second_stage(ctx))
     if state is State.DELIVERED:
-        last = ctx.return_by()
+        found = ctx.return_deadline()
+        last = found.day if found else None
         if last is not None and today > last:
-            # the day, with its '~' when estimated: the Return line says what it counts from
-            over = f"the return window closed on {ctx.approx(last)}"
-            add("keep", "Keep it", over + (" (estimated)" if ctx.estimated else ""), Event.KEPT)
+            # the day, with its '~' when not known: the Return line says what it counts from
+            over = f"the return window closed on {_window_day(ctx, found)}"
+            if ctx.estimated or found.basis == "guess":
+                over += " (estimated)" if ctx.estimated else " (a guess)"
+            add("keep", "Keep it", over, Event.KEPT)
             add(
                 "record-return",
                 "Record a return",

@@ -22,6 +22,7 @@ import msgspec
 from .paths import config_dir
 
 MEMO_MAX = 100_000  # remembered deadlines per retailer (a few MB at most)
+OTHER = "other"  # the policy of a shop unship has none for
 
 
 class PolicyError(ValueError):
@@ -426,6 +427,10 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
         first_party = self.is_first_party(seller)
         if not category_known:
             notes.append(f"category {category!r} is not one unship knows: the general rules apply")
+        if self.key == OTHER:
+            return self._unknown_shop_deadline(
+                category, delivered, seller, seller_window_days, category_known, notes
+            )
         if not first_party:
             return self._marketplace_deadline(
                 category, delivered, shipped, seller, seller_window_days, category_known, notes
@@ -547,6 +552,34 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
         if season.window_starts is not None:
             return window.end(season.window_starts, self.start_day_counts)
         return None
+
+    def _unknown_shop_deadline(
+        self,
+        category: str,
+        delivered: date,
+        shop: str,
+        window_days: int | None,
+        category_known: bool,
+        notes: list[str],
+    ) -> ReturnDeadline:
+        """A shop unship has no policy for (`shop`: its name): its own window, typed on the
+        order, else the common 30 days, said to be a guess (basis "guess")."""
+        if window_days is not None:
+            window = Window(days=int(window_days))
+            rule, basis = f"{shop}'s policy: {window.text()} from delivery", "seller"
+        else:
+            window = self.category_window(category)
+            rule = f"{window.text()} from delivery: a guess, as unship doesn't know {shop}'s window"
+            basis = "guess"
+        return ReturnDeadline(
+            day=max(window.end(delivered, self.start_day_counts), delivered),
+            rule=rule,
+            basis=basis,
+            category=category,
+            category_known=category_known,
+            first_party=True,
+            notes=tuple(notes),
+        )
 
     def _marketplace_deadline(
         self,

@@ -162,6 +162,37 @@ def test_an_amazon_ca_baby_item_gets_amazon_coms_90_days_only_as_a_perhaps():
     )
 
 
+def test_a_shop_unship_has_no_policy_for_gets_a_window_said_to_be_a_guess():
+    from msgspec.structs import replace
+
+    from unship.store.model import SELLER_WINDOW
+
+    shop = make("Corner Shop", events=[("delivered", date(2026, 6, 3))])
+    found = actions(shop, date(2026, 6, 10))["return"]
+    assert found.deadline == date(2026, 7, 3) and found.estimated  # delivery recorded or not
+    assert found.reason == (
+        "return by ~3 Jul, 23 days left (a guess: unship doesn't know Corner Shop's window; "
+        "check with the retailer)"
+    )
+    assert found.steps[0] == (
+        "Why this date: 30 days from delivery: a guess, as unship doesn't know Corner Shop's window"
+    )
+    closed = actions(shop, date(2026, 7, 20))
+    assert closed["return"].reason == (
+        "can't return: the return window closed on ~3 Jul (a guess: unship doesn't know Corner "
+        "Shop's window)"
+    )
+    assert closed["keep"].reason == "the return window closed on ~3 Jul (a guess)"
+    # its own window, typed on the order, is no guess
+    item = replace(shop.items[0], seller="Corner Shop", extra={SELLER_WINDOW: "45"})
+    own = actions(replace(shop, items=(item,)), date(2026, 6, 10))["return"]
+    assert own.deadline == date(2026, 7, 18) and not own.estimated
+    assert own.reason == (
+        "return by 18 Jul, 38 days left (Corner Shop's policy: 45 days from delivery; check with "
+        "the retailer)"
+    )
+
+
 def test_a_parcel_waiting_at_a_pickup_point_is_to_be_picked_up_by_the_notices_day():
     from msgspec.structs import replace
     from unship.store.advice import dated_actions
