@@ -164,7 +164,6 @@ def test_an_amazon_ca_baby_item_gets_amazon_coms_90_days_only_as_a_perhaps():
 
 def test_a_shop_unship_has_no_policy_for_gets_a_window_said_to_be_a_guess():
     from msgspec.structs import replace
-
     from unship.store.model import SELLER_WINDOW
 
     shop = make("Corner Shop", events=[("delivered", date(2026, 6, 3))])
