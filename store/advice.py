@@ -14,7 +14,7 @@ from .facts import Deadline
 from .lifecycle import CLOSED_LABEL, FINAL_STATES, possible, summary_state
 from .model import SELLER_WINDOW, Event, Item, Order, State
 from .money import format_money
-from .policies import OTHER, Escalation, Policy, PolicyBook, ReturnDeadline
+from .policies import Escalation, Policy, PolicyBook, ReturnDeadline
 
 DECISIONS = ("cancel", "refuse", "return")
 CHECK = "check with the retailer"
@@ -131,7 +131,8 @@ class Context:
         if self.delivery is None:
             return None
         delivered = self.delivery.latest if latest else self.delivery.day
-        unknown = self.policy.key == OTHER  # the shop's own name, for "a guess" and its window
+        # a shop unship has no policy for goes by its own name: 'unship doesn't know Uniqlo's'
+        unknown = self.policy.key == "other"
         return self.policy.return_deadline(
             self.category(),
             delivered,
@@ -235,7 +236,7 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
     if found is None or ctx.brief:
         return ()
     name = ctx.policy.name
-    whose = "" if ctx.policy.key == OTHER else f" ({name})"
+    whose = "" if found.basis == "guess" or ctx.policy.key == "other" else f" ({name})"
     steps = [f"Why this date: {_rule_text(ctx, found)}{whose}"]
     season = found.season
     if found.maybe_from == "category":
@@ -273,8 +274,8 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
         )
     elif found.basis == "guess":
         steps.append(
-            f"{ctx.order.retailer}'s own window may be shorter or longer: look it up and type it "
-            "on the order (unship add ... --seller NAME --seller-window DAYS)"
+            "The real window may be shorter or longer: look it up and type it on the order "
+            "(unship add ... --seller NAME --seller-window DAYS)"
         )
     return tuple(steps)
 
@@ -325,7 +326,7 @@ def _short_rule(ctx: Context, found: ReturnDeadline) -> str:
     if found.basis == "marketplace-default":
         return f"marketplace seller: {ctx.policy.name}'s window shown"
     if found.basis == "guess":
-        return f"a guess: unship doesn't know {ctx.order.retailer}'s window"
+        return f"a guess: {found.guess}"
     if found.basis == "seller":
         return found.rule
     if found.memberships:

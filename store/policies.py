@@ -22,7 +22,6 @@ import msgspec
 from .paths import config_dir
 
 MEMO_MAX = 100_000  # remembered deadlines per retailer (a few MB at most)
-OTHER = "other"  # the policy of a shop unship has none for
 
 
 class PolicyError(ValueError):
@@ -278,6 +277,7 @@ class ReturnDeadline(msgspec.Struct, frozen=True):
     # category's longer window, known for another site).
     maybe_until: date | None = None
     maybe_from: str = ""
+    guess: str = ""  # why the window is a guess (basis "guess"): 'unship doesn't know ...'
 
     @property
     def season_assumed(self) -> bool:
@@ -313,6 +313,9 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
     order_urls: dict[str, str] = msgspec.field(default_factory=dict)
     after_return: AfterReturn = AfterReturn()
     escalations: tuple[Escalation, ...] = ()
+    # Why the window is only a guess for this retailer ('unship doesn't know {shop}'s window',
+    # 'eBay sellers set their own window'): its deadlines say so; '' when it is the rule.
+    window_guess: str = ""
     # Deadlines already worked out: a book's orders share delivery days and categories. A
     # policy compares by identity (eq=False), so what it remembers never makes two differ.
     _memo: dict[tuple, ReturnDeadline] = msgspec.field(default_factory=dict)
@@ -427,7 +430,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
         first_party = self.is_first_party(seller)
         if not category_known:
             notes.append(f"category {category!r} is not one unship knows: the general rules apply")
-        if self.key == OTHER:
+        if self.window_guess:
             return self._unknown_shop_deadline(
                 category, delivered, seller, seller_window_days, category_known, notes
             )
@@ -562,15 +565,17 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
         category_known: bool,
         notes: list[str],
     ) -> ReturnDeadline:
-        """A shop unship has no policy for (`shop`: its name): its own window, typed on the
-        order, else the common 30 days, said to be a guess (basis "guess")."""
+        """A window unship can only guess (`window_guess`: a shop it has no policy for, an
+        eBay seller; `shop`: its name): the one typed on the order, else the retailer's
+        window, said to be a guess (basis "guess", `guess` saying why)."""
+        guess = ""
         if window_days is not None:
             window = Window(days=int(window_days))
             rule, basis = f"{shop}'s policy: {window.text()} from delivery", "seller"
         else:
             window = self.category_window(category)
-            rule = f"{window.text()} from delivery: a guess, as unship doesn't know {shop}'s window"
-            basis = "guess"
+            guess = self.window_guess.replace("{shop}", shop or "the shop")
+            rule, basis = f"{window.text()} from delivery: a guess, as {guess}", "guess"
         return ReturnDeadline(
             day=max(window.end(delivered, self.start_day_counts), delivered),
             rule=rule,
@@ -579,6 +584,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             category_known=category_known,
             first_party=True,
             notes=tuple(notes),
+            guess=guess,
         )
 
     def _marketplace_deadline(
@@ -992,6 +998,7 @@ def _policy(key: str, data: dict[str, Any]) -> Policy:
                 refund_days={k: int(v) for k, v in after.get("refund_days", {}).items()},
                 source=after.get("source", ""),
             ),
+            window_guess=data.get("window_guess", ""),
             escalations=tuple(
                 Escalation(
                     key=e["key"],
