@@ -145,7 +145,7 @@ def read_memory(book) -> tuple[set[str], dict[str, Fact]]:
     return keys, {k: f for k, f in pending.items() if k not in keys}
 
 
-_DAYS = ("sent", "day")
+_DAYS = ("sent", "day", "pickup_by")  # a Fact's dates, kept as ISO text
 
 
 def _fact_to(fact: Fact) -> dict:

@@ -366,6 +366,20 @@ def test_mail_a_day_before_the_order_date_is_still_about_it(book, tmp_path):
 
 
 @needs_email
+def test_a_pickup_notice_for_an_order_not_yet_logged_keeps_its_day(book, tmp_path, monkeypatch):
+    # Its pickup day is a date like the others: kept as text, read back as a date (a date
+    # itself can't be saved: "'mail_read' document 1 holds a value of type date").
+    box = maildir(tmp_path, ["amazon_hub_notice_2.eml"])
+    read(book, [box])
+    _, kept = mail_book.read_memory(book)
+    assert [f.pickup_by for f in kept.values()] == [date(2021, 11, 25)]
+    order = log(book, "111-4396615-4512227", ordered=date(2021, 11, 18))
+    monkeypatch.setattr(mail_book, "classify", None)  # taken from what was kept, not read
+    read(book, [box])
+    assert book.get(order.id).extra["pickup_by"] == "2021-11-25"
+
+
+@needs_email
 def test_a_fact_for_an_order_not_yet_logged_is_kept_and_counts_once_it_is(
     book, tmp_path, monkeypatch
 ):
