@@ -187,6 +187,16 @@ async def test_a_country_site_sets_the_untouched_currency_and_a_typed_price_wins
         assert app.screen.query_one("#currency", Input).value == "GBP"
     app = FormApp(book, OrderForm)
     async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, "Amazon.co.uk")
+        await pilot.press("tab")
+        currency = app.screen.query_one("#currency", Input)
+        assert currency.value == "GBP"
+        await pilot.press("shift+tab", "end", "ctrl+u")  # typed again: a site of none
+        await type_text(pilot, "amazon")
+        await pilot.press("tab")
+        assert currency.value == "CAD"  # as it was: the book's usual currency
+    app = FormApp(book, OrderForm)
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("tab", "tab", "tab")
         await type_text(pilot, "USD")  # the person's own choice stays
         await pilot.press("shift+tab", "shift+tab", "shift+tab")

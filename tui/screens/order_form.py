@@ -344,8 +344,11 @@ class OrderForm(ModalScreen[Order | None]):
             typed = typed_currency([ItemFields(price=event.input.value)])
             if self._set_currency(typed, 2):  # '12,99 €' typed: the order is in EUR
                 self._visited.add("currency")
-        elif event.input.id == "retailer":
-            self._set_currency(site_currency(event.input.value), 1)  # 'Amazon.ca': CAD
+        elif event.input.id == "retailer" and self._initial is not None:
+            # 'Amazon.ca': CAD; a retailer typed again that names no country site: as it was
+            site = site_currency(event.input.value)
+            by_site = self._auto is not None and self._auto[1] == 1
+            self._set_currency(site or (self._initial.currency if by_site else None), 1)
         self._refresh()
 
     def _set_currency(self, found: str | None, rank: int) -> bool:
