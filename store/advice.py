@@ -239,7 +239,13 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
     whose = "" if found.basis == "guess" or ctx.policy.key == "other" else f" ({name})"
     steps = [f"Why this date: {_rule_text(ctx, found)}{whose}"]
     season = found.season
-    if found.maybe_from == "category":
+    if found.maybe_from == "membership":
+        steps.append(
+            f"Perhaps later: {_membership_says(ctx, found)}, as third-party pages report it "
+            f"(not found on {name}'s own pages); unship goes by the date above. If the order "
+            "page shows a later date, it holds"
+        )
+    elif found.maybe_from == "category":
         window = ctx.policy.category_window(found.category).text()
         steps.append(
             f"Perhaps later: {name} gives {found.category} items {window} on "
@@ -296,7 +302,9 @@ def _perhaps(ctx: Context, found: ReturnDeadline | None) -> str:
     if found is None or found.maybe_until is None or ctx.today > found.maybe_until:
         return ""
     season, name = found.season, ctx.policy.name
-    if found.maybe_from == "category":
+    if found.maybe_from == "membership":
+        why = f"{_membership_says(ctx, found)}, as third parties report it"
+    elif found.maybe_from == "category":
         window = ctx.policy.category_window(found.category).text()
         why = f"{name} gives {found.category} items {window} on {ctx.policy.main_site}"
     elif season is None:
@@ -308,6 +316,16 @@ def _perhaps(ctx: Context, found: ReturnDeadline | None) -> str:
     else:
         why = f"{name}'s {season.year} holiday returns as third parties report them"
     return f"; perhaps until {ctx.day(found.maybe_until)}: {why}"
+
+
+def _membership_says(ctx: Context, found: ReturnDeadline) -> str:
+    """'the Target Circle Card's 30 extra days'."""
+    member = next((m for m in ctx.policy.memberships.values() if m.name == found.maybe_why), None)
+    if member is None:
+        return found.maybe_why
+    if member.extra is not None:
+        return f"the {member.name}'s {member.extra.text()} more"
+    return f"{member.window.text() if member.window else 'a longer window'} with {member.name}"
 
 
 def _sites(ctx: Context, season) -> str:

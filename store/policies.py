@@ -216,6 +216,22 @@ class Membership(msgspec.Struct, frozen=True):
     except_categories: tuple[str, ...] = ()
     standard_window_only: bool = False  # extends only items on the retailer's own window
     source: str = ""
+    # "announced" (the retailer's own pages) or "secondary" (only third parties report it):
+    # a secondary one never makes a date later; the day it would give is said beside it
+    status: str = "announced"
+
+    def widened(self, window: Window) -> Window | None:
+        """`window` as this membership alone makes it, or None when it makes it no longer
+        (`Policy.return_deadline` applies the announced ones, extra days counted once)."""
+        if self.window is not None and self.window.approx_days > window.approx_days:
+            return self.window
+        if self.extra is not None:
+            return Window(
+                window.days + self.extra.days,
+                window.months + self.extra.months,
+                window.years + self.extra.years,
+            )
+        return None
 
 
 class Marketplace(msgspec.Struct, frozen=True):
@@ -277,6 +293,7 @@ class ReturnDeadline(msgspec.Struct, frozen=True):
     # category's longer window, known for another site).
     maybe_until: date | None = None
     maybe_from: str = ""
+    maybe_why: str = ""  # for "membership": its name ('Target Circle Card')
     guess: str = ""  # why the window is a guess (basis "guess"): 'unship doesn't know ...'
 
     @property
@@ -454,12 +471,17 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             longer, window, standard = window, self.window, True
         applied: list[str] = []
         extended = False  # extra days count once (a card and a paid tier don't add up)
+        unconfirmed: list[Membership] = []
         for membership in self._memberships(memberships):
             if category in membership.except_categories:
                 continue
             if membership.standard_window_only and not standard:
                 continue
-            if membership.window is not None and membership.window.approx_days > window.approx_days:
+            if membership.status != "announced":
+                unconfirmed.append(membership)
+            elif (
+                membership.window is not None and membership.window.approx_days > window.approx_days
+            ):
                 window = membership.window
                 applied.append(membership.key)
             elif membership.extra is not None and not extended:
@@ -473,9 +495,14 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
         last = window.end(start, self.start_day_counts)
         rule = f"{window.text()} from {start_word}"
         basis = "window"
-        maybe_until, maybe_from = None, ""
+        maybe_until, maybe_from, maybe_why = None, "", ""
         if longer is not None:
             maybe_until, maybe_from = longer.end(start, self.start_day_counts), "category"
+        for membership in unconfirmed:
+            wider = None if extended and membership.extra else membership.widened(window)
+            end = wider.end(start, self.start_day_counts) if wider else None
+            if end is not None and end > max(last, maybe_until or last):
+                maybe_until, maybe_from, maybe_why = end, "membership", membership.name
 
         season = None
         keyed = self._keyed_day(ordered, shipped, delivered, notes)
@@ -487,7 +514,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
                 if found.confirmed_on(site, self.main_site):
                     last, rule, basis = holiday_last, found.text(), "holiday"
                 elif holiday_last > max(delivered, maybe_until or delivered):
-                    maybe_until, maybe_from = holiday_last, "season"
+                    maybe_until, maybe_from, maybe_why = holiday_last, "season", ""
         last = max(last, delivered)
         if maybe_until is not None and maybe_until <= last:
             maybe_until, maybe_from = None, ""
@@ -503,6 +530,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             notes=tuple(notes),
             maybe_until=maybe_until,
             maybe_from=maybe_from,
+            maybe_why=maybe_why,
         )
 
     def return_by(
@@ -986,6 +1014,7 @@ def _policy(key: str, data: dict[str, Any]) -> Policy:
                     except_categories=tuple(m.get("except_categories", ())),
                     standard_window_only=bool(m.get("standard_window_only", False)),
                     source=m.get("source", ""),
+                    status=m.get("status", "announced"),
                 )
                 for name, m in data.get("memberships", {}).items()
             },

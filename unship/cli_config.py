@@ -68,6 +68,11 @@ def run(args, print_json, print_table) -> int:
     policy, membership = known.get(key, (None, None))
     what = f"{membership.name} ({policy.name})" if membership and policy else key
     print(f"{'added' if args.verb == 'add' else 'removed'}: {what}")
+    if args.verb == "add" and membership is not None and membership.status != "announced":
+        print(
+            f"  {policy.name}'s own pages don't state what it gives (third parties do): "
+            "deadlines stay as they are and say the later day beside them ('perhaps until')"
+        )
     return EXIT_OK
 
 

@@ -217,10 +217,15 @@ def test_memberships():
     plus = BESTBUY.return_deadline("general", delivered, memberships={"My Best Buy Plus"})
     assert plus.day == date(2026, 7, 31) and plus.memberships == ("plus",)
     assert BESTBUY.return_by("activatable", delivered, memberships={"total"}) == date(2026, 6, 15)
-    card = TARGET.return_by("general", delivered, delivered, memberships={"RedCard"})
-    assert card == date(2026, 9, 29)  # 120 days, the first day counted
-    both = TARGET.return_by("general", delivered, delivered, memberships={"redcard", "circle-360"})
-    assert both == card  # the extra 30 days count once
+    # Target's cards: their 30 extra days only third parties report: said, never the date
+    card = TARGET.return_deadline("general", delivered, delivered, memberships={"RedCard"})
+    assert card.day == date(2026, 8, 30) and card.memberships == ()  # 90 days, the first counted
+    assert (card.maybe_until, card.maybe_from) == (date(2026, 9, 29), "membership")
+    assert card.maybe_why == "Target Circle Card"
+    both = TARGET.return_deadline(
+        "general", delivered, delivered, memberships={"redcard", "circle-360"}
+    )
+    assert (both.day, both.maybe_until) == (card.day, card.maybe_until)  # 30 days, once
     assert TARGET.return_by("apple", delivered, delivered, memberships={"redcard"}) == date(
         2026, 6, 15
     )
