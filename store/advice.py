@@ -247,9 +247,12 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
         )
     elif found.maybe_from == "category":
         window = ctx.policy.category_window(found.category).text()
+        if found.maybe_why == "secondary":
+            where = f", as third-party pages report it (not found on {name}'s own pages)"
+        else:
+            where = f" on {ctx.policy.main_site} (not found for {ctx.policy.site_of(ctx.order)})"
         steps.append(
-            f"Perhaps later: {name} gives {found.category} items {window} on "
-            f"{ctx.policy.main_site} (not found for {ctx.policy.site_of(ctx.order)}); unship goes "
+            f"Perhaps later: {name} gives {found.category} items {window}{where}; unship goes "
             "by the date above. If the order page shows a later date, it holds"
         )
     elif found.maybe_until is not None and season is not None:
@@ -306,7 +309,11 @@ def _perhaps(ctx: Context, found: ReturnDeadline | None) -> str:
         why = f"{_membership_says(ctx, found)}, as third parties report it"
     elif found.maybe_from == "category":
         window = ctx.policy.category_window(found.category).text()
-        why = f"{name} gives {found.category} items {window} on {ctx.policy.main_site}"
+        why = f"{name} gives {found.category} items {window}"
+        if found.maybe_why == "secondary":
+            why += ", as third parties report it"
+        else:
+            why += f" on {ctx.policy.main_site}"
     elif season is None:
         return ""
     elif season.assumed:

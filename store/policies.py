@@ -108,8 +108,10 @@ class CategoryRule(msgspec.Struct, frozen=True):
     window: Window | None = None
     note: str = ""
     # The sites a window longer than the retailer's holds on (none named: the main site);
-    # elsewhere the retailer's window holds, the longer one said beside it.
+    # elsewhere the retailer's window holds, the longer one said beside it. So too where
+    # only third parties report the longer window (`status` "secondary").
     sites: tuple[str, ...] = ()
+    status: str = "announced"
 
 
 class HolidayExtension(msgspec.Struct, frozen=True):
@@ -293,7 +295,7 @@ class ReturnDeadline(msgspec.Struct, frozen=True):
     # category's longer window, known for another site).
     maybe_until: date | None = None
     maybe_from: str = ""
-    maybe_why: str = ""  # for "membership": its name ('Target Circle Card')
+    maybe_why: str = ""  # "membership": its name ('Target Circle Card'); "category": "secondary"
     guess: str = ""  # why the window is a guess (basis "guess"): 'unship doesn't know ...'
 
     @property
@@ -465,8 +467,10 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             self.rule_for(category).window is None
             and not self.rule_for(category).return_window_days
         )
-        longer = None  # the category's longer window, on a site it is not known to hold on
-        elsewhere = site not in (self.rule_for(category).sites or (self.main_site,))
+        # the category's longer window, where it is not known to hold: on another site, or
+        # only third parties report it
+        longer, cat = None, self.rule_for(category)
+        elsewhere = site not in (cat.sites or (self.main_site,)) or cat.status != "announced"
         if not standard and elsewhere and window.approx_days > self.window.approx_days:
             longer, window, standard = window, self.window, True
         applied: list[str] = []
@@ -498,6 +502,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
         maybe_until, maybe_from, maybe_why = None, "", ""
         if longer is not None:
             maybe_until, maybe_from = longer.end(start, self.start_day_counts), "category"
+            maybe_why = "secondary" if cat.status != "announced" else ""
         for membership in unconfirmed:
             wider = None if extended and membership.extra else membership.widened(window)
             end = wider.end(start, self.start_day_counts) if wider else None
@@ -910,6 +915,7 @@ def _category(rule: dict[str, Any]) -> CategoryRule:
         window=window,
         note=rule.get("note", ""),
         sites=tuple(_site_key(site) for site in rule.get("sites", ())),
+        status=rule.get("status", "announced"),
     )
 
 

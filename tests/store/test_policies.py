@@ -31,11 +31,19 @@ def test_calendar_windows():
             Window.parse(bad)
 
 
-def test_target_owned_brands_are_one_calendar_year():
-    # ordered and shipped on 29 Feb 2028: one year later is 28 Feb 2029, not 365 days
+def test_target_owned_brands_are_one_calendar_year_said_beside_the_90_days():
+    # ordered and shipped on 29 Feb 2028: one year later is 28 Feb 2029, not 365 days. Only
+    # third parties report the year, so the 90 days hold and the year is said beside them.
     day = date(2028, 2, 29)
-    assert TARGET.return_by("own-brand", day, day, ordered=day) == date(2029, 2, 28)
-    assert TARGET.return_by("own-brand", date(2026, 3, 2), date(2026, 3, 1)) == date(2027, 3, 1)
+    found = TARGET.return_deadline("own-brand", day, day, ordered=day)
+    assert found.day == day + timedelta(days=89)  # 90 days, the first day counted
+    assert (found.maybe_until, found.maybe_from, found.maybe_why) == (
+        date(2029, 2, 28),
+        "category",
+        "secondary",
+    )
+    later = TARGET.return_deadline("own-brand", date(2026, 3, 2), date(2026, 3, 1))
+    assert later.maybe_until == date(2027, 3, 1)
 
 
 def test_holiday_season_is_keyed_on_the_purchase_date():
