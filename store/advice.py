@@ -238,37 +238,9 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
     name = ctx.policy.name
     whose = "" if found.basis == "guess" or ctx.policy.key == "other" else f" ({name})"
     steps = [f"Why this date: {_rule_text(ctx, found)}{whose}"]
-    season = found.season
-    if found.maybe_from == "membership":
-        steps.append(
-            f"Perhaps later: {_membership_says(ctx, found)}, as third-party pages report it "
-            f"(not found on {name}'s own pages); unship goes by the date above. If the order "
-            "page shows a later date, it holds"
-        )
-    elif found.maybe_from == "category":
-        window = ctx.policy.category_window(found.category).text()
-        if found.maybe_why == "secondary":
-            where = f", as third-party pages report it (not found on {name}'s own pages)"
-        else:
-            where = f" on {ctx.policy.main_site} (not found for {ctx.policy.site_of(ctx.order)})"
-        steps.append(
-            f"Perhaps later: {name} gives {found.category} items {window}{where}; unship goes "
-            "by the date above. If the order page shows a later date, it holds"
-        )
-    elif found.maybe_until is not None and season is not None:
-        if season.assumed:
-            said = f"{season.text()}; unship goes by the date above until {name} announces it"
-        elif season.confirmed:
-            said = (
-                f"{season.text()}, as {name} announced it for {_sites(ctx, season)} (not found "
-                f"for {ctx.policy.site_of(ctx.order)}); unship goes by the date above"
-            )
-        else:
-            said = (
-                f"{season.text()}, as third-party pages report it (not found on {name}'s own "
-                "pages); unship goes by the date above"
-            )
-        steps.append(f"Perhaps later: {said}. If the order page shows a later date, it holds")
+    maybe = _maybe(ctx, found)
+    if maybe is not None:
+        steps.append(maybe[1])
     for note in found.notes:
         if note.startswith("category ") and not found.category_known:
             note = (
@@ -301,28 +273,48 @@ def _window_day(ctx: Context, found: ReturnDeadline | None) -> str:
 
 def _perhaps(ctx: Context, found: ReturnDeadline | None) -> str:
     """'; perhaps until 31 Jan 2027: Amazon's 2026 holiday returns are not announced yet',
-    while a holiday season that is not confirmed could still give a later day; else ''."""
+    while a rule not confirmed for the order could still give a later day; else ''."""
     if found is None or found.maybe_until is None or ctx.today > found.maybe_until:
         return ""
-    season, name = found.season, ctx.policy.name
+    maybe = _maybe(ctx, found)
+    return f"; perhaps until {ctx.day(found.maybe_until)}: {maybe[0]}" if maybe else ""
+
+
+def _maybe(ctx: Context, found: ReturnDeadline) -> tuple[str, str] | None:
+    """Why a later day than the deadline may hold (`found.maybe_from`), in a few words for
+    the reason and whole for its step; None when none may."""
+    name, season, site = ctx.policy.name, found.season, ctx.policy.site_of(ctx.order)
+    reported = f", as third-party pages report it (not found on {name}'s own pages)"
+    until = ""
     if found.maybe_from == "membership":
-        why = f"{_membership_says(ctx, found)}, as third parties report it"
+        says = _membership_says(ctx, found)
+        short, whole = f"{says}, as third parties report it", f"{says}{reported}"
     elif found.maybe_from == "category":
         window = ctx.policy.category_window(found.category).text()
-        why = f"{name} gives {found.category} items {window}"
+        gives = f"{name} gives {found.category} items {window}"
         if found.maybe_why == "secondary":
-            why += ", as third parties report it"
+            short, whole = f"{gives}, as third parties report it", f"{gives}{reported}"
         else:
-            why += f" on {ctx.policy.main_site}"
-    elif season is None:
-        return ""
-    elif season.assumed:
-        why = f"{name}'s {season.year} holiday returns are not announced yet"
-    elif season.confirmed:  # announced for another site
-        why = f"{name}'s {season.year} holiday returns as announced for {_sites(ctx, season)}"
+            main = ctx.policy.main_site
+            short, whole = f"{gives} on {main}", f"{gives} on {main} (not found for {site})"
+    elif found.maybe_from == "season" and season is not None:
+        year = f"{name}'s {season.year} holiday returns"
+        if season.assumed:
+            short, whole = f"{year} are not announced yet", season.text()
+            until = f" until {name} announces it"
+        elif season.confirmed:  # announced for another site
+            sites = _sites(ctx, season)
+            short = f"{year} as announced for {sites}"
+            whole = f"{season.text()}, as {name} announced it for {sites} (not found for {site})"
+        else:
+            short, whole = f"{year} as third parties report them", f"{season.text()}{reported}"
     else:
-        why = f"{name}'s {season.year} holiday returns as third parties report them"
-    return f"; perhaps until {ctx.day(found.maybe_until)}: {why}"
+        return None
+    step = (
+        f"Perhaps later: {whole}; unship goes by the date above{until}. If the order page "
+        "shows a later date, it holds"
+    )
+    return short, step
 
 
 def _membership_says(ctx: Context, found: ReturnDeadline) -> str:
@@ -336,7 +328,7 @@ def _membership_says(ctx: Context, found: ReturnDeadline) -> str:
 
 
 def _sites(ctx: Context, season) -> str:
-    return " and ".join(season.sites or (ctx.policy.main_site,))
+    return " and ".join(ctx.policy.sites_of(season.sites))
 
 
 def _short_rule(ctx: Context, found: ReturnDeadline) -> str:

@@ -70,6 +70,9 @@ class Window(msgspec.Struct, frozen=True):
     def approx_days(self) -> int:
         return self.days + 30 * self.months + 365 * self.years
 
+    def plus(self, other: Window) -> Window:
+        return Window(self.days + other.days, self.months + other.months, self.years + other.years)
+
     def text(self) -> str:
         parts = []
         for amount, unit in ((self.years, "year"), (self.months, "month"), (self.days, "day")):
@@ -154,13 +157,10 @@ class HolidaySeason(msgspec.Struct, frozen=True):
     @property
     def confirmed(self) -> bool:
         """Announced by the retailer itself: only such a season moves a deadline later, and
-        only on the sites it was announced for (`confirmed_on`). An assumed one (last
+        only on the sites it was announced for (`Policy.sites_of`). An assumed one (last
         year's, moved on) or one only third parties report may be wrong, and a date later
         than the real one makes a person miss the real one."""
         return self.status == "announced" and not self.assumed
-
-    def confirmed_on(self, site: str, main_site: str) -> bool:
-        return self.confirmed and site in (self.sites or (main_site,))
 
     def covers(self, category: str) -> bool:
         if self.only_categories and category not in self.only_categories:
@@ -227,13 +227,7 @@ class Membership(msgspec.Struct, frozen=True):
         (`Policy.return_deadline` applies the announced ones, extra days counted once)."""
         if self.window is not None and self.window.approx_days > window.approx_days:
             return self.window
-        if self.extra is not None:
-            return Window(
-                window.days + self.extra.days,
-                window.months + self.extra.months,
-                window.years + self.extra.years,
-            )
-        return None
+        return window.plus(self.extra) if self.extra is not None else None
 
 
 class Marketplace(msgspec.Struct, frozen=True):
@@ -470,7 +464,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
         # the category's longer window, where it is not known to hold: on another site, or
         # only third parties report it
         longer, cat = None, self.rule_for(category)
-        elsewhere = site not in (cat.sites or (self.main_site,)) or cat.status != "announced"
+        elsewhere = site not in self.sites_of(cat.sites) or cat.status != "announced"
         if not standard and elsewhere and window.approx_days > self.window.approx_days:
             longer, window, standard = window, self.window, True
         applied: list[str] = []
@@ -490,11 +484,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
                 applied.append(membership.key)
             elif membership.extra is not None and not extended:
                 extended = True
-                window = Window(
-                    window.days + membership.extra.days,
-                    window.months + membership.extra.months,
-                    window.years + membership.extra.years,
-                )
+                window = window.plus(membership.extra)
                 applied.append(membership.key)
         last = window.end(start, self.start_day_counts)
         rule = f"{window.text()} from {start_word}"
@@ -516,13 +506,13 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             season = found
             holiday_last = self._season_end(found, category, window)
             if holiday_last is not None and holiday_last > last:
-                if found.confirmed_on(site, self.main_site):
+                if found.confirmed and site in self.sites_of(found.sites):
                     last, rule, basis = holiday_last, found.text(), "holiday"
                 elif holiday_last > max(delivered, maybe_until or delivered):
                     maybe_until, maybe_from, maybe_why = holiday_last, "season", ""
         last = max(last, delivered)
         if maybe_until is not None and maybe_until <= last:
-            maybe_until, maybe_from = None, ""
+            maybe_until, maybe_from, maybe_why = None, "", ""
         return ReturnDeadline(
             day=last,
             rule=rule,
@@ -715,6 +705,10 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
     def main_site(self) -> str:
         """The retailer's own site, as its order page names it ('amazon.com')."""
         return _site_key(self.order_url) if self.order_url else ""
+
+    def sites_of(self, sites: tuple[str, ...]) -> tuple[str, ...]:
+        """The sites a season or a category window holds on: those named, else the main."""
+        return sites or (self.main_site,)
 
     def site_of(self, order: Any) -> str:
         """The site `order` was placed on: the one its export names ('Amazon.ca'), else
