@@ -352,7 +352,8 @@ def _match(fact, orders, by_number, by_tracking, retailer_key) -> list[int]:
     for number in fact.order_numbers:
         ids = by_number.get(number.strip().lower(), [])
         if not fact.is_carrier:
-            same = [i for i in ids if retailer_key(orders[i].retailer) == fact.sender]
+            shop = retailer_key(fact.site or fact.sender)
+            same = [i for i in ids if retailer_key(orders[i].retailer) == shop]
             ids = same or ids
         if ids:
             return ids[:1]
@@ -444,7 +445,7 @@ def _new_order(book, fact: Fact, today: date) -> Order | None:
     try:
         items = [new_item(title, price, quantity=qty) for title, qty, price in fact.items]
         order = new_order(
-            book.retailer_name(fact.sender),
+            book.retailer_name(fact.site or fact.sender),
             fact.order_numbers[0],
             min(fact.day, today),
             items,

@@ -46,16 +46,20 @@ class Fact:
     currency: str = ""
     pickup_by: date | None = None  # a pickup notice's last day ("please pick up until ...")
     pickup_at: str = ""  # and where the parcel waits
+    site: str = ""  # a shop's own domain, for its country site: "amazon.co.uk", "walmart.ca"
 
 
-def _domain_owner(address: str) -> tuple[str, bool] | None:
+def _domain_owner(address: str) -> tuple[str, bool, str] | None:
+    """Who sent from `address`: a carrier's name or a shop's key, whether it is a carrier,
+    and a shop's site, its domain from its name on ('amazon.co.uk' for
+    'shipment-tracking@amazon.co.uk'): an order placed there is the country site's."""
     domain = address.rsplit("@", 1)[-1].lower().strip(".")
     labels = domain.split(".")
-    for label in labels:
+    for at, label in enumerate(labels):
         if label in CARRIERS:
-            return CARRIERS[label], True
+            return CARRIERS[label], True, ""
         if label in RETAILERS:
-            return RETAILERS[label], False
+            return RETAILERS[label], False, ".".join(labels[at:])
     return None
 
 
@@ -66,7 +70,7 @@ _ORDERISH = re.compile(
 )
 
 
-def sender_of(letter: Letter) -> tuple[str, bool] | None:
+def sender_of(letter: Letter) -> tuple[str, bool, str] | None:
     return _domain_owner(letter.sender)
 
 
@@ -504,13 +508,13 @@ def classify(letter: Letter, tz: tzinfo | None = None) -> Fact | None:
             sent_at = sent_at or letter.date
     if owner is None:
         return None
-    name, is_carrier = owner
+    name, is_carrier, site = owner
     sent = local_date(sent_at, tz)
     subject = re.sub(r"^\s*((fwd?|tr|wg|rv|i)\s*:\s*)+", "", letter.subject, flags=re.I)
     kind = _kind(subject, text)
     if kind is None:
         return None
-    fact = Fact(kind=kind, sender=name, is_carrier=is_carrier, sent=sent, day=sent)
+    fact = Fact(kind=kind, sender=name, is_carrier=is_carrier, site=site, sent=sent, day=sent)
     both = f"{subject}\n{text}"
     fact.order_numbers = order_numbers(both, "" if is_carrier else name)
     if not fact.order_numbers and not is_carrier:
@@ -554,9 +558,7 @@ def classify(letter: Letter, tz: tzinfo | None = None) -> Fact | None:
     elif kind == "exception":
         fact.note = "delivery exception"
     elif kind == "placed":
-        site = re.search(r"amazon\.([a-z.]+)", letter.sender + " " + subject, re.I)
-        currency = (site_currency(site.group(0)) if site else None) or "USD"
-        fact.items, fact.currency = _items(text, currency)
+        fact.items, fact.currency = _items(text, site_currency(site) or "USD")
         placed = _after(re.compile(r"order (?:date|placed)\s*:?", re.I), text, sent, 40)
         if placed and (sent is None or placed[0] <= sent):
             fact.day = placed[0]

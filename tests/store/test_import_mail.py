@@ -272,15 +272,21 @@ def test_eml_files_and_a_folder_of_them(book, tmp_path):
     assert book.get(order.id).items[0].state is State.SHIPPED
 
 
-def confirmation(number="113-5555555-5555555", sent="Mon, 05 Oct 2026 10:00:00 +0000") -> bytes:
+def confirmation(
+    number="113-5555555-5555555",
+    sent="Mon, 05 Oct 2026 10:00:00 +0000",
+    site="amazon.com",
+    sign="$",
+) -> bytes:
     message = EmailMessage()
-    message["From"] = '"Amazon.com" <auto-confirm@amazon.com>'
-    message["Subject"] = f"Your Amazon.com order #{number}"
+    message["From"] = f'"{site.capitalize()}" <auto-confirm@{site}>'
+    message["Subject"] = f"Your {site.capitalize()} order #{number}"
     message["Date"] = sent
-    message["Message-ID"] = f"<{number}@amazon.com>"
+    message["Message-ID"] = f"<{number}@{site}>"
     message.set_content(
         "Order Confirmation\nThank you for shopping with us.\n"
-        f"Order #{number}\n\n1 x USB-C cable, 2 m\n$12.99\n\n2 x AA batteries (8 pack)\n$7.50\n"
+        f"Order #{number}\n\n1 x USB-C cable, 2 m\n{sign}12.99\n\n"
+        f"2 x AA batteries (8 pack)\n{sign}7.50\n"
     )
     return bytes(message)
 
@@ -298,6 +304,31 @@ def test_add_logs_an_order_from_its_confirmation(book, tmp_path):
         ("AA batteries (8 pack)", 2, 750),
     ]
     assert not mail_book.plan_mail(book, [path], tz=UTC, add=True).has_changes
+
+
+def test_an_order_from_a_country_sites_mail_is_that_sites(book, tmp_path):
+    """Amazon.co.uk's mail logs an Amazon.co.uk order in pounds: amazon.com's holiday
+    season (announced for amazon.com alone) does not move its return deadline."""
+    path = tmp_path / "order.eml"
+    sent = "Mon, 10 Nov 2025 10:00:00 +0000"
+    path.write_bytes(confirmation("204-5555555-5555555", sent, "amazon.co.uk", "£"))
+    read(book, [path], add=True)
+    (order,) = book.orders()
+    assert (order.retailer, order.currency) == ("Amazon.co.uk", "GBP")
+    assert book.policies.retailer(order.retailer).site_of(order) == "amazon.co.uk"
+    assert last_return_day(book, order) == date(2025, 12, 12)
+    # the same confirmation from amazon.com: the announced season holds
+    book.delete(order.id)
+    path.write_bytes(confirmation("113-5555555-5555555", sent))
+    read(book, [path], add=True)
+    (order,) = book.orders()
+    assert (order.retailer, order.currency) == ("Amazon", "USD")
+    assert last_return_day(book, order) == date(2026, 1, 31)
+
+
+def last_return_day(book, order) -> date:
+    delivered = book.record(order.id, "delivered", date(2025, 11, 12))
+    return next(d.day for d in advice.deadlines(delivered, book.policies, date(2025, 11, 12)))
 
 
 def test_other_mail_is_read_from_its_headers_only(book, tmp_path):
@@ -400,3 +431,9 @@ def test_a_fact_for_an_order_not_yet_logged_is_kept_and_counts_once_it_is(
     assert (got.tracking, got.carrier) == ("QA0881872248", "Amazon Logistics")
     again = mail_book.plan_mail(book, [box], tz=UTC)
     assert again.skipped == 1 and not again.has_work()
+
+
+def test_a_shops_mail_names_its_country_site():
+    assert mc._domain_owner("shipment-tracking@amazon.co.uk") == ("amazon", False, "amazon.co.uk")
+    assert mc._domain_owner("help@email.walmart.ca") == ("walmart", False, "walmart.ca")
+    assert mc._domain_owner("mcinfo@ups.com") == ("UPS", True, "")
