@@ -718,10 +718,12 @@ def _chargeback(ctx: Context, claims: list[Escalation]) -> Action | None:
 def _pickup(ctx: Context) -> list[Action]:
     """A parcel waiting at a pickup point (an Amazon Hub locker, a post office) until the day
     a notice gave (`order.extra["pickup_by"]`, from mail): 'pick it up by 25 Nov', until that
-    day, while nothing recorded since says what became of it. Picking it up is not an event:
-    the reminder ends with the day."""
+    day, while nothing recorded since says what became of it: marked picked up
+    (`extra["picked_up"]`), or the items moved on."""
     by = ctx.order.extra.get("pickup_by")
-    if not by or ctx.state not in (State.SHIPPED, State.OUT_FOR_DELIVERY, State.DELIVERED):
+    if not by or ctx.order.extra.get("picked_up"):
+        return []
+    if ctx.state not in (State.SHIPPED, State.OUT_FOR_DELIVERY, State.DELIVERED):
         return []
     try:
         day = date.fromisoformat(by)
@@ -732,8 +734,7 @@ def _pickup(ctx: Context) -> list[Action]:
     where = ctx.order.extra.get("pickup_at", "")
     reason = (
         f"pick it up by {ctx.day(day)}, {days_left_text(day, ctx.today)}"
-        f"{f', at {where}' if where else ''} (the day the notice gives; nothing to record once "
-        "you have it)"
+        f"{f', at {where}' if where else ''} (the day the notice gives)"
     )
     steps = (
         ()
@@ -741,6 +742,7 @@ def _pickup(ctx: Context) -> list[Action]:
         else (
             "Bring the pickup code or barcode from the notice",
             "Not collected by then, the parcel is sent back or removed: the notice says which",
+            "Once you have it, mark it picked up: the reminder ends",
         )
     )
     return [

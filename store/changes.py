@@ -142,6 +142,15 @@ def record_event(
     )
 
 
+def record_pickup(
+    book: OrderBook, ref: str | int, on: str | date | None = None, *, note: str = ""
+) -> Order:
+    """Record that order `ref`'s parcel was collected from its pickup point on the day typed
+    (default today): its 'pick it up by' reminder ends."""
+    order = book.find(ref)
+    return book.picked_up(order.id, event_day(book, on, order.ordered_on), note=note)
+
+
 def read_amount(text: str, currency: str) -> int:
     """A refund's amount as typed ("1,169.99", "$1169.99") in the order's currency, in minor
     units; FieldError under "amount"."""

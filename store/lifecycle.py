@@ -271,6 +271,27 @@ def record(
     return replace(order, items=tuple(new_items), history=(*order.history, entry))
 
 
+def picked_up(order: Order, on: date, *, note: str = "", today: date | None = None) -> Order:
+    """The order after its parcel was collected from the pickup point a notice named
+    (`extra["pickup_by"]`): the day is kept (`extra["picked_up"]`), so the 'pick it up by'
+    reminder ends, and the history says so. Not an item's event: the items' states (the
+    parcel was delivered to the locker) stay as they are."""
+    if not order.extra.get("pickup_by"):
+        raise TransitionError(
+            "can't mark picked up: no pickup notice is recorded for this order "
+            "(nothing waits at a pickup point)"
+        )
+    if order.extra.get("picked_up"):
+        raise TransitionError(f"already marked picked up on {order.extra['picked_up']}")
+    if today is not None and on > today:
+        raise TransitionError(f"can't mark picked up on {on.isoformat()}: that is in the future")
+    where = order.extra.get("pickup_at", "")
+    said = "; ".join(filter(None, [f"picked up at {where}" if where else "picked up", note]))
+    entry = HistoryEntry(on=on, event="note", note=clean_text(said, limit=NOTE_MAX))
+    extra = {**order.extra, "picked_up": on.isoformat()}
+    return replace(order, extra=extra, history=(*order.history, entry))
+
+
 CLOSED_LABEL = "window closed"
 
 

@@ -467,6 +467,21 @@ class OrderBook:
         self._change(f"mark {order.order_number} {Event(event).value}", change)
         return saved[0]
 
+    def picked_up(self, ref: str | int, on: date | None = None, *, note: str = "") -> Order:
+        """Record that the parcel waiting at a pickup point was collected (on `on`, default
+        today): the 'pick it up by' reminder ends (`lifecycle.picked_up`)."""
+        saved: list[Order] = []
+
+        def change() -> dict[int, Order | None]:
+            order = self.find(ref)
+            new = lifecycle.picked_up(order, on or self.today, note=note, today=self.today)
+            saved.append(new)
+            return {order.id: new}
+
+        order = self.find(ref)
+        self._change(f"mark {order.order_number} picked up", change)
+        return saved[0]
+
     def _unkeep_items(self, order: Order, items: list[int] | None) -> list[int]:
         """The items `unkept` is for (named, or every one it can be), refused with the reason
         when one of them is not kept or its return window is closed."""

@@ -209,11 +209,12 @@ def _add_mark(sub) -> None:
 
     mark = sub.add_parser("mark", help="record what happened to an order")
     mark.add_argument("id", metavar="ID")
+    events = [e.value for e in Event] + ["picked-up"]
     mark.add_argument(
         "event",
-        choices=[e.value for e in Event],
+        choices=events,
         metavar="EVENT",
-        help="one of: " + ", ".join(e.value for e in Event),
+        help="one of: " + ", ".join(events) + " (picked-up: from the pickup point a notice named)",
     )
     mark.add_argument(
         "--on",

@@ -275,6 +275,12 @@ def cmd_mark(book, args) -> int:
         on = changes.event_day(book, args.on, before.ordered_on) if args.on else None
     except changes.FieldError as error:
         raise CliError(f"--on: {error}") from None
+    if args.event == "picked-up":  # the order's parcel, not its items' states
+        if items or args.amount is not None or args.tracking:
+            raise CliError("picked-up is the order's parcel: no --item, --amount or --tracking")
+        order = changes.record_pickup(book, before.id, on, note=note)
+        print(f"{order.id}\t{book.facts(order).state_text}\tpicked up")
+        return EXIT_OK
     if args.event == "delivered":
         if on is None and (guess := estimates.delivery_default(before, items)) is not None:
             on = guess

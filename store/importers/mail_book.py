@@ -426,11 +426,12 @@ def _apply_fact(order: Order, fact: Fact, today: date) -> Order:
             fill["carrier"] = clean_line(fact.carrier, limit=40)
     if fact.kind == "pickup" and fact.pickup_by is not None and fact.pickup_by >= day:
         # The day the parcel waits until, for the 'pick it up by' reminder; a later notice
-        # (the parcel kept longer, or waiting again) moves it.
+        # (the parcel kept longer, or another one waiting) moves it, and asks again.
         by = fact.pickup_by.isoformat()
         if new.extra.get("pickup_by", "") < by:
             where = {"pickup_at": fact.pickup_at} if fact.pickup_at else {}
-            fill["extra"] = {**new.extra, "pickup_by": by, **where}
+            extra = {k: v for k, v in new.extra.items() if k != "picked_up"}
+            fill["extra"] = {**extra, "pickup_by": by, **where}
     inbound = any(item.state in lifecycle.INBOUND_STATES for item in new.items)
     newer = fact.sent is None or new.extra.get("expected_from", "") <= fact.sent.isoformat()
     if fact.expected and inbound and newer and new.extra.get("expected_delivery") != fact.expected:

@@ -341,3 +341,32 @@ def test_redo_makes_the_undone_change_again(run):
     assert run("undo").stdout == "undone: mark 111-0000001-0000001 shipped\n"
     assert run("redo").stdout == "redone: mark 111-0000001-0000001 shipped\n"
     assert run("redo", check=False).returncode == 2
+
+
+def test_mark_picked_up_ends_the_pickup_reminder(run):
+    from datetime import date
+
+    from msgspec.structs import replace
+    from unship.store.lifecycle import record
+    from unship.store.model import new_item, new_order
+    from unship.store.repository import OrderBook
+
+    waiting = {"pickup_by": "2026-11-30", "pickup_at": "Amazon Hub Locker - Oak"}
+    order = new_order("Amazon", "113-1234567-1234567", date(2026, 11, 20), [new_item("Lamp", 2500)])
+    with OrderBook(run.db, today=date(2026, 11, 28)) as book:  # as a Hub notice leaves it
+        book.add(replace(record(order, "delivered", date(2026, 11, 27)), extra=waiting))
+    assert "30 Nov    2 days left   1  113-1234567-1234567  Pick it up" in run("due").stdout
+    refused = run("mark", "1", "picked-up", "--item", "1", check=False)
+    assert refused.returncode != 0 and "no --item" in refused.stderr
+    assert run("mark", "1", "picked-up", "--note", "code 77").stdout == "1\tdelivered\tpicked up\n"
+    assert run("due", check=False).returncode == 1  # nothing due: the reminder ended
+    shown = json.loads(run("show", "1", "--json").stdout)
+    assert shown["history"][-1] == {
+        "on": "2026-11-28",
+        "event": "note",
+        "note": "picked up at Amazon Hub Locker - Oak; code 77",
+    }
+    again = run("mark", "1", "picked-up", check=False)
+    assert again.returncode != 0 and "already marked picked up on 2026-11-28" in again.stderr
+    run("undo")
+    assert "30 Nov    2 days left   1  113-1234567-1234567  Pick it up" in run("due").stdout

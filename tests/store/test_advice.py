@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from unship.store import policies
+from unship.store import lifecycle, policies
 from unship.store.advice import day_text, days_left_text, item_states, order_actions
 from unship.store.lifecycle import TransitionError, record
 from unship.store.model import Event, State, new_item, new_order
@@ -213,8 +213,9 @@ def test_a_parcel_waiting_at_a_pickup_point_is_to_be_picked_up_by_the_notices_da
     assert pick.available and pick.deadline == date(2021, 11, 25) and pick.kind == "follow-up"
     assert pick.reason == (
         "pick it up by 25 Nov, 2 days left, at Amazon Hub Locker - Location (the day the notice "
-        "gives; nothing to record once you have it)"
+        "gives)"
     )
+    assert pick.steps[-1] == "Once you have it, mark it picked up: the reminder ends"
     assert found["return"].deadline == date(2021, 12, 22)  # the window runs meanwhile
     # what `due`, the list and the header use: the same deadlines as the full advice
     quick = dated_actions(at_locker, BOOK, date(2021, 11, 23))
@@ -228,6 +229,10 @@ def test_a_parcel_waiting_at_a_pickup_point_is_to_be_picked_up_by_the_notices_da
     # once something is recorded that says what became of it, no reminder
     kept = record(at_locker, "kept", date(2021, 11, 24))
     assert "pick-up" not in actions(kept, date(2021, 11, 24))
+    # nor once it is marked picked up
+    collected = lifecycle.picked_up(at_locker, date(2021, 11, 23))
+    assert "pick-up" not in actions(collected, date(2021, 11, 23))
+    assert "return" in actions(collected, date(2021, 11, 23))
     # a carrier's notice: the parcel is still in transit, waiting at the post office
     held = replace(
         make(ordered=date(2021, 11, 18), events=[("shipped", date(2021, 11, 19))]),

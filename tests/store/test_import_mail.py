@@ -197,6 +197,22 @@ def test_a_hub_locker_notice_finds_its_order_by_the_invoice_link_and_records_the
     assert "pick-up" not in [d.action for d in later]
     book.storage.read().pop(mail_book.TABLE, None)  # read again, as if never read
     assert not mail_book.plan_mail(book, [path], tz=UTC).has_changes
+    # collected: the reminder ends, and the same notice read again does not bring it back
+    book.picked_up(order.id, date(2021, 11, 23))
+    book.storage.read().pop(mail_book.TABLE, None)
+    read(book, [path])
+    deadlines = advice.deadlines(book.get(order.id), book.policies, date(2021, 11, 23))
+    assert "pick-up" not in [d.action for d in deadlines]
+    # a later notice (another parcel waiting) asks again
+    later_notice = sample("amazon_hub_notice_2.eml").replace(
+        b"Thursday, November 25", b"Monday, November 29"
+    )
+    (tmp_path / "later.eml").write_bytes(later_notice)
+    read(book, [tmp_path / "later.eml"])
+    again = book.get(order.id)
+    assert again.extra["pickup_by"] == "2021-11-29" and "picked_up" not in again.extra
+    deadlines = advice.deadlines(again, book.policies, date(2021, 11, 26))
+    assert (date(2021, 11, 29), "pick-up") in [(d.day, d.action) for d in deadlines]
 
 
 @needs_email

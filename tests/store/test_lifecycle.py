@@ -108,3 +108,25 @@ def test_no_sequence_of_events_reaches_an_impossible_state(steps):
             assert it.state in State
             if it.state is State.ORDERED:
                 assert Event.SHIPPED.value not in it.dates and Event.DELIVERED.value not in it.dates
+
+
+def test_picked_up_is_said_in_the_history_and_asked_once_of_a_parcel_that_waits():
+    from msgspec.structs import replace
+
+    delivered = record(order(), "delivered", ORDERED_ON + timedelta(days=3))
+    with pytest.raises(TransitionError, match="no pickup notice is recorded"):
+        lifecycle.picked_up(delivered, ORDERED_ON + timedelta(days=4))
+    waiting = replace(delivered, extra={"pickup_by": "2026-11-08", "pickup_at": "the Hub"})
+    with pytest.raises(TransitionError, match="in the future"):
+        lifecycle.picked_up(waiting, date(2026, 11, 6), today=date(2026, 11, 5))
+    got = lifecycle.picked_up(waiting, date(2026, 11, 5), note="code 1234", today=date(2026, 11, 5))
+    assert got.extra == {
+        "pickup_by": "2026-11-08",
+        "pickup_at": "the Hub",
+        "picked_up": "2026-11-05",
+    }
+    assert got.history[-1].event == "note"
+    assert got.history[-1].note == "picked up at the Hub; code 1234"
+    assert got.items == waiting.items  # the items' states are the delivery's
+    with pytest.raises(TransitionError, match="already marked picked up on 2026-11-05"):
+        lifecycle.picked_up(got, date(2026, 11, 5))

@@ -638,3 +638,32 @@ async def test_recording_an_estimated_delivery_offers_the_estimate_and_doubts_a_
             await pilot.pause()
             saved = book.get(order.id)
             assert saved.items[0].on("delivered") == date(2026, 11, 27)
+
+
+@pilot_test
+async def test_picking_up_a_parcel_that_waits_at_a_locker_ends_its_reminder(book):
+    from msgspec.structs import replace
+    from unship.store.lifecycle import record
+    from unship.tui.screens.confirm_dialog import ConfirmDialog
+
+    order = new_order("Amazon", "113-7777777-7777777", date(2026, 11, 20), [new_item("Lamp", 2500)])
+    waiting = {"pickup_by": "2026-11-30", "pickup_at": "Amazon Hub Locker - Oak"}
+    added = book.add(replace(record(order, "delivered", date(2026, 11, 27)), extra=waiting))
+    app, run = await _start(book, added.id)
+    async with run as pilot:
+        await pilot.pause()
+        await _choose(pilot, "pick-up")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.question.startswith("Pick it up by 30 Nov, 2 days left, at Amazon Hub")
+        await pilot.press("n")  # not yet: nothing recorded
+        await pilot.pause()
+        assert "picked_up" not in book.get(added.id).extra
+        await _choose(pilot, "pick-up")
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, OrderScreen)
+        assert book.get(added.id).extra["picked_up"] == TODAY.isoformat()
+        assert "Recorded: picked up (u to undo)" in app.notices
+        panel = app.screen.query_one(ActionsPanel)
+        assert "pick-up" not in [a.action for a in panel.actions]
+        assert "return" in [a.action for a in panel.actions]

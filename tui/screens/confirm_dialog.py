@@ -24,17 +24,21 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("left,right", "switch", show=False),
     ]
 
-    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(
+        self, question: str, *, yes: str = "Yes", no: str = "No", danger: bool = True
+    ) -> None:
         super().__init__()
         self.question = question
         self.yes = yes
         self.no = no
+        self.danger = danger  # yes deletes or discards: its button says so
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):
             yield Static(Content(self.question), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
-                yield Button(f"{self.yes} (y)", id="confirm-yes", variant="error", compact=True)
+                variant = "error" if self.danger else "primary"
+                yield Button(f"{self.yes} (y)", id="confirm-yes", variant=variant, compact=True)
                 yield Button(f"{self.no} (n)", id="confirm-no", compact=True)
 
     def on_mount(self) -> None:

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from unship.store import (
     Action,
+    ModelError,
     NotFoundError,
     Order,
     State,
@@ -363,11 +364,34 @@ class OrderScreen(Screen):
             self.app.push_screen(
                 RecordDialog(self.book, self.order, action), callback=self._recorded
             )
+        elif action.action == "pick-up":
+            self._pick_up(action)
         elif action.link:
             self._open(action.link)
         else:
             lines = [action.reason, *(f"{n}. {s}" for n, s in enumerate(action.steps, 1))]
             self.notify("\n".join(lines), title=action.label, markup=False, timeout=10)
+
+    def _pick_up(self, action: Action) -> None:
+        """The parcel waiting at a pickup point: collected? (today; the reminder ends)."""
+        order = self.order
+        if order is None:
+            return
+        from .confirm_dialog import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                changes.record_pickup(self.book, order.id)
+            except (ModelError, StoreError) as error:
+                self.notify(str(error), title="Not recorded", severity="error", markup=False)
+                return
+            self.notify("Recorded: picked up (u to undo)", markup=False)
+
+        question = f"{action.reason[0].upper()}{action.reason[1:]}.\n\nPicked it up?"
+        dialog = ConfirmDialog(question, yes="Picked up", no="Not yet", danger=False)
+        self.app.push_screen(dialog, callback=answered)
 
     def _recorded(self, result: Recorded | None) -> None:
         if result is None:
