@@ -250,13 +250,14 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
         steps.append(note[:1].upper() + note[1:])
     if found.basis in ("marketplace-minimum", "marketplace-default"):
         steps.append(
-            "The seller's own window may be longer: type it on the order "
-            "(unship add ... --seller NAME --seller-window DAYS)"
+            "The seller's own window may be longer: type it on the order (the form's Sold by "
+            "and Their window; unship add ... --seller NAME --seller-window DAYS)"
         )
     elif found.basis == "guess":
         steps.append(
             "The real window may be shorter or longer: look it up and type it on the order "
-            "(unship add ... --seller NAME --seller-window DAYS)"
+            "(the form's Sold by, the shop, and Their window; unship add ... --seller NAME "
+            "--seller-window DAYS)"
         )
     return tuple(steps)
 

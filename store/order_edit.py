@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from .model import HistoryEntry, Item, ModelError, Order, State, new_item, replace
+from .model import (
+    EMPTY,
+    SELLER_WINDOW,
+    HistoryEntry,
+    Item,
+    ModelError,
+    Order,
+    State,
+    new_item,
+    replace,
+)
 from .text import NOTE_MAX, clean_text
 
 
@@ -26,10 +36,13 @@ def edit_order(
     tracking: str,
     notes: str,
     today: date,
+    seller: str = "",
+    seller_window: int | None = None,
 ) -> tuple[Order, list[str]]:
     """`existing` with the form's values: items keep their state and dates; new ones are
-    ordered; history is kept (indexes follow the items) with an "edited" entry added.
-    Returns the order and what changed (empty: nothing did)."""
+    ordered; every item is `seller`'s, with its window (`with_seller`); history is kept
+    (indexes follow the items) with an "edited" entry added. Returns the order and what
+    changed (empty: nothing did)."""
     changes: list[str] = []
     items: list[Item] = []
     moved: dict[int, int] = {}  # old index -> new index
@@ -64,6 +77,14 @@ def edit_order(
                 changes.append(f"{part} of item {new_index + 1}")
         moved[old_index] = new_index
         items.append(item)
+    items = list(with_seller(items, seller, seller_window))
+    kept_items = [(existing.items[old], items[new]) for old, new in moved.items()]
+    if any(old.seller != item.seller for old, item in kept_items):
+        changes.append("seller")
+    if any(
+        old.extra.get(SELLER_WINDOW) != item.extra.get(SELLER_WINDOW) for old, item in kept_items
+    ):
+        changes.append("seller's window")
     removed = [item for n, item in enumerate(existing.items) if n not in moved]
     changes.extend(f"removed {item.title}" for item in removed)
     for n, item in enumerate(items):
@@ -112,3 +133,18 @@ def edit_order(
         history=tuple(history),
     )
     return edited, changes
+
+
+def with_seller(items, seller: str, window: int | None) -> tuple[Item, ...]:
+    """Every item sold by `seller` ('': the retailer itself), with its own window when the
+    person typed one."""
+    out = []
+    for item in items:
+        extra = {k: v for k, v in item.extra.items() if k != SELLER_WINDOW}
+        if window is not None:
+            extra[SELLER_WINDOW] = str(window)
+        if item.seller == seller and extra == dict(item.extra):
+            out.append(item)
+        else:
+            out.append(replace(item, seller=seller, extra=extra or EMPTY))
+    return tuple(out)

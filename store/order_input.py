@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 from .errors import StoreError
 from .lifecycle import shipped_if_tracked
-from .model import EMPTY, SELLER_WINDOW, ModelError, Order, new_item, new_order, replace
+from .model import SELLER_WINDOW, ModelError, Order, new_item, new_order, replace
 from .money import MoneyError, check_currency, site_currency, to_decimal, to_minor
-from .order_edit import edit_order
+from .order_edit import edit_order, with_seller
 from .parsing import ParseError, QuickOrder, TrackingGuess, detect_carrier, parse_date, parse_price
 from .text import FIELD_MAX, NOTE_MAX, TITLE_MAX, clean_line, clean_text
 
@@ -379,28 +379,18 @@ def check_order(
                 tracking=tracking,
                 notes=notes,
                 today=today,
+                seller=seller,
+                seller_window=seller_window,
             )
     except ModelError as error:
         key = "ordered_on" if "date" in str(error) else "items"
         checked.errors[key] = str(error)
         checked.order = None
-    if checked.order is not None:
-        checked.order = _with_seller(checked.order, seller, seller_window)
+    if checked.order is not None and editing is None:
+        checked.order = replace(
+            checked.order, items=with_seller(checked.order.items, seller, seller_window)
+        )
     return checked
-
-
-def _with_seller(order: Order, seller: str, window: int | None) -> Order:
-    """Every item sold by `seller`, with its own window when the person typed one."""
-    items = []
-    for item in order.items:
-        extra = {k: v for k, v in item.extra.items() if k != SELLER_WINDOW}
-        if window is not None:
-            extra[SELLER_WINDOW] = str(window)
-        if item.seller == seller and extra == dict(item.extra):
-            items.append(item)
-        else:
-            items.append(replace(item, seller=seller, extra=extra or EMPTY))
-    return replace(order, items=tuple(items))
 
 
 def _carrier_key(text: str, policies: PolicyBook) -> str:

@@ -675,3 +675,31 @@ def test_a_marketplace_sellers_window_from_the_form(tmp_path):
         assert "days" in bad.errors["seller_window"]
         alone = check_order(OrderFields(**{**fields.__dict__, "seller": ""}), book)
         assert "Sold by" in alone.errors["seller_window"]
+
+
+@sync
+async def test_typing_a_shops_own_window_on_an_existing_order_saves_it(book):
+    """Sold by and Their window, typed on an order already in the book (a shop unship
+    doesn't know): saved, said in the history, and the deadline is no longer a guess.
+    Before, the form saw no change and closed without saving what was typed."""
+    from unship.store import advice
+
+    order = book.add(new_order("Uniqlo", "UQ-1", date(2026, 11, 20), [new_item("Coat", 8900)]))
+    order = book.record(order.id, "delivered", date(2026, 11, 24))
+    app = FormApp(book, lambda b: OrderForm(b, order))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#seller", Input).focus()
+        await type_text(pilot, "Uniqlo")
+        await pilot.press("tab")
+        await type_text(pilot, "60")
+        assert "Nothing changed" not in str(app.screen.query_one("#form-status").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    saved = book.get(order.id)
+    assert app.result == saved
+    assert saved.items[0].seller == "Uniqlo" and saved.items[0].extra["seller_window_days"] == "60"
+    assert saved.history[-1].event == "edited"
+    assert saved.history[-1].note == "changed seller, seller's window"
+    ret = next(a for a in advice.order_actions(saved, book.policies, TODAY) if a.action == "return")
+    assert ret.deadline == date(2027, 1, 23) and "Uniqlo's policy: 60 days" in ret.reason
+    assert "~" not in ret.reason
