@@ -703,3 +703,31 @@ async def test_typing_a_shops_own_window_on_an_existing_order_saves_it(book):
     ret = next(a for a in advice.order_actions(saved, book.policies, TODAY) if a.action == "return")
     assert ret.deadline == date(2027, 1, 23) and "Uniqlo's policy: 60 days" in ret.reason
     assert "~" not in ret.reason
+
+
+@sync
+async def test_e_on_an_order_edits_it_and_the_order_shows_the_change(book):
+    """From the order's own screen: e opens the form on it; saved, the screen is the
+    order's again, with the deadline the edit gives."""
+    from unship.tui.app import UnshipApp
+    from unship.tui.screens.order import OrderScreen
+
+    order = book.add(new_order("Uniqlo", "UQ-2", date(2026, 11, 20), [new_item("Coat", 8900)]))
+    book.record(order.id, "delivered", date(2026, 11, 24))
+    app = UnshipApp(book)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(OrderScreen(book, order.id))
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, OrderForm) and app.screen.order.id == order.id
+        app.screen.query_one("#seller", Input).focus()
+        await type_text(pilot, "Uniqlo")
+        await pilot.press("tab")
+        await type_text(pilot, "60")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, OrderScreen)
+        ret = next(a for a in app.screen.actions if a.action == "return")
+        assert "Uniqlo's policy: 60 days" in ret.reason

@@ -86,6 +86,7 @@ class OrderScreen(Screen):
         Binding("o", "open_order", "Order page", id="order.open-order"),
         Binding("t", "open_tracking", "Track", id="order.open-tracking"),
         Binding("d", "delete", "Delete", id="order.delete", show=False),
+        Binding("e", "edit", "Edit", id="order.edit", show=False),
     ]
 
     def __init__(self, book: OrderBook, order_id: int) -> None:
@@ -300,6 +301,11 @@ class OrderScreen(Screen):
         action = self._decision(name)
         if action is not None:
             self.perform(action)
+
+    def action_edit(self) -> None:
+        """e: this order in the form (its fields, items, seller and their window)."""
+        if self.order is not None:
+            self.app.edit_order(self.order.id)
 
     def action_delete(self) -> None:
         """d: delete this order, after a question; u brings it back."""
