@@ -40,7 +40,8 @@ def edit_order(
     seller_window: int | None = None,
 ) -> tuple[Order, list[str]]:
     """`existing` with the form's values: items keep their state and dates; new ones are
-    ordered; every item is `seller`'s, with its window (`with_seller`); history is kept
+    ordered; every item is `seller`'s, with its window (`with_seller`), once they differ from
+    the first item's (else new items only); history is kept
     (indexes follow the items) with an "edited" entry added. Returns the order and what
     changed (empty: nothing did)."""
     changes: list[str] = []
@@ -77,7 +78,19 @@ def edit_order(
                 changes.append(f"{part} of item {new_index + 1}")
         moved[old_index] = new_index
         items.append(item)
-    items = list(with_seller(items, seller, seller_window))
+    first = existing.items[0] if existing.items else None
+    window_text = str(seller_window) if seller_window is not None else None
+    if first is not None and (seller, window_text) == (
+        first.seller,
+        first.extra.get(SELLER_WINDOW),
+    ):
+        # The form shows the first item's seller: as it was, it changes nothing, and items
+        # sold by others (an Amazon report's order from several sellers) keep theirs.
+        added = [i for i, item in enumerate(items) if i not in moved.values()]
+        for i in added:
+            items[i] = with_seller([items[i]], seller, seller_window)[0]
+    else:
+        items = list(with_seller(items, seller, seller_window))
     kept_items = [(existing.items[old], items[new]) for old, new in moved.items()]
     if any(old.seller != item.seller for old, item in kept_items):
         changes.append("seller")

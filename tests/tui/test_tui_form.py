@@ -731,3 +731,39 @@ async def test_e_on_an_order_edits_it_and_the_order_shows_the_change(book):
         assert isinstance(app.screen, OrderScreen)
         ret = next(a for a in app.screen.actions if a.action == "return")
         assert "Uniqlo's policy: 60 days" in ret.reason
+
+
+def test_an_order_from_several_sellers_keeps_each_items_seller_when_edited(tmp_path):
+    """The form shows the first item's seller: left as it was, an edit (or none) keeps
+    every item's own seller and window; typed anew, it is every item's."""
+    from dataclasses import replace as with_fields
+
+    from msgspec.structs import replace
+    from unship.store import changes
+    from unship.store.model import SELLER_WINDOW
+    from unship.store.order_input import ItemFields, OrderFields
+    from unship.store.repository import OrderBook
+
+    with OrderBook(tmp_path / "o.json", today=TODAY) as book:
+        order = new_order(
+            "Amazon",
+            "113-0000000-0000042",
+            date(2026, 11, 20),
+            [new_item("Cable", 999), new_item("Case", 1999)],
+        )
+        cable, case = order.items
+        items = (
+            replace(cable, seller="Amazon.com"),
+            replace(case, seller="Gadget Hut", extra={SELLER_WINDOW: "60"}),
+        )
+        order = book.add(replace(order, items=items))
+        fields = OrderFields.from_order(order, book.policies)
+        assert changes.save_edit(book, order, fields) == (order, [])  # untouched: nothing
+        noted, what = changes.save_edit(book, order, with_fields(fields, notes="gift"))
+        assert what == ["notes"] and noted.items == order.items
+        grown = with_fields(fields, items=[*fields.items, ItemFields(title="Plug", price="5")])
+        added, what = changes.save_edit(book, noted, grown)
+        assert [i.seller for i in added.items] == ["Amazon.com", "Gadget Hut", "Amazon.com"]
+        assert added.items[1].extra[SELLER_WINDOW] == "60"
+        one, what = changes.save_edit(book, added, with_fields(grown, seller="Gadget Hut"))
+        assert "seller" in what and {i.seller for i in one.items} == {"Gadget Hut"}
