@@ -248,16 +248,18 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
                 "general, the general rules apply"
             )
         steps.append(note[:1].upper() + note[1:])
+    ref = ctx.order.id or "ID"
+    how = (  # a shop unship doesn't know is its own seller (order_input)
+        f"in the app's form (e): Their window; or unship edit {ref} --seller-window DAYS"
+        if ctx.policy.key == "other"
+        else f"in the app's form (e): Sold by and Their window; or unship edit {ref} --seller NAME "
+        "--seller-window DAYS"
+    )
     if found.basis in ("marketplace-minimum", "marketplace-default"):
-        steps.append(
-            "The seller's own window may be longer: type it on the order (the form's Sold by "
-            "and Their window; unship add ... --seller NAME --seller-window DAYS)"
-        )
+        steps.append(f"The seller's own window may be longer: type it on the order ({how})")
     elif found.basis == "guess":
         steps.append(
-            "The real window may be shorter or longer: look it up and type it on the order "
-            "(the form's Sold by, the shop, and Their window; unship add ... --seller NAME "
-            "--seller-window DAYS)"
+            f"The real window may be shorter or longer: look it up and type it on the order ({how})"
         )
     return tuple(steps)
 

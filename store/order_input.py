@@ -318,7 +318,12 @@ def check_order(
     seller = clean_line(fields.seller, limit=FIELD_MAX)
     seller_window = _attempt(errors, "seller_window", check_seller_window, fields.seller_window)
     if seller_window is not None and not seller:
-        errors["seller_window"] = "a seller's window needs the seller's name (Sold by)"
+        if retailer and policies.retailer(retailer).key == "other":
+            seller = clean_line(retailer, limit=FIELD_MAX)  # a shop unship doesn't know: its own
+        else:
+            errors["seller_window"] = (
+                "a seller's window needs the seller's name (Sold by, --seller)"
+            )
     if retailer and number and (warning := order_number_warning(policies, retailer, number)):
         warnings["order_number"] = warning
 

@@ -174,6 +174,28 @@ def _add_add(sub) -> None:
     add.add_argument("--notes", default="")
 
 
+def _add_edit(sub) -> None:
+    edit = sub.add_parser(
+        "edit",
+        help="change an order's details (its items: in the app's form)",
+        description="Change what is given; an empty value clears it (--seller '').",
+    )
+    edit.add_argument("id", metavar="ID")
+    edit.add_argument("--retailer")
+    edit.add_argument("--order-number")
+    edit.add_argument("--ordered", metavar="DATE", help="the order date")
+    edit.add_argument("--currency")
+    edit.add_argument("--seller", help="every item's marketplace seller ('': the retailer)")
+    edit.add_argument(
+        "--seller-window",
+        metavar="DAYS",
+        help="the seller's (or an unknown shop's) own return window in days",
+    )
+    edit.add_argument("--carrier")
+    edit.add_argument("--tracking")
+    edit.add_argument("--notes")
+
+
 def _add_list(sub) -> None:
     from unship.store import ARCHIVE_AFTER_DAYS, State
 
@@ -305,6 +327,7 @@ def _add_export(sub) -> None:
 # Each command's parser, in the order --help lists them.
 _COMMANDS: dict[str, Callable[[Any], None]] = {
     "add": _add_add,
+    "edit": _add_edit,
     "list": _add_list,
     "show": _add_show,
     "mark": _add_mark,

@@ -89,6 +89,43 @@ def cmd_add(book, args) -> int:
     return EXIT_OK
 
 
+# `edit`'s options: the form's field each one sets.
+_EDITED = {
+    "retailer": "retailer",
+    "order_number": "order_number",
+    "ordered": "ordered_on",
+    "currency": "currency",
+    "seller": "seller",
+    "seller_window": "seller_window",
+    "carrier": "carrier",
+    "tracking": "tracking",
+    "notes": "notes",
+}
+
+
+def cmd_edit(book, args) -> int:
+    from dataclasses import replace
+
+    from unship.store import OrderFields, changes
+
+    order = book.find(args.id)
+    given = {field: getattr(args, name) for name, field in _EDITED.items()}
+    given = {field: value for field, value in given.items() if value is not None}
+    if not given:
+        options = ", ".join("--" + name.replace("_", "-") for name in _EDITED)
+        raise CliError(f"edit needs what to change: {options}")
+    fields = replace(OrderFields.from_order(order, book.policies), **given)
+    try:
+        saved, what = changes.save_edit(book, order, fields)
+    except changes.FieldError as error:
+        refused = (_flag_error(key, message, fields.items) for key, message in error.errors.items())
+        raise CliError("; ".join(refused)) from None
+    for warning in order_warnings(book, saved):
+        print(f"unship: warning: {warning}", file=sys.stderr)
+    print(f"{saved.id}\t{'changed ' + ', '.join(what) if what else 'nothing changed'}")
+    return EXIT_OK
+
+
 _FLAGS = {
     "retailer": "--retailer",
     "order_number": "--order-number",
@@ -491,6 +528,7 @@ def cmd_export(book, args) -> int:
 
 COMMANDS = {
     "add": cmd_add,
+    "edit": cmd_edit,
     "list": cmd_list,
     "show": cmd_show,
     "mark": cmd_mark,

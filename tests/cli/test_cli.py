@@ -370,3 +370,47 @@ def test_mark_picked_up_ends_the_pickup_reminder(run):
     assert again.returncode != 0 and "already marked picked up on 2026-11-28" in again.stderr
     run("undo")
     assert "30 Nov    2 days left   1  113-1234567-1234567  Pick it up" in run("due").stdout
+
+
+def test_edit_changes_an_orders_details_and_a_shops_own_window(run):
+    run("add", "Uniqlo", "UQ-9", "Coat", "89", "--ordered", "2026-11-20")
+    run("mark", "1", "delivered", "--on", "2026-11-24")
+    guess = {a["action"]: a for a in json.loads(run("actions", "1", "--json").stdout)}["return"]
+    assert guess["deadline"] == "2026-12-24" and "a guess" in guess["reason"]
+    assert "unship edit 1 --seller-window DAYS" in " ".join(guess["steps"])
+    # a shop unship doesn't know: its window alone, the shop is its own seller
+    assert (
+        run("edit", "1", "--seller-window", "60").stdout == "1\tchanged seller, seller's window\n"
+    )
+    own = {a["action"]: a for a in json.loads(run("actions", "1", "--json").stdout)}["return"]
+    assert own["deadline"] == "2027-01-23" and "Uniqlo's policy: 60 days" in own["reason"]
+    assert run("edit", "1", "--seller-window", "60").stdout == "1\tnothing changed\n"
+    assert run("edit", "1", "--notes", "gift", "--tracking", "1Z999AA10123456784").stdout == (
+        "1\tchanged carrier, tracking, notes\n"  # the carrier, from the number (UPS)
+    )
+    shown = json.loads(run("show", "1", "--json").stdout)
+    assert shown["notes"] == "gift" and shown["history"][-1]["event"] == "edited"
+    for args, said in [
+        ((), "edit needs what to change: --retailer"),
+        (("--ordered", "2026-11-26"), "--ordered: the order date can't be after item 1's first"),
+        (("--order-number", ""), "--order-number: "),
+    ]:
+        refused = run("edit", "1", *args, check=False)
+        assert refused.returncode == 2 and said in refused.stderr, refused.stderr
+    run("undo")
+    assert json.loads(run("show", "1", "--json").stdout)["notes"] == ""
+    # a marketplace seller's window needs the seller's name
+    run(
+        "add",
+        "--retailer",
+        "Amazon",
+        "--order-number",
+        "113-1234567-1234567",
+        "--item",
+        "Cable",
+        "--price",
+        "9",
+    )
+    refused = run("edit", "2", "--seller-window", "45", check=False)
+    assert refused.returncode == 2 and "needs the seller's name" in refused.stderr
+    assert run("edit", "2", "--seller", "Gadget Hut", "--seller-window", "45").returncode == 0

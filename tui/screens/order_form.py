@@ -67,7 +67,7 @@ DELIVERY_FIELDS = [
     ("carrier", "Carrier", "UPS, USPS, …", 40),
     ("tracking", "Tracking", "the tracking number, if there is one yet", 60),
     ("seller", "Sold by", "a marketplace seller; empty: the retailer itself", 60),
-    ("seller_window", "Their window", "the seller's return window in days, e.g. 30", 12),
+    ("seller_window", "Their window", "the seller's or the shop's own window in days", 12),
 ]
 FIELD_NAMES = {
     "retailer": "retailer",
