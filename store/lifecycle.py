@@ -274,8 +274,9 @@ def record(
 def picked_up(order: Order, on: date, *, note: str = "", today: date | None = None) -> Order:
     """The order after its parcel was collected from the pickup point a notice named
     (`extra["pickup_by"]`): the day is kept (`extra["picked_up"]`), so the 'pick it up by'
-    reminder ends, and the history says so. Not an item's event: the items' states (the
-    parcel was delivered to the locker) stay as they are."""
+    reminder ends, and the history says so. Items still on their way (a carrier holding the
+    parcel at a post office) are delivered that day: their return window starts. Items
+    delivered to a locker stay as they are (the notice recorded that delivery)."""
     if not order.extra.get("pickup_by"):
         raise TransitionError(
             "can't mark picked up: no pickup notice is recorded for this order "
@@ -287,8 +288,17 @@ def picked_up(order: Order, on: date, *, note: str = "", today: date | None = No
         raise TransitionError(f"can't mark picked up on {on.isoformat()}: that is in the future")
     where = order.extra.get("pickup_at", "")
     said = "; ".join(filter(None, [f"picked up at {where}" if where else "picked up", note]))
-    entry = HistoryEntry(on=on, event="note", note=clean_text(said, limit=NOTE_MAX))
     extra = {**order.extra, "picked_up": on.isoformat()}
+    waiting = [
+        i for i, item in enumerate(order.items) if item.state in (S.SHIPPED, S.OUT_FOR_DELIVERY)
+    ]
+    if waiting:
+        try:
+            delivered = record(order, E.DELIVERED, on, items=waiting, note=said, today=today)
+        except TransitionError as why:  # said as what the person asked for
+            raise TransitionError(str(why).replace("mark delivered", "mark picked up")) from None
+        return replace(delivered, extra=extra)
+    entry = HistoryEntry(on=on, event="note", note=clean_text(said, limit=NOTE_MAX))
     return replace(order, extra=extra, history=(*order.history, entry))
 
 

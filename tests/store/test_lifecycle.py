@@ -130,3 +130,18 @@ def test_picked_up_is_said_in_the_history_and_asked_once_of_a_parcel_that_waits(
     assert got.items == waiting.items  # the items' states are the delivery's
     with pytest.raises(TransitionError, match="already marked picked up on 2026-11-05"):
         lifecycle.picked_up(got, date(2026, 11, 5))
+
+
+def test_a_parcel_held_by_the_carrier_is_delivered_the_day_it_is_picked_up():
+    from msgspec.structs import replace
+
+    shipped = record(order("Lamp", "Plug"), "shipped", ORDERED_ON + timedelta(days=1))
+    held = replace(shipped, extra={"pickup_by": "2026-11-12", "pickup_at": "the post office"})
+    got = lifecycle.picked_up(held, date(2026, 11, 6))
+    assert [i.state for i in got.items] == [State.DELIVERED, State.DELIVERED]
+    assert got.items[0].dates["delivered"] == date(2026, 11, 6)
+    assert got.history[-1].event == "delivered"
+    assert got.history[-1].note == "picked up at the post office"
+    assert got.extra["picked_up"] == "2026-11-06"
+    with pytest.raises(TransitionError, match="can't mark picked up on 2026-11-01: the item's"):
+        lifecycle.picked_up(held, ORDERED_ON)
