@@ -40,8 +40,8 @@ def edit_order(
     seller_window: int | None = None,
 ) -> tuple[Order, list[str]]:
     """`existing` with the form's values: items keep their state and dates; new ones are
-    ordered; every item is `seller`'s, with its window (`with_seller`), once they differ from
-    the first item's (else new items only); history is kept
+    ordered. A seller and window other than the first item's (what the form shows) become
+    every item's (`with_seller`); the same ones leave each item's own. History is kept
     (indexes follow the items) with an "edited" entry added. Returns the order and what
     changed (empty: nothing did)."""
     changes: list[str] = []

@@ -312,7 +312,7 @@ def cmd_mark(book, args) -> int:
         on = changes.event_day(book, args.on, before.ordered_on) if args.on else None
     except changes.FieldError as error:
         raise CliError(f"--on: {error}") from None
-    if args.event == "picked-up":  # the order's parcel, not its items' states
+    if args.event == "picked-up":  # the parcel at a pickup point: the whole order
         if items or args.amount is not None or args.tracking:
             raise CliError("picked-up is the order's parcel: no --item, --amount or --tracking")
         order = changes.record_pickup(book, before.id, on, note=note)
