@@ -250,17 +250,15 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
         steps.append(note[:1].upper() + note[1:])
     ref = ctx.order.id or "ID"
     how = (  # a shop unship doesn't know is its own seller (order_input)
-        f"in the app's form (e): Their window; or unship edit {ref} --seller-window DAYS"
+        f"type it in the form's Their window (e), or unship edit {ref} --seller-window DAYS"
         if ctx.policy.key == "other"
-        else f"in the app's form (e): Sold by and Their window; or unship edit {ref} --seller NAME "
-        "--seller-window DAYS"
+        else f"type it in the form's Sold by and Their window (e), or unship edit {ref} "
+        "--seller NAME --seller-window DAYS"
     )
     if found.basis in ("marketplace-minimum", "marketplace-default"):
-        steps.append(f"The seller's own window may be longer: type it on the order ({how})")
+        steps.append(f"The seller's own window may be longer: {how}")
     elif found.basis == "guess":
-        steps.append(
-            f"The real window may be shorter or longer: look it up and type it on the order ({how})"
-        )
+        steps.append(f"The real window may be shorter or longer: look it up and {how}")
     return tuple(steps)
 
 

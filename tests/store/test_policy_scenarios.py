@@ -98,7 +98,7 @@ CASES = {
     "amazon-holiday-2026-assumed": Case("Amazon", "general", "", D(2026, 11, 20), D(2026, 11, 23), D(2026, 11, 28), "return", True, D(2026, 12, 23), "perhaps until 31 Jan 2027: Amazon's 2026 holiday returns are not announced yet", "retailers.amazon.holiday_seasons.2025"),
     "amazon-holiday-late-delivery": Case("Amazon", "general", "", D(2026, 12, 31), D(2027, 1, 3), D(2027, 1, 4), "return", True, D(2027, 2, 2), "30 days from delivery", "retailers.amazon.return_window"),
     "amazon-services-llc-is-amazon": Case("Amazon", "general", "Amazon.com Services LLC", D(2025, 11, 15), D(2025, 11, 18), D(2025, 11, 20), "return", True, D(2026, 1, 31), "holiday season 2025", "retailers.amazon.first_party_sellers"),
-    "amazon-third-party": Case("Amazon", "general", "Gadget Hut", MAY, D(2026, 5, 4), D(2026, 5, 10), "return", True, D(2026, 6, 3), "type it on the order", "retailers.amazon.marketplace"),
+    "amazon-third-party": Case("Amazon", "general", "Gadget Hut", MAY, D(2026, 5, 4), D(2026, 5, 10), "return", True, D(2026, 6, 3), "type it in the form's Sold by and Their window", "retailers.amazon.marketplace"),
     "amazon-third-party-window": Case("Amazon", "general", "Gadget Hut", MAY, D(2026, 5, 4), D(2026, 5, 10), "return", True, D(2026, 7, 3), "Gadget Hut's policy: 60 days", "retailers.amazon.marketplace", seller_window=60),
     # Walmart: 90 days, D+N
     "walmart-general": Case("Walmart", "general", "", MAY, D(2026, 5, 4), D(2026, 5, 10), "return", True, D(2026, 8, 2), "90 days", "retailers.walmart.return_window"),
