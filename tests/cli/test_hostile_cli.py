@@ -64,6 +64,39 @@ def test_add_with_options(db, text):
         assert clean_line(text) == ""
 
 
+@pytest.fixture(scope="module")
+def edited(tmp_path_factory):
+    path = tmp_path_factory.mktemp("hostile-edit") / "orders.json"
+    added = run_unship(
+        path, "add", "--retailer", "s", "--order-number", "1", "--item", "x", "--price", "1"
+    )
+    assert added.returncode == 0, added.stderr
+    return path
+
+
+@pytest.mark.parametrize("text", [t for _, t in ARGV_TEXT], ids=ids(ARGV_TEXT))
+def test_edit_with_options(edited, text):
+    count("inputs: cli")
+    result = run_unship(
+        edited,
+        "edit",
+        "1",
+        "--seller",
+        text,
+        "--seller-window",
+        text[:12],
+        "--carrier",
+        text[:40],
+        "--tracking",
+        text[:60],
+        "--notes",
+        text,
+    )
+    assert_clean_exit(result)
+    if result.returncode == 2:  # only a window that is no number of days is refused
+        assert "--seller-window" in result.stderr
+
+
 @pytest.mark.parametrize("text", [t for _, t in ARGV_TEXT], ids=ids(ARGV_TEXT))
 def test_add_a_quick_line(db, text):
     count("inputs: cli")
