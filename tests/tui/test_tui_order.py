@@ -54,6 +54,9 @@ class OrderApp(App):
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         self.opened.append(url)
 
+    def open(self, screen, callback=None) -> None:  # noqa: ANN001 - as UnshipApp.open
+        self.push_screen(screen, callback)
+
     def notify(self, message, **kwargs) -> None:  # noqa: ANN001
         self.notices.append(str(message))
         super().notify(message, **kwargs)
@@ -476,6 +479,26 @@ async def test_order_deleted_elsewhere_leaves_the_screen(book):
         await pilot.pause()
         assert not isinstance(app.screen, OrderScreen)
         assert any("no longer in the book" in n for n in app.notices)
+
+
+@pilot_test
+async def test_d_deletes_the_order_after_a_question_and_leaves(book):
+    from unship.tui.screens.confirm_dialog import ConfirmDialog
+
+    app, run = await _start(book, 3)
+    async with run as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")  # kept
+        await pilot.pause()
+        assert isinstance(app.screen, OrderScreen) and book.get(3)
+        await pilot.press("d", "y")
+        await pilot.pause()
+        assert 3 not in [o.id for o in book.orders()]
+        assert any(n.startswith("Deleted ") and n.endswith("(u to undo)") for n in app.notices)
+        assert not isinstance(app.screen, OrderScreen)
 
 
 @pilot_test

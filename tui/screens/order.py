@@ -42,6 +42,8 @@ from ..widgets.timeline import Timeline
 from .record import RecordDialog, Recorded
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from unship.store import OrderBook
 
 # The three decisions have their own keys, shown in the footer only when they apply.
@@ -315,19 +317,26 @@ class OrderScreen(Screen):
         from .bulk import orders_text
         from .confirm_dialog import ConfirmDialog
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                changes.delete_orders(self.book, [order.id])
-            except StoreError as error:
-                self.notify(str(error), title="Not deleted", severity="error", markup=False)
-                return
+        def delete() -> None:
+            changes.delete_orders(self.book, [order.id])
             self._gone = True  # leaves when the book announces it (or when it is resumed)
             self.app.notify(f"Deleted {orders_text([order])} (u to undo)", markup=False)
 
         question = f"Delete {orders_text([order])}? u undoes it right after."
-        self.app.open(ConfirmDialog(question, yes="Delete", no="Keep"), answered)
+        self._ask_then(ConfirmDialog(question, yes="Delete", no="Keep"), delete, "Not deleted")
+
+    def _ask_then(self, dialog: Screen[bool], do: Callable[[], None], failed: str) -> None:
+        """Ask; on yes, do it, and say why not when the book refuses."""
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                do()
+            except (ModelError, StoreError) as error:
+                self.notify(str(error), title=failed, severity="error", markup=False)
+
+        self.app.open(dialog, answered)
 
     def action_copy_number(self) -> None:
         if self.order is not None:
@@ -385,19 +394,13 @@ class OrderScreen(Screen):
             return
         from .confirm_dialog import ConfirmDialog
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                changes.record_pickup(self.book, order.id)
-            except (ModelError, StoreError) as error:
-                self.notify(str(error), title="Not recorded", severity="error", markup=False)
-                return
+        def pick_up() -> None:
+            changes.record_pickup(self.book, order.id)
             self.notify("Recorded: picked up (u to undo)", markup=False)
 
         question = f"{action.reason[0].upper()}{action.reason[1:]}.\n\nPicked it up?"
         dialog = ConfirmDialog(question, yes="Picked up", no="Not yet", danger=False)
-        self.app.push_screen(dialog, callback=answered)
+        self._ask_then(dialog, pick_up, "Not recorded")
 
     def _recorded(self, result: Recorded | None) -> None:
         if result is None:
