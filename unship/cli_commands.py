@@ -118,7 +118,10 @@ def cmd_edit(book, args) -> int:
     try:
         saved, what = changes.save_edit(book, order, fields)
     except changes.FieldError as error:
-        refused = (_flag_error(key, message, fields.items) for key, message in error.errors.items())
+        refused = (
+            _flag_error(key, message, fields.items, item_flags=False)
+            for key, message in error.errors.items()
+        )
         raise CliError("; ".join(refused)) from None
     for warning in order_warnings(book, saved):
         print(f"unship: warning: {warning}", file=sys.stderr)
@@ -136,15 +139,16 @@ _FLAGS = {
 }
 
 
-def _flag_error(key: str, message: str, items) -> str:
-    """A refused field named as the flag that set it: 'item 2 ('Mug') --price: ...'."""
+def _flag_error(key: str, message: str, items, *, item_flags: bool = True) -> str:
+    """A refused field named as the flag that set it: 'item 2 ('Mug') --price: ...' (without
+    `item_flags`, for `edit`, which has none: 'item 2 ('Mug') price: ...')."""
     from unship.store import clean_line
 
     if key.startswith("item-"):
         _, row, part = key.split("-")
         title = clean_line(items[int(row)].title, limit=40)
         named = f" ({title!r})" if title else ""
-        return f"item {int(row) + 1}{named} --{part}: {message}"
+        return f"item {int(row) + 1}{named} {'--' if item_flags else ''}{part}: {message}"
     return f"{_FLAGS.get(key, key)}: {message}"
 
 

@@ -399,6 +399,10 @@ def test_edit_changes_an_orders_details_and_a_shops_own_window(run):
         assert refused.returncode == 2 and said in refused.stderr, refused.stderr
     run("undo")
     assert json.loads(run("show", "1", "--json").stdout)["notes"] == ""
+    # items are the form's; a currency their prices can't be in names the item
+    run("add", "Shop", "S-1", "Mug", "9.99")
+    refused = run("edit", "2", "--currency", "JPY", check=False)
+    assert "item 1 ('Mug') price: '9.99' has too many decimals for JPY" in refused.stderr
     # a marketplace seller's window needs the seller's name
     run(
         "add",
@@ -411,6 +415,6 @@ def test_edit_changes_an_orders_details_and_a_shops_own_window(run):
         "--price",
         "9",
     )
-    refused = run("edit", "2", "--seller-window", "45", check=False)
+    refused = run("edit", "3", "--seller-window", "45", check=False)
     assert refused.returncode == 2 and "needs the seller's name" in refused.stderr
-    assert run("edit", "2", "--seller", "Gadget Hut", "--seller-window", "45").returncode == 0
+    assert run("edit", "3", "--seller", "Gadget Hut", "--seller-window", "45").returncode == 0
