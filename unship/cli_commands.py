@@ -500,6 +500,12 @@ def cmd_import_mail(book, args) -> int:
         print(terminal_safe(line))
     counts = result.counts
     print(f"  orders: {counts['new']} new, {counts['updated']} updated")
+    if result.addable:
+        n = result.addable
+        print(
+            f"  {n} order{'s are' if n != 1 else ' is'} confirmed in this mail but not in the "
+            "book: --add logs " + ("them" if n != 1 else "it")
+        )
     if args.dry_run:
         print("dry run: nothing written")
         return EXIT_OK

@@ -186,14 +186,16 @@ def plan(
     format: str | None = None,
     progress: Progress | None = None,
     tz: tzinfo | None = None,
+    add: bool = False,
 ) -> ImportPlan:
     """Read `path` and compare it with the book. Raises ImportFileError if the whole
-    file can't be read; bad rows are in `.rejected`."""
+    file can't be read; bad rows are in `.rejected`. `add`: mail's order confirmations of
+    orders not in the book log them (`unship import --add`)."""
     path = Path(path)
     if format == "mail" or (format is None and _is_mail(path)):
         from .mail_book import plan_for
 
-        return plan_for(book, path, progress=progress, tz=tz)
+        return plan_for(book, path, progress=progress, tz=tz, add=add)
     text = read_text(path)
     shown, name = terminal_safe(path), terminal_safe(path.name)
     try:

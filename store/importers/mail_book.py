@@ -75,6 +75,7 @@ class MailPlan(ImportPlan):
     pending: dict[str, dict] = field(default_factory=dict)  # new facts for unknown orders
     plain_keys: list[str] = field(default_factory=list)  # other mail, not understood
     add: bool = False
+    addable: int = 0  # confirmations of orders not in the book, that `add` would log
     tz: tzinfo | None = None
 
     def description(self) -> str:
@@ -267,6 +268,7 @@ def _compare(book, result: MailPlan) -> None:
         return keys[name]
 
     created: dict[int, Order] = {}  # --add: negative ids
+    addable: set[str] = set()  # without it: the order numbers it would log
     unmatched: dict[str, str] = {}
     earlier: list[str] = []
     today = book.today
@@ -275,7 +277,10 @@ def _compare(book, result: MailPlan) -> None:
     for found in sorted(result.found, key=_when):
         fact = found.fact
         ids = _match(fact, orders, by_number, by_tracking, retailer_key)
-        if not ids and result.add and fact.kind == "placed" and fact.items and fact.day:
+        loggable = fact.kind == "placed" and bool(fact.items) and fact.day is not None
+        if not ids and loggable and not result.add:
+            addable.add(fact.order_numbers[0])
+        if not ids and loggable and result.add:
             order = _new_order(book, fact, today)
             if order is not None:
                 new_id = -(len(created) + 1)
@@ -295,7 +300,7 @@ def _compare(book, result: MailPlan) -> None:
                 what += f", {fact.carrier or 'tracking'} {fact.tracking[0]}"
             if fact.items:
                 what += f", {len(fact.items)} items"
-            label = f"{fact.sender} {'tracking' if not fact.order_numbers else 'order'} {number}"
+            label = f"{fact.site or fact.sender} {'tracking' if not fact.order_numbers else 'order'} {number}"
             unmatched[label] = f"{label}: {clean_line(what, limit=160)}"
             if not found.kept:
                 pending[found.key] = _fact_to(fact)
@@ -342,6 +347,7 @@ def _compare(book, result: MailPlan) -> None:
     result.earlier = earlier
     result.remember = list(dict.fromkeys(remember))
     result.pending = pending
+    result.addable = len(addable)
 
 
 def _when(found: Found) -> tuple[date, int]:

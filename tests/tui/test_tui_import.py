@@ -176,3 +176,39 @@ async def test_the_footer_shows_the_import_keys_and_the_path_completes(book, tmp
         assert path.value == f"{tmp_path}/Retail.OrderHistory.1.csv"
         await pilot.press("tab", "shift+tab")  # back into the path: what was typed stays whole
         assert app.screen.focused is path and path.selection.is_empty
+
+
+@sync
+async def test_the_orders_confirmed_in_mail_are_logged_when_ticked(book, tmp_path):
+    """As `unship import --add`: the preview offers to log the orders whose confirmation is
+    in the mail; ticked, it reads the mail again and the import logs them, on the site the
+    mail came from."""
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = '"Amazon.co.uk" <auto-confirm@amazon.co.uk>'
+    message["Subject"] = "Your Amazon.co.uk order #204-5555555-5555555"
+    message["Date"] = "Mon, 23 Nov 2026 10:00:00 +0000"
+    message.set_content("Order #204-5555555-5555555\n\n1 x Kettle\n£29.99\n")
+    path = tmp_path / "order.eml"
+    path.write_bytes(bytes(message))
+    app = ImportApp(book)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*str(path), "enter")
+        await wait_for(pilot, lambda: "mail" in report(app))
+        await pilot.pause()
+        tick = app.screen.query_one("#import-add", Checkbox)
+        assert tick.display and str(tick.label) == "Log the 1 order confirmed in this mail"
+        # at 80x24 the preview gives way (it scrolls): the tick and the buttons are on screen
+        dialog = app.screen.query_one("#import-dialog").region
+        for widget in (tick, app.screen.query_one("#import-confirm", Button)):
+            assert dialog.contains_region(widget.region), widget
+        assert app.screen.query_one("#import-confirm", Button).disabled  # nothing to write yet
+        tick.value = True
+        await wait_for(pilot, lambda: "1 used" in report(app))
+        confirm = app.screen.query_one("#import-confirm", Button)
+        assert not confirm.disabled and str(confirm.label) == "Import 1 order"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.result != "not dismissed")
+    (order,) = book.orders()
+    assert (order.retailer, order.currency, order.items[0].price) == ("Amazon.co.uk", "GBP", 2999)

@@ -27,6 +27,7 @@ FORMAT_CHOICES = [
     ("Mail: a Maildir folder, an mbox file or an .eml file", "mail"),
 ]
 SHOWN_REJECTS = 8
+PREVIEW_MOST = 12  # the preview's rows, when the terminal has room for them
 
 
 class ImportScreen(ModalScreen[str | None]):
@@ -64,6 +65,7 @@ class ImportScreen(ModalScreen[str | None]):
                     markup=False,
                 )
             yield TickBox("Import the good rows and skip the rejected ones", id="import-partial")
+            yield TickBox("Log the orders confirmed in this mail", id="import-add")
             with Horizontal(id="import-buttons"):
                 yield Button("Preview", id="import-preview-button")
                 yield Button("Import", id="import-confirm", variant="primary", disabled=True)
@@ -74,7 +76,27 @@ class ImportScreen(ModalScreen[str | None]):
         if not composed(self):  # the app is quitting
             return
         self.query_one("#import-partial", Checkbox).display = False
+        self.query_one("#import-add", Checkbox).display = False
+        self.query_one("#import-progress", ProgressBar).display = False  # shown while reading
         self.query_one("#import-path", Input).focus()
+        self._fit_preview()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_preview)
+
+    def _fit_preview(self) -> None:
+        """The preview gives way (it scrolls), so that the ticks and the buttons below it stay
+        on screen in a short terminal (80x24)."""
+        dialog = self.query_one("#import-dialog")
+        preview = self.query_one("#import-preview")
+        # import.tcss: the dialog's max-height (of the screen above the footer), less its border
+        room = int((self.size.height - self.query_one(Footer).outer_size.height) * 0.95) - 2
+        for child in dialog.children:
+            if child is not preview and child.display:
+                margin = child.styles.margin
+                room -= child.outer_size.height + margin.top + margin.bottom
+        room -= preview.styles.margin.top
+        preview.styles.max_height = max(3, min(PREVIEW_MOST, room))
 
     # -- preview ------------------------------------------------------------------------------
 
@@ -87,22 +109,25 @@ class ImportScreen(ModalScreen[str | None]):
             return
         self.plan = None
         self.query_one("#import-confirm", Button).disabled = True
-        self.query_one("#import-progress", ProgressBar).update(total=1, progress=0)
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.update(total=1, progress=0)
+        bar.display = True
         self._say(f"Reading {raw} …")
         fmt = self.query_one("#import-format", Select).value or None
-        self.read_file(Path(raw).expanduser(), fmt)
+        self.read_file(Path(raw).expanduser(), fmt, self.query_one("#import-add", Checkbox).value)
 
     @on(Select.Changed, "#import-format")
+    @on(Checkbox.Changed, "#import-add")
     def format_changed(self) -> None:
         if self.query_one("#import-path", Input).value.strip():
             self.preview()
 
     @work(thread=True, exclusive=True, group="import", name="read_file", exit_on_error=False)
-    def read_file(self, path: Path, fmt: str | None) -> importers.ImportPlan:
+    def read_file(self, path: Path, fmt: str | None, add: bool) -> importers.ImportPlan:
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, done, total)
 
-        return importers.plan(self.book, path, format=fmt, progress=progress)
+        return importers.plan(self.book, path, format=fmt, progress=progress, add=add)
 
     def _progress(self, done: int, total: int) -> None:
         self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
@@ -110,6 +135,9 @@ class ImportScreen(ModalScreen[str | None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group == "import" and worker.name == "read_file":
+            if worker.is_finished:  # its rows go to the preview
+                self.query_one("#import-progress", ProgressBar).display = False
+                self.call_after_refresh(self._fit_preview)
             if worker.state is WorkerState.SUCCESS:
                 self._show_plan(worker.result)
             elif worker.state is WorkerState.ERROR:
@@ -123,11 +151,18 @@ class ImportScreen(ModalScreen[str | None]):
 
     def _show_plan(self, plan: importers.ImportPlan) -> None:
         self.plan = plan
+        add = self.query_one("#import-add", Checkbox)
         if plan.format == "mail":  # store/importers/mail_book.py: a summary per kind
             self._say("\n".join([f"{plan.name}: mail", *plan.summary_lines()]))
             self.query_one("#import-partial", Checkbox).display = False
+            if plan.addable:  # the confirmations of orders not in the book: log them?
+                n = plan.addable
+                add.label = f"Log the {n} order{'s' if n != 1 else ''} confirmed in this mail"
+            add.display = bool(plan.addable or plan.add)
             self._update_confirm()
+            self.call_after_refresh(self._fit_preview)
             return
+        add.display = False
         counts = plan.counts
         lines = [
             f"{plan.name}: {plan.format}, {plan.rows} rows",
@@ -156,6 +191,7 @@ class ImportScreen(ModalScreen[str | None]):
         partial.display = bool(plan.rejected)
         partial.value = False
         self._update_confirm()
+        self.call_after_refresh(self._fit_preview)
 
     @on(Checkbox.Changed, "#import-partial")
     def _update_confirm(self) -> None:
