@@ -300,7 +300,8 @@ def _compare(book, result: MailPlan) -> None:
                 what += f", {fact.carrier or 'tracking'} {fact.tracking[0]}"
             if fact.items:
                 what += f", {len(fact.items)} items"
-            label = f"{fact.site or fact.sender} {'tracking' if not fact.order_numbers else 'order'} {number}"
+            by = "order" if fact.order_numbers else "tracking"
+            label = f"{fact.site or fact.sender} {by} {number}"
             unmatched[label] = f"{label}: {clean_line(what, limit=160)}"
             if not found.kept:
                 pending[found.key] = _fact_to(fact)

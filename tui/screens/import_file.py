@@ -135,7 +135,7 @@ class ImportScreen(ModalScreen[str | None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group == "import" and worker.name == "read_file":
-            if worker.is_finished:  # its rows go to the preview
+            if worker.is_finished:  # its rows go to the preview; the ticks shown follow
                 self.query_one("#import-progress", ProgressBar).display = False
                 self.call_after_refresh(self._fit_preview)
             if worker.state is WorkerState.SUCCESS:
@@ -160,7 +160,6 @@ class ImportScreen(ModalScreen[str | None]):
                 add.label = f"Log the {n} order{'s' if n != 1 else ''} confirmed in this mail"
             add.display = bool(plan.addable or plan.add)
             self._update_confirm()
-            self.call_after_refresh(self._fit_preview)
             return
         add.display = False
         counts = plan.counts
@@ -191,7 +190,6 @@ class ImportScreen(ModalScreen[str | None]):
         partial.display = bool(plan.rejected)
         partial.value = False
         self._update_confirm()
-        self.call_after_refresh(self._fit_preview)
 
     @on(Checkbox.Changed, "#import-partial")
     def _update_confirm(self) -> None:
