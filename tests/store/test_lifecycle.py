@@ -130,6 +130,8 @@ def test_picked_up_is_said_in_the_history_and_asked_once_of_a_parcel_that_waits(
     assert got.items == waiting.items  # the items' states are the delivery's
     with pytest.raises(TransitionError, match="already marked picked up on 2026-11-05"):
         lifecycle.picked_up(got, date(2026, 11, 5))
+    with pytest.raises(TransitionError, match="the parcel's last event was on 2026-11-04"):
+        lifecycle.picked_up(waiting, date(2026, 11, 3))  # before it reached the locker
 
 
 def test_a_parcel_held_by_the_carrier_is_delivered_the_day_it_is_picked_up():
@@ -143,5 +145,5 @@ def test_a_parcel_held_by_the_carrier_is_delivered_the_day_it_is_picked_up():
     assert got.history[-1].event == "delivered"
     assert got.history[-1].note == "picked up at the post office"
     assert got.extra["picked_up"] == "2026-11-06"
-    with pytest.raises(TransitionError, match="can't mark picked up on 2026-11-01: the item's"):
+    with pytest.raises(TransitionError, match="can't mark picked up on 2026-11-01: the parcel's"):
         lifecycle.picked_up(held, ORDERED_ON)
