@@ -445,12 +445,10 @@ class OrderBook:
         makes the refund short, a problem to chase until the rest comes or it is accepted.
         return_tracking: the return parcel's tracking number, with `return-shipped`.
         `unkept` is refused unless every item it is for is kept with its return window open."""
-        saved: list[Order] = []
 
-        def change() -> dict[int, Order | None]:
-            order = self.find(ref)
+        def moved(order: Order) -> Order:
             chosen = self._unkeep_items(order, items) if Event(event) is Event.UNKEPT else items
-            new = lifecycle.record(
+            return lifecycle.record(
                 order,
                 event,
                 on or self.today,
@@ -460,26 +458,31 @@ class OrderBook:
                 refunded=refunded,
                 return_tracking=return_tracking,
             )
-            saved.append(new)
-            return {order.id: new}
 
-        order = self.find(ref)
-        self._change(f"mark {order.order_number} {Event(event).value}", change)
-        return saved[0]
+        return self._mark(ref, Event(event).value, moved)
 
     def picked_up(self, ref: str | int, on: date | None = None, *, note: str = "") -> Order:
         """Record that the parcel waiting at a pickup point was collected (on `on`, default
         today): the 'pick it up by' reminder ends (`lifecycle.picked_up`)."""
+        return self._mark(
+            ref,
+            "picked up",
+            lambda order: lifecycle.picked_up(order, on or self.today, note=note, today=self.today),
+        )
+
+    def _mark(self, ref: str | int, what: str, moved: Callable[[Order], Order]) -> Order:
+        """One order changed by `moved` (given the order as it is inside the change), as one
+        undoable change: 'mark 113-... picked up'."""
         saved: list[Order] = []
 
         def change() -> dict[int, Order | None]:
             order = self.find(ref)
-            new = lifecycle.picked_up(order, on or self.today, note=note, today=self.today)
+            new = moved(order)
             saved.append(new)
             return {order.id: new}
 
         order = self.find(ref)
-        self._change(f"mark {order.order_number} picked up", change)
+        self._change(f"mark {order.order_number} {what}", change)
         return saved[0]
 
     def _unkeep_items(self, order: Order, items: list[int] | None) -> list[int]:

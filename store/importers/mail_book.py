@@ -279,17 +279,15 @@ def _compare(book, result: MailPlan) -> None:
         ids = _match(fact, orders, by_number, by_tracking, retailer_key)
         loggable = fact.kind == "placed" and bool(fact.items) and fact.day is not None
         if not ids and loggable and not result.add:
-            addable.add(fact.order_numbers[0])
-        if not ids and loggable and result.add:
-            order = _new_order(book, fact, today)
-            if order is not None:
-                new_id = -(len(created) + 1)
-                order = replace(order, id=new_id)
-                orders[new_id] = created[new_id] = order
-                index(order)
-                found.outcome = "used"
-                remember.append(found.key)
-                continue
+            addable.add(fact.order_numbers[0])  # what --add would log
+        elif not ids and loggable and (order := _new_order(book, fact, today)) is not None:
+            new_id = -(len(created) + 1)
+            order = replace(order, id=new_id)
+            orders[new_id] = created[new_id] = order
+            index(order)
+            found.outcome = "used"
+            remember.append(found.key)
+            continue
         if not ids:
             found.outcome = "unmatched"
             number = (fact.order_numbers or fact.tracking)[0]
