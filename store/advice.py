@@ -303,6 +303,10 @@ def _maybe(ctx: Context, found: ReturnDeadline) -> tuple[str, str] | None:
         if season.assumed:
             short, whole = f"{year} are not announced yet", season.text()
             until = f" until {name} announces it"
+            if site not in ctx.policy.sites_of(season.sites):  # last year's held elsewhere
+                sites, last = _sites(ctx, season), season.assumed_from
+                short += f", and its {last} ones were for {sites}"
+                whole += f"; its {last} ones were for {sites} (none found for {site})"
         elif season.confirmed:  # announced for another site
             sites = _sites(ctx, season)
             short = f"{year} as announced for {sites}"

@@ -149,6 +149,21 @@ def test_an_amazon_ca_order_gets_amazon_coms_holiday_season_only_as_a_perhaps():
     assert com.deadline == date(2026, 1, 31)
 
 
+def test_an_amazon_ca_order_is_told_that_last_years_season_was_amazon_coms():
+    # The 2026 season is assumed from amazon.com's 2025 notice: for an Amazon.ca order the
+    # hint says so, instead of reading as if Amazon.ca had announced one before.
+    events = [("shipped", date(2026, 11, 21)), ("delivered", date(2026, 11, 23))]
+    ca = actions(make("Amazon.ca", ordered=date(2026, 11, 20), events=events))["return"]
+    assert ca.deadline == date(2026, 12, 23)
+    assert ca.reason.endswith(
+        "perhaps until 31 Jan 2027: Amazon's 2026 holiday returns are not announced yet, and "
+        "its 2025 ones were for amazon.com)"
+    )
+    assert "; its 2025 ones were for amazon.com (none found for amazon.ca); unship" in ca.steps[1]
+    com = actions(make(ordered=date(2026, 11, 20), events=events))["return"]
+    assert "amazon.com" not in com.reason + com.steps[1]
+
+
 def test_an_amazon_ca_baby_item_gets_amazon_coms_90_days_only_as_a_perhaps():
     events = [("shipped", date(2026, 6, 2)), ("delivered", date(2026, 6, 3))]
     found = actions(make("Amazon.ca", "baby", events=events), date(2026, 6, 10))["return"]
