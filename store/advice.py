@@ -281,6 +281,19 @@ def _perhaps(ctx: Context, found: ReturnDeadline | None) -> str:
     return f"; perhaps until {ctx.day(found.maybe_until)}: {maybe[0]}" if maybe else ""
 
 
+def _if_later(ctx: Context, last: date) -> str:
+    """'; perhaps until 27 Nov, if it came on 28 Oct': an estimated delivery's window counts
+    from its earliest plausible day, so once that window is over, the one from its latest
+    plausible day may still be open; '' when it is over too (or there is none)."""
+    d = ctx.delivery
+    if d is None or d.latest <= d.day:
+        return ""
+    later = ctx.return_by(latest=True)
+    if later is None or later <= last or ctx.today > later:
+        return ""
+    return f"; perhaps until {ctx.day(later)}, if it came on {ctx.day(d.latest)}"
+
+
 def _maybe(ctx: Context, found: ReturnDeadline) -> tuple[str, str] | None:
     """Why a later day than the deadline may hold (`found.maybe_from`), in a few words for
     the reason and whole for its step; None when none may."""
@@ -416,7 +429,7 @@ def _return(ctx: Context) -> Action:
         if last is not None and today > last:
             reason = f"can't return: the return window closed on {_window_day(ctx, found)}"
             if ctx.estimated:
-                reason += f" ({ctx.estimate_note()})"
+                reason += f" ({ctx.estimate_note()}){_if_later(ctx, last)}"
             if guess:
                 reason += f" ({_short_rule(ctx, found)})"
             reason += _perhaps(ctx, found)

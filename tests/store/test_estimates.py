@@ -174,6 +174,21 @@ def test_an_estimated_deadline_is_never_later_than_the_real_one(
     assert real.estimated == (guessed and real.available)
     if estimated.available:
         assert today <= estimated.deadline
+    # "Can't return" from an estimate is never said flat while a delivery the allowance
+    # allows would leave the window open today: it says until when, and on what condition.
+    if real.available and not estimated.available:
+        assert "; perhaps until " in estimated.reason
+
+
+def test_a_window_closed_on_the_estimate_may_still_be_open_and_says_so():
+    # Shipped 26 Oct by one-day delivery: delivered 26-28 Oct, so 30 days end 25-27 Nov.
+    o = shipped_order(date(2026, 10, 26), "next-ca", retailer="Amazon.ca")
+    assert return_action(o, date(2026, 11, 25)).deadline == date(2026, 11, 25)
+    reason = return_action(o, date(2026, 11, 26)).reason
+    assert reason.startswith("can't return: the return window closed on ~25 Nov (estimated: ")
+    assert reason.endswith("to make it exact); perhaps until 27 Nov, if it came on 28 Oct")
+    later = return_action(o, date(2026, 11, 28)).reason
+    assert "closed on ~25 Nov" in later and "perhaps" not in later
 
 
 @settings(max_examples=200, deadline=None)
