@@ -165,6 +165,7 @@ def _fact_from(data: object) -> Fact | None:
         for name in _DAYS:
             if name in values:
                 values[name] = date.fromisoformat(values[name])
+        values.setdefault("sent", None)  # kept without it: the message had no date
         values["items"] = [tuple(i) for i in values.get("items", [])]
         fact = Fact(**values)
     except (TypeError, ValueError):

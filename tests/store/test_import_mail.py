@@ -379,6 +379,20 @@ def test_cli_imports_a_maildir_with_dry_run_first(tmp_path):
 
 
 @needs_email
+def test_cli_says_what_it_kept_for_orders_not_in_the_book(tmp_path):
+    db, box = tmp_path / "cli.json", maildir(tmp_path, ["amazon_uk_shipped.eml"])
+    first = run_unship(db, "import", str(box))
+    assert_clean_exit(first)
+    assert first.stdout.endswith(
+        "nothing to change\n  what it says of 1 order not in the book is kept: import this "
+        "mail again once it is logged\n"
+    )
+    again = run_unship(db, "import", str(box))  # kept already: nothing new to say
+    assert_clean_exit(again)
+    assert again.stdout.endswith("nothing to change\n")
+
+
+@needs_email
 def test_mail_sent_before_its_order_was_placed_moves_nothing_and_is_said(book, tmp_path):
     """The number is another order's (a reused tracking number, a sample's placeholder) or
     the order's date is wrong: either way the mail says nothing true of this order. Taken
@@ -424,6 +438,20 @@ def test_a_pickup_notice_for_an_order_not_yet_logged_keeps_its_day(book, tmp_pat
     monkeypatch.setattr(mail_book, "classify", None)  # taken from what was kept, not read
     read(book, [box])
     assert book.get(order.id).extra["pickup_by"] == "2021-11-25"
+
+
+@needs_email
+def test_a_kept_fact_of_a_message_without_a_date_reads_back_and_is_kept_once(book, tmp_path):
+    # An .eml file with no Date header has no day at all (no mailbox gives one): its fact
+    # was kept without `sent`, could not be read back, and each import kept it again.
+    eml = tmp_path / "it.eml"
+    shutil.copy(EMAIL / "amazon_shipped_it.eml", eml)
+    read(book, [eml])
+    _, kept = mail_book.read_memory(book)
+    assert [(f.order_numbers, f.sent) for f in kept.values()] == [(["405-5236882-9395563"], None)]
+    again = read(book, [eml])
+    assert [f.kept for f in again.found] == [True] and not again.pending
+    assert len(book.records(mail_book.TABLE)) == 1
 
 
 @needs_email
