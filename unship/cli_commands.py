@@ -515,9 +515,7 @@ def cmd_import_mail(book, args) -> int:
         n = len(result.unmatched)
         print(
             f"  what it says of {n} order{'s' if n != 1 else ''} not in the book is kept: "
-            "import this mail again once "
-            + ("they are" if n != 1 else "it is")
-            + " logged"
+            "import this mail again once " + ("they are" if n != 1 else "it is") + " logged"
         )
     return EXIT_OK
 
