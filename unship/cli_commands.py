@@ -511,12 +511,8 @@ def cmd_import_mail(book, args) -> int:
         return EXIT_OK
     done = changes.apply_import(book, result)
     print(f"done: {done} (`unship undo` takes it back)" if done else "nothing to change")
-    if result.pending:  # kept in the book, applied when the same mail is read again
-        n = len(result.unmatched)
-        print(
-            f"  what it says of {n} order{'s' if n != 1 else ''} not in the book is kept: "
-            "import this mail again once " + ("they are" if n != 1 else "it is") + " logged"
-        )
+    if result.kept_text():  # applied when the same mail is read again
+        print(f"  {result.kept_text()}")
     return EXIT_OK
 
 

@@ -116,6 +116,19 @@ class MailPlan(ImportPlan):
         lines += _listed("could not be read", self.problems)
         return lines
 
+    def kept_text(self) -> str:
+        """What writing the plan keeps for orders not in the book, when that is new: 'what it
+        says of 14 orders not in the book is kept: import this mail again once they are
+        logged'; else ''."""
+        if not self.pending:
+            return ""
+        n = len(self.unmatched)
+        orders, they = ("orders", "they are") if n != 1 else ("order", "it is")
+        return (
+            f"what it says of {n} {orders} not in the book is kept: import this mail again "
+            f"once {they} logged"
+        )
+
 
 def _listed(title: str, values: list[str]) -> list[str]:
     if not values:

@@ -203,7 +203,8 @@ async def test_the_orders_confirmed_in_mail_are_logged_when_ticked(book, tmp_pat
         dialog = app.screen.query_one("#import-dialog").region
         for widget in (tick, app.screen.query_one("#import-confirm", Button)):
             assert dialog.contains_region(widget.region), widget
-        assert app.screen.query_one("#import-confirm", Button).disabled  # nothing to write yet
+        keep = app.screen.query_one("#import-confirm", Button)  # unticked: keep the fact only
+        assert not keep.disabled and str(keep.label) == "Keep for later"
         tick.value = True
         await wait_for(pilot, lambda: "1 used" in report(app))
         confirm = app.screen.query_one("#import-confirm", Button)
@@ -212,3 +213,36 @@ async def test_the_orders_confirmed_in_mail_are_logged_when_ticked(book, tmp_pat
         await wait_for(pilot, lambda: app.result != "not dismissed")
     (order,) = book.orders()
     assert (order.retailer, order.currency, order.items[0].price) == ("Amazon.co.uk", "GBP", 2999)
+
+
+@sync
+async def test_mail_about_orders_not_in_the_book_is_kept_for_later(book, tmp_path):
+    """As `unship import`: what mail says of orders not logged yet is kept in the book (no
+    order changes), and counts once they are logged and the mail is read again."""
+    import shutil
+
+    path = tmp_path / "shipped.eml"
+    shutil.copy(EMAIL / "amazon_uk_shipped.eml", path)
+    app = ImportApp(book)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*str(path), "enter")
+        await wait_for(pilot, lambda: "mail" in report(app))
+        assert (
+            "1 order not in the book: Keep for later keeps what the mail says of it; import "
+            "this mail again once it is logged, and it counts." in report(app)
+        )
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.result != "not dismissed")
+        assert app.result is None  # no order changed: nothing to undo
+        (note,) = [n.message for n in app._notifications]
+        assert note == (
+            "What it says of 1 order not in the book is kept: import this mail again once it is "
+            "logged"
+        )
+    assert book.orders() == [] and book.records("mail_read")
+    again = ImportApp(book)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*str(path), "enter")
+        await wait_for(pilot, lambda: "mail" in report(again))
+        confirm = again.screen.query_one("#import-confirm", Button)
+        assert confirm.disabled and "Keep for later" not in report(again)

@@ -135,15 +135,18 @@ class ImportScreen(ModalScreen[str | None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group == "import" and worker.name == "read_file":
-            if worker.is_finished:  # its rows go to the preview; the ticks shown follow
-                self.query_one("#import-progress", ProgressBar).display = False
-                self.call_after_refresh(self._fit_preview)
             if worker.state is WorkerState.SUCCESS:
                 self._show_plan(worker.result)
             elif worker.state is WorkerState.ERROR:
                 self._say(_problem(worker.error))
+            if worker.is_finished:  # its rows went to the preview, with the ticks they need
+                self.query_one("#import-progress", ProgressBar).display = False
+                self.call_after_refresh(self._fit_preview)
         elif worker.group == "import" and worker.name == "write_plan":
             if worker.state is WorkerState.SUCCESS:
+                kept = self.plan.kept_text() if self.plan and self.plan.format == "mail" else ""
+                if kept and not worker.result:
+                    self.app.notify(kept[0].upper() + kept[1:], markup=False)
                 self.dismiss(worker.result or None)
             elif worker.state is WorkerState.ERROR:
                 self.query_one("#import-confirm", Button).disabled = False
@@ -153,13 +156,22 @@ class ImportScreen(ModalScreen[str | None]):
         self.plan = plan
         add = self.query_one("#import-add", Checkbox)
         if plan.format == "mail":  # store/importers/mail_book.py: a summary per kind
-            self._say("\n".join([f"{plan.name}: mail", *plan.summary_lines()]))
             self.query_one("#import-partial", Checkbox).display = False
             if plan.addable:  # the confirmations of orders not in the book: log them?
                 n = plan.addable
                 add.label = f"Log the {n} order{'s' if n != 1 else ''} confirmed in this mail"
             add.display = bool(plan.addable or plan.add)
             self._update_confirm()
+            first, *rest = plan.summary_lines()
+            if plan.pending:  # as `unship import` does: kept in the book, to count later
+                n, they = len(plan.unmatched), "they are" if len(plan.unmatched) != 1 else "it is"
+                button = str(self.query_one("#import-confirm", Button).label)
+                first += (
+                    f"\n{n} order{'s' if n != 1 else ''} not in the book: {button} keeps what "
+                    f"the mail says of {'them' if n != 1 else 'it'}; import this mail again once "
+                    f"{they} logged, and it counts."
+                )
+            self._say("\n".join([f"{plan.name}: mail", first, *rest]))
             return
         add.display = False
         counts = plan.counts
@@ -196,7 +208,9 @@ class ImportScreen(ModalScreen[str | None]):
         plan = self.plan
         button = self.query_one("#import-confirm", Button)
         if plan is None or not plan.has_changes:
-            button.disabled = True
+            keep = plan is not None and plan.format == "mail" and bool(plan.pending)
+            button.disabled = not keep
+            button.label = "Keep for later" if keep else "Import"
             return
         blocked = bool(plan.rejected) and not self.query_one("#import-partial", Checkbox).value
         button.disabled = blocked
