@@ -136,7 +136,7 @@ class Context:
         return self.policy.return_deadline(
             self.category(),
             delivered,
-            self.since(Event.SHIPPED),
+            self.shipped_on(),
             ordered=self.order.ordered_on,
             seller=self.item.seller or (self.order.retailer if unknown else ""),
             seller_window_days=seller_window_days(self.item),
@@ -144,6 +144,19 @@ class Context:
             category_known=self.book.known_category(self.item.category),
             site=self.policy.site_of(self.order),
         )
+
+    def shipped_on(self) -> date | None:
+        """The day the item shipped, when that is known. A delivery logged straight from
+        ordered gives it the delivery day as its ship day ("by that day": lifecycle.record),
+        which no shipping event in the history backs: that day is not known."""
+        shipped = self.item.on(Event.SHIPPED)
+        if shipped is None or shipped != self.item.on(Event.DELIVERED):
+            return shipped
+        index = self.index
+        for entry in self.order.history:
+            if entry.event == "shipped" and (not entry.items or index in entry.items):
+                return shipped
+        return None
 
     @property
     def first_party(self) -> bool:
@@ -241,6 +254,12 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
     maybe = _maybe(ctx, found)
     if maybe is not None:
         steps.append(maybe[1])
+    if found.ship_unknown:
+        steps.append(
+            f"{name}'s window starts when the order ships; its ship day is not recorded (it "
+            f"was logged as delivered), so it counts from the order date, "
+            f"{ctx.day(ctx.order.ordered_on)}. If the order page shows a later date, it holds"
+        )
     for note in found.notes:
         if note.startswith("category ") and not found.category_known:
             note = (
@@ -264,12 +283,12 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
 
 def _window_day(ctx: Context, found: ReturnDeadline | None) -> str:
     """The return window's last day, with '~' when it is not known: counted from an
-    estimated delivery, or a guess of a shop's window."""
+    estimated delivery, or the order date for a ship day not recorded, or a guess of a
+    shop's window."""
     if found is None:
         return "?"
-    return (
-        f"~{ctx.day(found.day)}" if ctx.estimated or found.basis == "guess" else ctx.day(found.day)
-    )
+    known = not (ctx.estimated or found.basis == "guess" or found.ship_unknown)
+    return ctx.day(found.day) if known else f"~{ctx.day(found.day)}"
 
 
 def _perhaps(ctx: Context, found: ReturnDeadline | None) -> str:
@@ -366,6 +385,8 @@ def _short_rule(ctx: Context, found: ReturnDeadline) -> str:
         return found.rule
     if found.memberships:
         return _rule_text(ctx, found)
+    if found.ship_unknown:
+        return "from the order date: the ship day is not recorded"
     return ""
 
 
@@ -426,11 +447,12 @@ def _return(ctx: Context) -> Action:
         last = found.day if found else None
         why = _deadline_steps(ctx, found)
         guess = found is not None and found.basis == "guess"
+        ship_unknown = found is not None and found.ship_unknown
         if last is not None and today > last:
             reason = f"can't return: the return window closed on {_window_day(ctx, found)}"
             if ctx.estimated:
                 reason += f" ({ctx.estimate_note()}){_if_later(ctx, last)}"
-            if guess:
+            if guess or ship_unknown:
                 reason += f" ({_short_rule(ctx, found)})"
             reason += _perhaps(ctx, found)
             return Action("return", "Return", False, reason, steps=why + policy.unopened_steps)
@@ -452,7 +474,7 @@ def _return(ctx: Context) -> Action:
             cost_note=note,
             event=Event.RETURN_REQUESTED,
             link="" if ctx.brief else ctx.order_link(),
-            estimated=ctx.estimated or guess,
+            estimated=ctx.estimated or guess or ship_unknown,
         )
     if state in (State.ORDERED, State.CANCEL_REQUESTED):
         reason = "not delivered yet: cancel it before it ships"
@@ -866,8 +888,10 @@ def _follow_ups(ctx: Context) -> list[Action]:
         if last is not None and today > last:
             # the day, with its '~' when not known: the Return line says what it counts from
             over = f"the return window closed on {_window_day(ctx, found)}"
-            if ctx.estimated or found.basis == "guess":
-                over += " (estimated)" if ctx.estimated else " (a guess)"
+            if ctx.estimated or found.ship_unknown:
+                over += " (estimated)"
+            elif found.basis == "guess":
+                over += " (a guess)"
             add("keep", "Keep it", over, Event.KEPT)
             add(
                 "record-return",

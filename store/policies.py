@@ -291,6 +291,8 @@ class ReturnDeadline(msgspec.Struct, frozen=True):
     maybe_from: str = ""
     maybe_why: str = ""  # "membership": its name ('Target Circle Card'); "category": "secondary"
     guess: str = ""  # why the window is a guess (basis "guess"): 'unship doesn't know ...'
+    # The window starts at shipment, on a day not recorded: counted from the order date.
+    ship_unknown: bool = False
 
     @property
     def season_assumed(self) -> bool:
@@ -452,10 +454,13 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
                 category, delivered, shipped, seller, seller_window_days, category_known, notes
             )
 
-        start = delivered
-        start_word = "delivery"
+        start, start_word, ship_unknown = delivered, "delivery", False
         if self.window_starts == "shipment" and shipped is not None:
             start, start_word = min(shipped, delivered), "shipment"
+        elif self.window_starts == "shipment" and ordered is not None:
+            # It shipped on a day not recorded: not before the order date, which is where the
+            # window is counted from, so it is never later than the real one.
+            start, start_word, ship_unknown = min(ordered, delivered), "the order date", True
         window = self.category_window(category)
         standard = (
             self.rule_for(category).window is None
@@ -526,6 +531,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             maybe_until=maybe_until,
             maybe_from=maybe_from,
             maybe_why=maybe_why,
+            ship_unknown=ship_unknown and basis == "window",
         )
 
     def return_by(

@@ -495,3 +495,60 @@ def test_the_deadlines_alone_are_the_full_advice_s(
     # a done order stays as it is on every later day (the kept facts rely on it)
     if found.done:
         assert facts.compute(o, BOOK, today + timedelta(days=later)) == found
+
+
+def test_a_ship_day_not_recorded_is_not_taken_for_the_delivery_day():
+    # Target's window starts when the order ships. Logged as delivered straight from
+    # ordered, the item's ship day is the delivery day "at the latest": counted from there,
+    # the deadline could be later than Target's. It counts from the order date, said so.
+    straight = make(
+        "Target", ordered=date(2026, 11, 20), events=[("delivered", date(2026, 11, 26))]
+    )
+    a = actions(straight)["return"]
+    assert a.deadline == date(2027, 2, 17) and a.estimated  # 90 days, the order date day 1
+    assert a.reason.startswith(
+        "return by ~17 Feb 2027, 81 days left (from the order date: the ship day is not "
+        "recorded; check with the retailer)"
+    )
+    assert a.steps[:2] == (
+        "Why this date: 90 days from the order date (Target)",
+        "Target's window starts when the order ships; its ship day is not recorded (it was "
+        "logged as delivered), so it counts from the order date, 20 Nov. If the order page "
+        "shows a later date, it holds",
+    )
+    late = actions(straight, date(2027, 2, 18))
+    assert late["return"].reason == (
+        "can't return: the return window closed on ~17 Feb (from the order date: the ship "
+        "day is not recorded)"
+    )
+    assert late["keep"].reason == "the return window closed on ~17 Feb (estimated)"
+    # Its ship day recorded, even on the delivery day, it counts from there, exactly.
+    shipped = [("shipped", date(2026, 11, 26)), ("delivered", date(2026, 11, 26))]
+    exact = actions(make("Target", ordered=date(2026, 11, 20), events=shipped))["return"]
+    assert exact.deadline == date(2027, 2, 23) and not exact.estimated
+    # A window that starts at delivery has nothing to guess.
+    amazon = actions(make(events=[("delivered", date(2026, 11, 26))]))["return"]
+    assert amazon.deadline == date(2026, 12, 26) and not amazon.estimated
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    ordered=st.dates(date(2025, 1, 1), date(2027, 12, 31)),
+    ship_after=st.integers(0, 20),
+    transit=st.integers(0, 20),
+    category=st.sampled_from(["general", "electronics", "apple", "phones"]),
+)
+def test_a_ship_day_not_recorded_never_gives_a_later_deadline_than_the_real_one(
+    ordered, ship_after, transit, category
+):
+    shipped = ordered + timedelta(days=ship_after)
+    delivered = shipped + timedelta(days=transit)
+    today = delivered + timedelta(days=1)
+    straight = make("Target", category, ordered=ordered, events=[("delivered", delivered)])
+    real = make(
+        "Target", category, ordered=ordered, events=[("shipped", shipped), ("delivered", delivered)]
+    )
+    guessed, known = actions(straight, today)["return"], actions(real, today)["return"]
+    if known.deadline is not None and guessed.deadline is not None:
+        assert guessed.deadline <= known.deadline
+    assert known.available or not guessed.available
