@@ -451,16 +451,16 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             )
         if not first_party:
             return self._marketplace_deadline(
-                category, delivered, shipped, seller, seller_window_days, category_known, notes
+                category,
+                delivered,
+                self._window_start(delivered, shipped, ordered),
+                seller,
+                seller_window_days,
+                category_known,
+                notes,
             )
 
-        start, start_word, ship_unknown = delivered, "delivery", False
-        if self.window_starts == "shipment" and shipped is not None:
-            start, start_word = min(shipped, delivered), "shipment"
-        elif self.window_starts == "shipment" and ordered is not None:
-            # It shipped on a day not recorded: not before the order date, which is where the
-            # window is counted from, so it is never later than the real one.
-            start, start_word, ship_unknown = min(ordered, delivered), "the order date", True
+        start, start_word, ship_unknown = self._window_start(delivered, shipped, ordered)
         window = self.category_window(category)
         standard = (
             self.rule_for(category).window is None
@@ -616,11 +616,26 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             guess=guess,
         )
 
+    def _window_start(
+        self, delivered: date, shipped: date | None, ordered: date | None
+    ) -> tuple[date, str, bool]:
+        """(the day the retailer's own window counts from, its word, whether that is the order
+        date standing in for a ship day not recorded)."""
+        if self.window_starts != "shipment":
+            return delivered, "delivery", False
+        if shipped is not None:
+            return min(shipped, delivered), "shipment", False
+        if ordered is not None:
+            # It shipped on a day not recorded: not before the order date, which is where the
+            # window is counted from, so it is never later than the real one.
+            return min(ordered, delivered), "the order date", True
+        return delivered, "delivery", False
+
     def _marketplace_deadline(
         self,
         category: str,
         delivered: date,
-        shipped: date | None,
+        own_start: tuple[date, str, bool],
         seller: str,
         seller_window_days: int | None,
         category_known: bool,
@@ -639,10 +654,11 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
                 f"sold by {seller}, a marketplace seller: their own policy applies, at least "
                 f"{window.text()}; check the listing or the order page"
             )
-        else:
+        else:  # the retailer's own window, counted as the retailer counts it
             window = self.category_window(category)
-            last = window.end(delivered, self.start_day_counts)
-            rule = f"{window.text()} from delivery ({self.name}'s own window)"
+            start, start_word, ship_unknown = own_start
+            last = window.end(start, self.start_day_counts)
+            rule = f"{window.text()} from {start_word} ({self.name}'s own window)"
             basis = "marketplace-default"
             notes.append(
                 f"sold by {seller}, a marketplace seller: their own policy applies "
@@ -656,6 +672,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             category_known=category_known,
             first_party=False,
             notes=tuple(notes),
+            ship_unknown=basis == "marketplace-default" and own_start[2],
         )
 
     def _memberships(self, wanted) -> list[Membership]:

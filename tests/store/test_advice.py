@@ -526,6 +526,15 @@ def test_a_ship_day_not_recorded_is_not_taken_for_the_delivery_day():
     shipped = [("shipped", date(2026, 11, 26)), ("delivered", date(2026, 11, 26))]
     exact = actions(make("Target", ordered=date(2026, 11, 20), events=shipped))["return"]
     assert exact.deadline == date(2027, 2, 23) and not exact.estimated
+    # A Target Plus partner's item shows Target's own window, counted as Target counts it.
+    partner = make("Target", seller="Acme Home", ordered=date(2026, 11, 20), events=shipped)
+    assert actions(partner)["return"].deadline == date(2027, 2, 23)
+    partner = make("Target", seller="Acme Home", ordered=date(2026, 11, 20), events=shipped[:1])
+    partner = record(partner, "delivered", date(2026, 11, 28))
+    assert actions(partner)["return"].steps[0] == (
+        "Why this date: 90 days from shipment (Target's own window) (Target)"
+    )
+    assert actions(partner)["return"].deadline == date(2027, 2, 23)  # not from 28 Nov
     # A window that starts at delivery has nothing to guess.
     amazon = actions(make(events=[("delivered", date(2026, 11, 26))]))["return"]
     assert amazon.deadline == date(2026, 12, 26) and not amazon.estimated
@@ -537,17 +546,17 @@ def test_a_ship_day_not_recorded_is_not_taken_for_the_delivery_day():
     ship_after=st.integers(0, 20),
     transit=st.integers(0, 20),
     category=st.sampled_from(["general", "electronics", "apple", "phones"]),
+    seller=st.sampled_from(["", "Acme Home"]),
 )
 def test_a_ship_day_not_recorded_never_gives_a_later_deadline_than_the_real_one(
-    ordered, ship_after, transit, category
+    ordered, ship_after, transit, category, seller
 ):
     shipped = ordered + timedelta(days=ship_after)
     delivered = shipped + timedelta(days=transit)
     today = delivered + timedelta(days=1)
-    straight = make("Target", category, ordered=ordered, events=[("delivered", delivered)])
-    real = make(
-        "Target", category, ordered=ordered, events=[("shipped", shipped), ("delivered", delivered)]
-    )
+    events = [("shipped", shipped), ("delivered", delivered)]
+    straight = make("Target", category, seller, ordered=ordered, events=events[1:])
+    real = make("Target", category, seller, ordered=ordered, events=events)
     guessed, known = actions(straight, today)["return"], actions(real, today)["return"]
     if known.deadline is not None and guessed.deadline is not None:
         assert guessed.deadline <= known.deadline
