@@ -131,12 +131,14 @@ class Context:
         if self.delivery is None:
             return None
         delivered = self.delivery.latest if latest else self.delivery.day
+        # the latest plausible ship day is the one recorded, if only as "by the delivery day"
+        shipped = self.since(Event.SHIPPED) if latest else self.shipped_on()
         # a shop unship has no policy for goes by its own name: 'unship doesn't know Uniqlo's'
         unknown = self.policy.key == "other"
         return self.policy.return_deadline(
             self.category(),
             delivered,
-            self.shipped_on(),
+            shipped,
             ordered=self.order.ordered_on,
             seller=self.item.seller or (self.order.retailer if unknown else ""),
             seller_window_days=seller_window_days(self.item),
@@ -301,16 +303,17 @@ def _perhaps(ctx: Context, found: ReturnDeadline | None) -> str:
 
 
 def _if_later(ctx: Context, last: date) -> str:
-    """'; perhaps until 27 Nov, if it came on 28 Oct': an estimated delivery's window counts
-    from its earliest plausible day, so once that window is over, the one from its latest
-    plausible day may still be open; '' when it is over too (or there is none)."""
-    d = ctx.delivery
-    if d is None or d.latest <= d.day:
-        return ""
+    """'; perhaps until 27 Nov, if it came on 28 Oct': a window counted from the earliest
+    plausible day (of an estimated delivery, or of a ship day not recorded) is over, and the
+    one from the latest plausible day may still be open; '' when it is over too."""
     later = ctx.return_by(latest=True)
     if later is None or later <= last or ctx.today > later:
         return ""
-    return f"; perhaps until {ctx.day(later)}, if it came on {ctx.day(d.latest)}"
+    d = ctx.delivery
+    if d is not None and d.latest > d.day:
+        return f"; perhaps until {ctx.day(later)}, if it came on {ctx.day(d.latest)}"
+    came = ctx.day(ctx.since(Event.DELIVERED))
+    return f"; perhaps until {ctx.day(later)}, if it shipped the day it came ({came})"
 
 
 def _maybe(ctx: Context, found: ReturnDeadline) -> tuple[str, str] | None:
@@ -451,9 +454,11 @@ def _return(ctx: Context) -> Action:
         if last is not None and today > last:
             reason = f"can't return: the return window closed on {_window_day(ctx, found)}"
             if ctx.estimated:
-                reason += f" ({ctx.estimate_note()}){_if_later(ctx, last)}"
+                reason += f" ({ctx.estimate_note()})"
             if guess or ship_unknown:
                 reason += f" ({_short_rule(ctx, found)})"
+            if ctx.estimated or ship_unknown:
+                reason += _if_later(ctx, last)
             reason += _perhaps(ctx, found)
             return Action("return", "Return", False, reason, steps=why + policy.unopened_steps)
         short = _short_rule(ctx, found) if found else ""

@@ -518,6 +518,21 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
         last = max(last, delivered)
         if maybe_until is not None and maybe_until <= last:
             maybe_until, maybe_from, maybe_why = None, "", ""
+        if ship_unknown:  # the day is a guess if shipping as late as the delivery moves it
+            ship_unknown = (
+                self._return_deadline(
+                    category,
+                    delivered,
+                    delivered,
+                    ordered,
+                    seller,
+                    seller_window_days,
+                    memberships,
+                    category_known,
+                    site,
+                ).day
+                > last
+            )
         return ReturnDeadline(
             day=last,
             rule=rule,
@@ -531,7 +546,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             maybe_until=maybe_until,
             maybe_from=maybe_from,
             maybe_why=maybe_why,
-            ship_unknown=ship_unknown and basis == "window",
+            ship_unknown=ship_unknown,
         )
 
     def return_by(
@@ -625,11 +640,11 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             return delivered, "delivery", False
         if shipped is not None:
             return min(shipped, delivered), "shipment", False
-        if ordered is not None:
+        if ordered is not None and ordered < delivered:
             # It shipped on a day not recorded: not before the order date, which is where the
             # window is counted from, so it is never later than the real one.
-            return min(ordered, delivered), "the order date", True
-        return delivered, "delivery", False
+            return ordered, "the order date", True
+        return delivered, "shipment" if ordered == delivered else "delivery", False
 
     def _marketplace_deadline(
         self,

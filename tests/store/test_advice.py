@@ -519,7 +519,7 @@ def test_a_ship_day_not_recorded_is_not_taken_for_the_delivery_day():
     late = actions(straight, date(2027, 2, 18))
     assert late["return"].reason == (
         "can't return: the return window closed on ~17 Feb (from the order date: the ship "
-        "day is not recorded)"
+        "day is not recorded); perhaps until 23 Feb, if it shipped the day it came (26 Nov 2026)"
     )
     assert late["keep"].reason == "the return window closed on ~17 Feb (estimated)"
     # Its ship day recorded, even on the delivery day, it counts from there, exactly.
@@ -561,3 +561,8 @@ def test_a_ship_day_not_recorded_never_gives_a_later_deadline_than_the_real_one(
     if known.deadline is not None and guessed.deadline is not None:
         assert guessed.deadline <= known.deadline
     assert known.available or not guessed.available
+    # once the guessed window is over, while the real one is open, it says until when
+    later = known.deadline
+    if later is not None and guessed.deadline is not None and guessed.deadline < later:
+        closed = actions(straight, later)["return"]
+        assert not closed.available and "; perhaps until " in closed.reason
