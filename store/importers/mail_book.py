@@ -116,13 +116,20 @@ class MailPlan(ImportPlan):
         lines += _listed("could not be read", self.problems)
         return lines
 
+    def kept_orders(self) -> int:
+        """How many orders not in the book (by order or tracking number) writing the plan
+        keeps new facts for."""
+        return len(
+            {(f.get("order_numbers") or f.get("tracking"))[0] for f in self.pending.values()}
+        )
+
     def kept_text(self) -> str:
         """What writing the plan keeps for orders not in the book, when that is new: 'what it
         says of 14 orders not in the book is kept: import this mail again once they are
         logged'; else ''."""
-        if not self.pending:
+        n = self.kept_orders()
+        if not n:
             return ""
-        n = len(self.unmatched)
         orders, they = ("orders", "they are") if n != 1 else ("order", "it is")
         return (
             f"what it says of {n} {orders} not in the book is kept: import this mail again "

@@ -164,7 +164,8 @@ class ImportScreen(ModalScreen[str | None]):
             self._update_confirm()
             first, *rest = plan.summary_lines()
             if plan.pending:  # as `unship import` does: kept in the book, to count later
-                n, they = len(plan.unmatched), "they are" if len(plan.unmatched) != 1 else "it is"
+                n = plan.kept_orders()
+                they = "they are" if n != 1 else "it is"
                 button = str(self.query_one("#import-confirm", Button).label)
                 first += (
                     f"\n{n} order{'s' if n != 1 else ''} not in the book: {button} keeps what "
