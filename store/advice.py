@@ -11,7 +11,7 @@ from msgspec.structs import replace
 from . import estimates
 from .days import day_text, days_left_text
 from .facts import Deadline
-from .lifecycle import CLOSED_LABEL, FINAL_STATES, possible, summary_state
+from .lifecycle import CLOSED_LABEL, FINAL_STATES, possible, ship_day, summary_state
 from .model import SELLER_WINDOW, Event, Item, Order, State
 from .money import format_money
 from .policies import Escalation, Policy, PolicyBook, ReturnDeadline
@@ -148,17 +148,8 @@ class Context:
         )
 
     def shipped_on(self) -> date | None:
-        """The day the item shipped, when that is known. A delivery logged straight from
-        ordered gives it the delivery day as its ship day ("by that day": lifecycle.record),
-        which no shipping event in the history backs: that day is not known."""
-        shipped = self.item.on(Event.SHIPPED)
-        if shipped is None or shipped != self.item.on(Event.DELIVERED):
-            return shipped
-        index = self.index
-        for entry in self.order.history:
-            if entry.event == "shipped" and (not entry.items or index in entry.items):
-                return shipped
-        return None
+        """The day the item shipped, when that is known (`lifecycle.ship_day`)."""
+        return ship_day(self.order, self.index)
 
     @property
     def first_party(self) -> bool:

@@ -178,6 +178,20 @@ def apply_event(
     return replace(item, **changes)
 
 
+def ship_day(order: Order, index: int) -> date | None:
+    """The day item `index` shipped, when that is known. A delivery logged straight from
+    ordered gives the item the delivery day as its ship day ("by that day", `apply_event`),
+    which no shipping event in the history backs: that day is not known (None)."""
+    item = order.items[index]
+    shipped = item.on(E.SHIPPED)
+    if shipped is None or shipped != item.on(E.DELIVERED):
+        return shipped
+    for entry in order.history:
+        if entry.event == E.SHIPPED.value and (not entry.items or index in entry.items):
+            return shipped
+    return None
+
+
 def share_refund(items: list[Item], amount: int) -> list[int]:
     """An amount refunded for several items, shared out in their order: each gets what it is
     owed (its price, less what an earlier short refund brought) until the amount runs out;

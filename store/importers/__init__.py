@@ -119,7 +119,9 @@ class Outlook:
     in_transit: int = 0
     closed_history: int = 0  # done because every window closed long ago
     done: int = 0  # done by their states (kept, refunded, cancelled)
-    estimated: int = 0  # deadlines that count from an estimated delivery
+    # deadlines marked '~': from an estimated delivery (a ship date and no delivery date), a
+    # ship day not recorded, or a guessed window
+    estimated: int = 0
 
     def text(self) -> str:
         """'after the import: 3 open (1 in transit) · 240 closed history · 3 done · 2
@@ -133,7 +135,7 @@ class Outlook:
             parts.append(f"{self.done} done")
         if self.estimated:
             s = "s" if self.estimated != 1 else ""
-            parts.append(f"{self.estimated} deadline{s} estimated from ship dates")
+            parts.append(f"{self.estimated} deadline{s} estimated (~)")
         return "after the import: " + " · ".join(parts)
 
 

@@ -132,19 +132,29 @@ def _build(parsed: Parsed, table, rows: list[tuple[int, list[str]]], today) -> N
     except (RowError, ModelError, MoneyError) as error:
         parsed.rejected.append(Rejected(line, str(error), number))
         return
-    items = tuple(
+    items = [
         replace(item, state=state, dates=dates)
         for item, (_, state, dates) in zip(order.items, read, strict=True)
-    )
+    ]
     history: dict[tuple[date, str], list[int]] = {}
+    shipped, delivered = Event.SHIPPED.value, Event.DELIVERED.value
     for index, item in enumerate(items):
+        # Logged as delivered straight away, its ship day was only "by the delivery day" and
+        # is left out of the export: kept as lifecycle.record keeps it, with no history of
+        # its own, so that it still reads as not known (lifecycle.ship_day).
+        implied = delivered in item.dates and shipped not in item.dates
+        if implied:
+            item = items[index] = replace(
+                item, dates={shipped: item.dates[delivered], **item.dates}
+            )
         for event, day in item.dates.items():
-            history.setdefault((day, event), []).append(index)
+            if not (implied and event == shipped):
+                history.setdefault((day, event), []).append(index)
     entries = [
         HistoryEntry(day, event, tuple(idx) if len(items) > 1 else ())
         for (day, event), idx in sorted(history.items(), key=_history_order)
     ]
-    order = replace(order, items=items, history=(*order.history, *entries))
+    order = replace(order, items=tuple(items), history=(*order.history, *entries))
     parsed.orders.append(Incoming(order, first_line, tuple(line for line, _ in rows)))
 
 
@@ -216,8 +226,10 @@ def order_rows(order: Order) -> list[dict[str, str]]:
         "source": order.source,
         "order_extra": json.dumps(order.extra, ensure_ascii=False) if order.extra else "",
     }
+    from ..lifecycle import ship_day
+
     rows = []
-    for item in order.items:
+    for index, item in enumerate(order.items):
         row = dict(common)
         row.update(
             title=item.title,
@@ -236,6 +248,8 @@ def order_rows(order: Order) -> list[dict[str, str]]:
         )
         for event, column in zip(Event, EVENT_COLUMNS, strict=True):
             day = item.dates.get(event.value)
+            if event is Event.SHIPPED and day is not None and ship_day(order, index) is None:
+                day = None  # only "by the delivery day": imported back, it would read as known
             row[column] = day.isoformat() if day else ""
         rows.append(row)
     return rows
