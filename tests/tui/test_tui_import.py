@@ -236,6 +236,8 @@ async def test_mail_about_orders_not_in_the_book_is_kept_for_later(book, tmp_pat
             "1 order not in the book: Keep for later keeps what the mail says of it; import "
             "this mail again once it is logged, and it counts." in report(app)
         )
+        shown = {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
+        assert "keep" in shown and "confirm" not in shown  # the footer says as the button does
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.result != "not dismissed")
         assert app.result is None  # no order changed: nothing to undo

@@ -37,6 +37,7 @@ class ImportScreen(ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Back"),
         Binding("ctrl+s", "confirm", "Import", show=True),
+        Binding("ctrl+s", "keep", "Keep for later", show=True),  # the same, as its button says
     ]
 
     def __init__(self, book, path: str = "") -> None:
@@ -208,8 +209,9 @@ class ImportScreen(ModalScreen[str | None]):
     def _update_confirm(self) -> None:
         plan = self.plan
         button = self.query_one("#import-confirm", Button)
+        self.refresh_bindings()
         if plan is None or not plan.has_changes:
-            keep = plan is not None and plan.format == "mail" and bool(plan.pending)
+            keep = self._keeps_only()
             button.disabled = not keep
             button.label = "Keep for later" if keep else "Import"
             return
@@ -219,6 +221,26 @@ class ImportScreen(ModalScreen[str | None]):
         button.label = f"Import {n} order{'s' if n != 1 else ''}"
 
     # -- confirm ------------------------------------------------------------------------------
+
+    def _keeps_only(self) -> bool:
+        """Writing the plan would only keep what mail says of orders not in the book."""
+        plan = self.plan
+        return (
+            plan is not None
+            and plan.format == "mail"
+            and not plan.has_changes
+            and bool(plan.pending)
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "keep":
+            return self._keeps_only()
+        if action == "confirm":
+            return not self._keeps_only()
+        return True
+
+    def action_keep(self) -> None:
+        self.action_confirm()
 
     @on(Button.Pressed, "#import-confirm")
     def action_confirm(self) -> None:
