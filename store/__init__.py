@@ -27,8 +27,10 @@ _WHERE: dict[str, str] = {
     "export": "exporters",
     "atomic_write": "fileio",
     "kept_due": "kept_due",
+    "can_record": "lifecycle",
     "is_open": "lifecycle",
     "possible": "lifecycle",
+    "ship_day_missing": "lifecycle",
     "summary_state": "lifecycle",
     "DEADLINE_WORDS": "model",
     "Event": "model",
@@ -103,6 +105,7 @@ __all__ = [
     "last_active",
     "atomic_write",
     "BookChange",
+    "can_record",
     "changes",
     "check_price",
     "Checked",
@@ -157,6 +160,7 @@ __all__ = [
     "PolicyError",
     "possible",
     "quick_problems",
+    "ship_day_missing",
     "restore_backup",
     "settings",
     "short_day",
@@ -201,7 +205,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from .fileio import atomic_write
     from .importers import mail_book
     from .kept_due import kept_due
-    from .lifecycle import is_open, possible, summary_state
+    from .lifecycle import can_record, is_open, possible, ship_day_missing, summary_state
     from .model import DEADLINE_WORDS, EVENT_WORDS, Event, ModelError, Order, State
     from .money import MoneyError, format_money, site_currency, to_decimal
     from .order_edit import item_has_history

@@ -11,7 +11,14 @@ from msgspec.structs import replace
 from . import estimates
 from .days import day_text, days_left_text
 from .facts import Deadline
-from .lifecycle import CLOSED_LABEL, FINAL_STATES, possible, ship_day, summary_state
+from .lifecycle import (
+    CLOSED_LABEL,
+    FINAL_STATES,
+    possible,
+    ship_day,
+    ship_day_missing,
+    summary_state,
+)
 from .model import SELLER_WINDOW, Event, Item, Order, State
 from .money import format_money
 from .policies import Escalation, Policy, PolicyBook, ReturnDeadline
@@ -251,7 +258,8 @@ def _deadline_steps(ctx: Context, found: ReturnDeadline | None) -> tuple[str, ..
         steps.append(
             f"{name}'s window starts when the order ships; its ship day is not recorded (it "
             f"was logged as delivered), so it counts from the order date, "
-            f"{ctx.day(ctx.order.ordered_on)}. If the order page shows a later date, it holds"
+            f"{ctx.day(ctx.order.ordered_on)}. Record the ship day to make it exact; if the "
+            "order page shows a later date, it holds"
         )
     for note in found.notes:
         if note.startswith("category ") and not found.category_known:
@@ -843,11 +851,15 @@ def _follow_ups(ctx: Context) -> list[Action]:
             "it arrived: the return window starts",
             Event.DELIVERED,
         )
-    elif state is State.ORDERED:  # logged after it arrived: shipped is recorded with it
+    elif state is State.ORDERED:  # logged after it arrived: its ship day stays unknown
+        from_shipment = ctx.policy.window_starts == "shipment"
         add(
             "mark-delivered",
             "Mark delivered",
-            "it already arrived: records shipped too, the same day",
+            f"it already arrived; {ctx.policy.name}'s return window counts from shipment: mark "
+            "it shipped first if you know the day"
+            if from_shipment
+            else "it already arrived: the return window starts",
             Event.DELIVERED,
         )
     if state is State.DELIVERED and ctx.estimated and ctx.item.state is not State.DELIVERED:
@@ -875,6 +887,18 @@ def _follow_ups(ctx: Context) -> list[Action]:
             f"delivered ~{ctx.day(d.day if d else None)} (estimated): record the real date "
             "to make the deadlines exact",
             Event.DELIVERED,
+        )
+    if (
+        state is State.DELIVERED
+        and ctx.policy.window_starts == "shipment"
+        and ship_day_missing(ctx.order, ctx.index)
+    ):
+        add(
+            "mark-shipped",
+            "Record the ship day",
+            f"not recorded (it was logged as delivered): {ctx.policy.name}'s return window "
+            "counts from shipment, and from the order date until the day is known",
+            Event.SHIPPED,
         )
     if state in (State.RETURN_REQUESTED, State.RETURN_SHIPPED, State.REFUSED):
         out.extend(_second_stage(ctx))

@@ -192,6 +192,35 @@ def ship_day(order: Order, index: int) -> date | None:
     return None
 
 
+def ship_day_missing(order: Order, index: int) -> bool:
+    """Item `index` was delivered with no ship day of its own: marking it shipped on a day up
+    to its delivery fills that day in (a window that starts at shipment counts from it)."""
+    return order.items[index].on(E.DELIVERED) is not None and ship_day(order, index) is None
+
+
+def can_record(order: Order, index: int, event: Event) -> bool:
+    """`event` can be recorded for item `index` now: its state allows it, or it is the ship
+    day of an item delivered without one."""
+    return possible(order.items[index], event) or (
+        event is E.SHIPPED and ship_day_missing(order, index)
+    )
+
+
+def _fill_ship_day(item: Item, on: date, ordered_on: date) -> Item:
+    """The item, delivered, with the day it shipped: between the order and the delivery."""
+    delivered = item.dates[E.DELIVERED.value]
+    if on < ordered_on:
+        raise TransitionError(
+            f"can't mark shipped on {on.isoformat()}: that is before the order date "
+            f"{ordered_on.isoformat()}"
+        )
+    if on > delivered:
+        raise TransitionError(
+            f"can't mark shipped on {on.isoformat()}: it was delivered on {delivered.isoformat()}"
+        )
+    return replace(item, dates={**item.dates, E.SHIPPED.value: on})
+
+
 def share_refund(items: list[Item], amount: int) -> list[int]:
     """An amount refunded for several items, shared out in their order: each gets what it is
     owed (its price, less what an earlier short refund brought) until the amount runs out;
@@ -243,7 +272,7 @@ def record(
     if return_tracking and event is not E.RETURN_SHIPPED:
         raise TransitionError("a return tracking number goes with return-shipped")
     if items is None:
-        chosen = [i for i, item in enumerate(order.items) if possible(item, event)]
+        chosen = [i for i in range(len(order.items)) if can_record(order, i, event)]
         if not chosen:
             next_state(order.items[0].state, event, order.items[0])  # raises with the reason
             raise TransitionError(f"can't mark {event.value}")  # pragma: no cover
@@ -258,7 +287,12 @@ def record(
     shares: list[int | None] = [None] * len(chosen)
     if refunded is not None:
         shares = list(share_refund([new_items[i] for i in chosen], refunded))
+    filled = False  # a ship day filled in for an item delivered without one
     for index, share in zip(chosen, shares, strict=True):
+        if event is E.SHIPPED and ship_day_missing(order, index):
+            new_items[index] = _fill_ship_day(new_items[index], on, order.ordered_on)
+            filled = True
+            continue
         new_items[index] = apply_event(
             new_items[index],
             event,
@@ -282,7 +316,11 @@ def record(
         items=tuple(chosen) if len(order.items) > 1 else (),
         note=clean_text(note, limit=NOTE_MAX),
     )
-    return replace(order, items=tuple(new_items), history=(*order.history, entry))
+    history = list(order.history)
+    # a day filled in goes where it happened, before the delivery: the rest come in order
+    at = next((n for n, e in enumerate(history) if e.on > on), len(history)) if filled else None
+    history.insert(len(history) if at is None else at, entry)
+    return replace(order, items=tuple(new_items), history=tuple(history))
 
 
 def picked_up(order: Order, on: date, *, note: str = "", today: date | None = None) -> Order:

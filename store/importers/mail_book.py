@@ -426,6 +426,10 @@ def _apply_fact(order: Order, fact: Fact, today: date) -> Order:
         ready = []
         for i in _items_for(order, fact):
             item = order.items[i]
+            if event is Event.SHIPPED and lifecycle.ship_day_missing(order, i):
+                if day <= item.dates[Event.DELIVERED.value]:  # delivered with no ship day
+                    ready.append(i)
+                continue
             if event not in lifecycle.TRANSITIONS[item.state]:
                 continue  # already there or further along: never moved back
             if event is Event.PROBLEM and item.state not in lifecycle.INBOUND_STATES:

@@ -513,8 +513,8 @@ def test_a_ship_day_not_recorded_is_not_taken_for_the_delivery_day():
     assert a.steps[:2] == (
         "Why this date: 90 days from the order date (Target)",
         "Target's window starts when the order ships; its ship day is not recorded (it was "
-        "logged as delivered), so it counts from the order date, 20 Nov. If the order page "
-        "shows a later date, it holds",
+        "logged as delivered), so it counts from the order date, 20 Nov. Record the ship day "
+        "to make it exact; if the order page shows a later date, it holds",
     )
     late = actions(straight, date(2027, 2, 18))
     assert late["return"].reason == (
@@ -535,9 +535,25 @@ def test_a_ship_day_not_recorded_is_not_taken_for_the_delivery_day():
         "Why this date: 90 days from shipment (Target's own window) (Target)"
     )
     assert actions(partner)["return"].deadline == date(2027, 2, 23)  # not from 28 Nov
-    # A window that starts at delivery has nothing to guess.
-    amazon = actions(make(events=[("delivered", date(2026, 11, 26))]))["return"]
-    assert amazon.deadline == date(2026, 12, 26) and not amazon.estimated
+    # The ship day can be recorded after the delivery: then it counts from there, exactly.
+    fill = actions(straight)["mark-shipped"]
+    assert (fill.label, fill.event) == ("Record the ship day", "shipped")
+    assert fill.reason == (
+        "not recorded (it was logged as delivered): Target's return window counts from "
+        "shipment, and from the order date until the day is known"
+    )
+    known = actions(record(straight, "shipped", date(2026, 11, 24)))
+    assert known["return"].deadline == date(2027, 2, 21) and not known["return"].estimated
+    assert "mark-shipped" not in known
+    ordered = actions(make("Target", ordered=date(2026, 11, 20)))["mark-delivered"]
+    assert ordered.reason == (
+        "it already arrived; Target's return window counts from shipment: mark it shipped "
+        "first if you know the day"
+    )
+    # A window that starts at delivery has nothing to guess, nor to record.
+    amazon = actions(make(events=[("delivered", date(2026, 11, 26))]))
+    assert amazon["return"].deadline == date(2026, 12, 26) and not amazon["return"].estimated
+    assert "mark-shipped" not in amazon
 
 
 @settings(max_examples=200, deadline=None)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from cli_support import assert_clean_exit, run_unship
 from io_support import EMAIL
-from unship.store import advice, importers
+from unship.store import advice, importers, lifecycle
 from unship.store.importers import mail, mail_book
 from unship.store.importers import mail_classify as mc
 from unship.store.model import State, new_item, new_order, replace
@@ -493,3 +493,32 @@ def test_a_shops_mail_names_its_country_site():
     assert mc._domain_owner("shipment-tracking@amazon.co.uk") == ("amazon", False, "amazon.co.uk")
     assert mc._domain_owner("help@email.walmart.ca") == ("walmart", False, "walmart.ca")
     assert mc._domain_owner("mcinfo@ups.com") == ("UPS", True, "")
+
+
+def shipped_mail(sent: str) -> bytes:
+    message = EmailMessage()
+    message["From"] = '"Amazon.com" <shipment-tracking@amazon.com>'
+    message["Subject"] = "Your Amazon.com order #113-5555555-5555555 has shipped"
+    message["Date"] = sent
+    message.set_content("Your package is on the way.\n\nOrder #113-5555555-5555555\n")
+    return bytes(message)
+
+
+def test_a_shipping_mail_fills_in_the_ship_day_of_an_order_logged_as_delivered(book, tmp_path):
+    # Marked delivered by hand, the item's ship day is not known (a window that starts at
+    # shipment counts from the order date); the "has shipped" mail read afterwards gives it.
+    order = book.add(
+        new_order("Amazon", "113-5555555-5555555", date(2026, 11, 20), [new_item("Mug", 999)])
+    )
+    book.record(order.id, "delivered", date(2026, 11, 26))
+    late = tmp_path / "late.eml"  # sent after the delivery: not its ship day
+    late.write_bytes(shipped_mail("Fri, 27 Nov 2026 10:00:00 +0000"))
+    assert [f.outcome for f in read(book, [late]).found] == ["known"]
+    assert lifecycle.ship_day(book.get(order.id), 0) is None
+    path = tmp_path / "shipped.eml"
+    path.write_bytes(shipped_mail("Tue, 24 Nov 2026 10:00:00 +0000"))
+    assert [f.outcome for f in read(book, [path]).found] == ["used"]
+    got = book.get(order.id)
+    assert got.items[0].dates == {"shipped": date(2026, 11, 24), "delivered": date(2026, 11, 26)}
+    assert lifecycle.ship_day(got, 0) == date(2026, 11, 24)
+    assert [e.event for e in got.history] == ["placed", "shipped", "delivered"]

@@ -98,8 +98,14 @@ def test_no_sequence_of_events_reaches_an_impossible_state(steps):
         except TransitionError:
             assert o is before
             continue
-        for old, new in zip(before.items, o.items, strict=True):
-            if old is not new:
+        for n, (old, new) in enumerate(zip(before.items, o.items, strict=True)):
+            filled = event is Event.SHIPPED and lifecycle.ship_day_missing(before, n)
+            if old is not new and filled:
+                # or the ship day of an item delivered without one, filled in: nothing else
+                assert new.state is old.state
+                assert new.dates == {**old.dates, "shipped": day} and lifecycle.ship_day(o, n)
+                assert ORDERED_ON <= day <= new.dates["delivered"]
+            elif old is not new:
                 # every change is a listed transition, dated no earlier than anything before it
                 assert TRANSITIONS[old.state][event] == new.state
                 assert new.dates[event.value] >= max(old.dates.values(), default=ORDERED_ON)
@@ -147,3 +153,30 @@ def test_a_parcel_held_by_the_carrier_is_delivered_the_day_it_is_picked_up():
     assert got.extra["picked_up"] == "2026-11-06"
     with pytest.raises(TransitionError, match="can't mark picked up on 2026-11-01: the parcel's"):
         lifecycle.picked_up(held, ORDERED_ON)
+
+
+def test_a_ship_day_not_known_can_be_filled_in_once_between_order_and_delivery():
+    o = record(order("a", "b"), "delivered", ORDERED_ON + timedelta(days=6))  # straight away
+    assert [lifecycle.ship_day(o, n) for n in (0, 1)] == [None, None]
+    assert lifecycle.can_record(o, 0, Event.SHIPPED) and not lifecycle.possible(
+        o.items[0], Event.SHIPPED
+    )
+    with pytest.raises(TransitionError, match="it was delivered on 2026-11-07"):
+        record(o, "shipped", ORDERED_ON + timedelta(days=7))
+    with pytest.raises(TransitionError, match="before the order date"):
+        record(o, "shipped", ORDERED_ON - timedelta(days=1))
+    filled = record(o, "shipped", ORDERED_ON + timedelta(days=2), items=[0])
+    assert filled.items[0].state is State.DELIVERED
+    assert lifecycle.ship_day(filled, 0) == ORDERED_ON + timedelta(days=2)
+    assert lifecycle.ship_day(filled, 1) is None  # item b's is still not known
+    # the history tells it where it happened, before the delivery
+    assert [(e.on.day, e.event, e.items) for e in filled.history] == [
+        (1, "placed", ()),
+        (3, "shipped", (0,)),
+        (7, "delivered", (0, 1)),
+    ]
+    with pytest.raises(TransitionError, match="can't mark shipped: the item is delivered"):
+        record(filled, "shipped", ORDERED_ON + timedelta(days=3), items=[0])
+    both = record(filled, "shipped", ORDERED_ON + timedelta(days=4))  # the one that can
+    assert lifecycle.ship_day(both, 1) == ORDERED_ON + timedelta(days=4)
+    assert both.items[0] == filled.items[0]

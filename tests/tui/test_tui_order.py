@@ -690,3 +690,33 @@ async def test_picking_up_a_parcel_that_waits_at_a_locker_ends_its_reminder(book
         panel = app.screen.query_one(ActionsPanel)
         assert "pick-up" not in [a.action for a in panel.actions]
         assert "return" in [a.action for a in panel.actions]
+
+
+@pilot_test
+async def test_the_ship_day_of_an_order_logged_as_delivered_is_recorded_from_its_screen(book):
+    """Target counts its window from shipment: an order logged as delivered straight away
+    counts from its order date (~) until its ship day is typed in here."""
+    order = book.add(
+        new_order("Target", "102000123456", date(2026, 11, 20), [new_item("Lamp", 3999)])
+    )
+    book.record(order.id, "delivered", date(2026, 11, 26))
+    app, run = await _start(book, order.id)
+    async with run as pilot:
+        await pilot.pause()
+        await _choose(pilot, "mark-shipped")
+        dialog = _dialog(app)
+        assert dialog.query_one("#date", Input).value == ""  # today is after the delivery
+        await pilot.press("enter")
+        await pilot.pause()
+        assert _text(app, "#date-error") == "type the day it shipped"
+        await pilot.press(*"2026-11-27", "enter")
+        await pilot.pause()
+        assert "it was delivered on 2026-11-26" in _text(app, "#dialog-error")
+        dialog.query_one("#date", Input).value = "11/24"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, OrderScreen)
+        assert "Recorded: shipped (u to undo)" in app.notices
+    got = book.get(order.id)
+    assert got.items[0].dates["shipped"] == date(2026, 11, 24)
+    assert got.items[0].state is State.DELIVERED

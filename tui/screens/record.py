@@ -28,6 +28,7 @@ from unship.store import (
     ModelError,
     Order,
     StoreError,
+    can_record,
     changes,
     check_price,
     clean_line,
@@ -35,7 +36,7 @@ from unship.store import (
     day_text,
     estimates,
     format_money,
-    possible,
+    ship_day_missing,
     to_decimal,
 )
 from unship.tui.screens import composed
@@ -86,10 +87,16 @@ class RecordDialog(ModalScreen[Recorded | None]):
         """Items for which the event can happen now."""
         if self.event is None:
             return []
-        found = [i for i, item in enumerate(self.order.items) if possible(item, self.event)]
+        found = [i for i in range(len(self.order.items)) if can_record(self.order, i, self.event)]
         if self.event is Event.UNKEPT:  # only where the return window is open (the advice)
             found = [i for i in found if i in self.action_data.items]
         return found
+
+    def _fills_ship_day(self) -> bool:
+        """The ship day of items delivered without one: no default day (today is after)."""
+        return self.event is Event.SHIPPED and any(
+            ship_day_missing(self.order, i) for i in self.candidates()
+        )
 
     def estimated_day(self) -> date | None:
         """For a delivery of items whose arrival is only estimated: the estimate."""
@@ -110,15 +117,23 @@ class RecordDialog(ModalScreen[Recorded | None]):
             yield Static(title, markup=False, id="dialog-title")
             yield Static(Text(action.reason), markup=False, id="dialog-reason")
             guess = self.estimated_day()
+            ship_day = self._fills_ship_day()
             with Field(id="field-date"):
                 yield Static("Date", markup=False, classes="field-label")
                 yield TextInput(
-                    value=(guess or self.book.today).isoformat(),
+                    value="" if ship_day else (guess or self.book.today).isoformat(),
                     placeholder="today, yesterday, 11/21, 21 Nov",
                     id="date",
                     compact=True,
                 )
-            if guess is not None:
+            if ship_day:  # no day to offer: today is after the delivery
+                yield Static(
+                    "the day it shipped: in the shop's shipping email, or on the order page",
+                    markup=False,
+                    id="date-hint",
+                    classes="field-hint",
+                )
+            elif guess is not None:
                 yield Static(
                     "the estimated day: type the real one if you know it",
                     markup=False,
@@ -215,6 +230,9 @@ class RecordDialog(ModalScreen[Recorded | None]):
         self.query_one(f"#{where}", Static).set_class(bool(message), "-shown")
 
     def _check_date(self) -> date | None:
+        if self._fills_ship_day() and not self._value("date").strip():
+            self._error("date-error", "type the day it shipped")
+            return None
         try:
             day = changes.event_day(self.book, self._value("date"), self.order.ordered_on)
         except changes.FieldError as error:
