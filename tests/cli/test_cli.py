@@ -372,6 +372,21 @@ def test_mark_picked_up_ends_the_pickup_reminder(run):
     assert "30 Nov    2 days left   1  113-1234567-1234567  Pick it up" in run("due").stdout
 
 
+def test_mark_shipped_after_the_delivery_fills_in_the_ship_day(run):
+    run("add", "target 102000123456 Lamp 39.99 2026-11-20")
+    run("mark", "1", "delivered", "--on", "2026-11-26")
+    ret = {a["action"]: a for a in json.loads(run("actions", "1", "--json").stdout)}["return"]
+    assert (ret["deadline"], ret["estimated"]) == ("2027-02-17", True)  # from the order date
+    late = run("mark", "1", "shipped", "--on", "2026-11-27", check=False)
+    assert late.returncode == 2 and "it was delivered on 2026-11-26" in late.stderr
+    assert run("mark", "1", "shipped", "--on", "2026-11-24").stdout == "1\tdelivered\n"
+    ret = {a["action"]: a for a in json.loads(run("actions", "1", "--json").stdout)}["return"]
+    assert (ret["deadline"], ret["estimated"]) == ("2027-02-21", False)
+    run("undo")
+    ret = {a["action"]: a for a in json.loads(run("actions", "1", "--json").stdout)}["return"]
+    assert ret["deadline"] == "2027-02-17"
+
+
 def test_edit_changes_an_orders_details_and_a_shops_own_window(run):
     run("add", "Uniqlo", "UQ-9", "Coat", "89", "--ordered", "2026-11-20")
     run("mark", "1", "delivered", "--on", "2026-11-24")
