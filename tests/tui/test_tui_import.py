@@ -36,6 +36,18 @@ def book(tmp_path):
         yield b
 
 
+def mail(path, sender: str, subject: str, body: str):
+    """An .eml file of one message, sent on 23 Nov 2026."""
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"], message["Subject"] = sender, subject
+    message["Date"] = "Mon, 23 Nov 2026 10:00:00 +0000"
+    message.set_content(body)
+    path.write_bytes(bytes(message))
+    return path
+
+
 def report(app) -> str:
     return str(app.screen.query_one("#import-report", Static).render())
 
@@ -183,15 +195,12 @@ async def test_the_orders_confirmed_in_mail_are_logged_when_ticked(book, tmp_pat
     """As `unship import --add`: the preview offers to log the orders whose confirmation is
     in the mail; ticked, it reads the mail again and the import logs them, on the site the
     mail came from."""
-    from email.message import EmailMessage
-
-    message = EmailMessage()
-    message["From"] = '"Amazon.co.uk" <auto-confirm@amazon.co.uk>'
-    message["Subject"] = "Your Amazon.co.uk order #204-5555555-5555555"
-    message["Date"] = "Mon, 23 Nov 2026 10:00:00 +0000"
-    message.set_content("Order #204-5555555-5555555\n\n1 x Kettle\n£29.99\n")
-    path = tmp_path / "order.eml"
-    path.write_bytes(bytes(message))
+    path = mail(
+        tmp_path / "order.eml",
+        '"Amazon.co.uk" <auto-confirm@amazon.co.uk>',
+        "Your Amazon.co.uk order #204-5555555-5555555",
+        "Order #204-5555555-5555555\n\n1 x Kettle\n£29.99\n",
+    )
     app = ImportApp(book)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*str(path), "enter")
@@ -219,15 +228,12 @@ async def test_the_orders_confirmed_in_mail_are_logged_when_ticked(book, tmp_pat
 async def test_mail_about_orders_not_in_the_book_is_kept_for_later(book, tmp_path):
     """As `unship import`: what mail says of orders not logged yet is kept in the book (no
     order changes), and counts once they are logged and the mail is read again."""
-    from email.message import EmailMessage
-
-    message = EmailMessage()
-    message["From"] = '"Amazon.com" <shipment-tracking@amazon.com>'
-    message["Subject"] = "Your Amazon.com order #113-5555555-5555555 has shipped"
-    message["Date"] = "Mon, 23 Nov 2026 10:00:00 +0000"
-    message.set_content("Your package is on the way.\n\nOrder #113-5555555-5555555\n")
-    path = tmp_path / "shipped.eml"
-    path.write_bytes(bytes(message))
+    path = mail(
+        tmp_path / "shipped.eml",
+        '"Amazon.com" <shipment-tracking@amazon.com>',
+        "Your Amazon.com order #113-5555555-5555555 has shipped",
+        "Your package is on the way.\n\nOrder #113-5555555-5555555\n",
+    )
     app = ImportApp(book)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*str(path), "enter")
