@@ -317,9 +317,10 @@ def record(
         note=clean_text(note, limit=NOTE_MAX),
     )
     history = list(order.history)
-    # a day filled in goes where it happened, before the delivery: the rest come in order
-    at = next((n for n, e in enumerate(history) if e.on > on), len(history)) if filled else None
-    history.insert(len(history) if at is None else at, entry)
+    at = len(history)
+    if filled:  # a day filled in goes where it happened, before the delivery
+        at = next((n for n, e in enumerate(history) if e.on > on), at)
+    history.insert(at, entry)
     return replace(order, items=tuple(new_items), history=tuple(history))
 
 
