@@ -202,14 +202,18 @@ def check_category(text: str, policies: PolicyBook) -> str:
     return policies.category(clean_line(text, limit=40) or "general")
 
 
-def fields_from_quick(quick: QuickOrder, currency: str = "USD") -> OrderFields:
-    """A parsed quick-add line as form values (the price goes with the first title)."""
+def fields_from_quick(
+    quick: QuickOrder, currency: str = "USD", policies: PolicyBook | None = None
+) -> OrderFields:
+    """A parsed quick-add line as form values (the price goes with the first title); the
+    currency: typed, else the retailer's site's (`PolicyBook.currency_of`), else `currency`."""
     price = str(quick.price) if quick.price is not None else ""
+    site = policies.currency_of(quick.retailer) if policies else site_currency(quick.retailer)
     return OrderFields(
         retailer=quick.retailer,
         order_number=quick.order_number,
         ordered_on=quick.ordered_on.isoformat() if quick.ordered_on else "today",
-        currency=quick.currency or site_currency(quick.retailer) or currency,
+        currency=quick.currency or site or currency,
         items=[
             ItemFields(title=title, price=price if n == 0 else "")
             for n, title in enumerate(quick.titles)

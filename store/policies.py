@@ -850,6 +850,21 @@ class PolicyBook(msgspec.Struct, frozen=True, eq=False):
             _key(n) for p in self.retailers.values() for n in (p.key, p.name, *p.aliases)
         )
 
+    def currency_of(self, name: str) -> str | None:
+        """The currency an order at `name` is in when none is typed: that of the country
+        site its name names ('Amazon.ca': CAD), else that of the site whose rules unship
+        follows for it (each retailer's own site: dollars but for Walmart Canada's), else
+        None: a shop unship has no rules for (the book's usual currency, then)."""
+        from .money import site_currency
+
+        found = site_currency(name)
+        if found is not None:
+            return found
+        policy = self.retailer(name)
+        if policy.key == "other" or not policy.main_site:
+            return None
+        return site_currency(policy.main_site) or "USD"
+
     def retailer_key(self, name: str) -> str:
         policy = self.retailer(name)
         return policy.key if policy.key != "other" or _key(name) == "other" else _key(name)

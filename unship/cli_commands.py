@@ -21,7 +21,6 @@ def cmd_add(book, args) -> int:
         default_currency,
         fields_from_quick,
         quick_problems,
-        site_currency,
         typed_currency,
     )
 
@@ -64,12 +63,12 @@ def cmd_add(book, args) -> int:
         for n, (title, price) in enumerate(zip(titles, prices, strict=True))
     ]
     fields.retailer, fields.order_number, fields.items = retailer, number, items
-    # as the form and quick add: the one typed with a price, else the one of the country
-    # site the retailer's name names ('Amazon.ca'), else the book's usual currency
+    # as the form and quick add: the one typed with a price, else the one of the site the
+    # retailer's name names ('Amazon.ca') or whose rules apply, else the book's usual one
     fields.currency = (
         args.currency
         or typed_currency(items)
-        or site_currency(retailer)
+        or book.policies.currency_of(retailer)
         or default_currency(book.orders())
     )
     if args.ordered:

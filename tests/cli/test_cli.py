@@ -387,6 +387,20 @@ def test_mark_shipped_after_the_delivery_fills_in_the_ship_day(run):
     assert ret["deadline"] == "2027-02-17"
 
 
+def test_a_known_retailer_is_in_its_sites_currency_not_the_books_usual_one(run):
+    run("add", "amazon.ca 702-1234567-1234567 Toque 25 2026-11-20")
+    run("add", "amazon.ca 702-7654321-7654321 Scarf 30 2026-11-21")  # a book in CAD
+    run("add", "target 102000123456 Lamp 39.99 2026-11-22")
+    run("add", "Uniqlo UQ-9 Coat 89 2026-11-23")
+    rows = json.loads(run("list", "--json").stdout)
+    assert {r["title"]: r["currency"] for r in rows} == {
+        "Toque": "CAD",
+        "Scarf": "CAD",
+        "Lamp": "USD",  # target.com's, whose rules apply
+        "Coat": "CAD",  # a shop unship has no rules for: the book's usual
+    }
+
+
 def test_edit_changes_an_orders_details_and_a_shops_own_window(run):
     run("add", "Uniqlo", "UQ-9", "Coat", "89", "--ordered", "2026-11-20")
     run("mark", "1", "delivered", "--on", "2026-11-24")

@@ -143,3 +143,13 @@ def test_a_country_site_names_its_currency():
     assert site_currency("amazon.com.mx") == "MXN" and site_currency("Amazon.co.jp") == "JPY"
     for name in ("Amazon", "amazon.com", "Uniqlo", "", "best buy", "shop.example"):
         assert site_currency(name) is None, name
+
+
+def test_a_retailer_unship_has_rules_for_is_in_its_sites_currency():
+    # the currency of the site whose rules apply: a Target order in a book of Canadian
+    # orders is in dollars, not the book's usual CAD; a shop with no rules has none
+    book = policies.load()
+    assert [book.currency_of(n) for n in ("Target", "best buy", "Amazon", "eBay")] == ["USD"] * 4
+    assert book.currency_of("Walmart Canada") == "CAD" and book.currency_of("Amazon.ca") == "CAD"
+    assert book.currency_of("amazon.co.uk") == "GBP"
+    assert book.currency_of("Uniqlo") is None and book.currency_of("") is None

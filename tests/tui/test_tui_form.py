@@ -191,8 +191,12 @@ async def test_a_country_site_sets_the_untouched_currency_and_a_typed_price_wins
         await pilot.press("tab")
         currency = app.screen.query_one("#currency", Input)
         assert currency.value == "GBP"
-        await pilot.press("shift+tab", "end", "ctrl+u")  # typed again: a site of none
+        await pilot.press("shift+tab", "end", "ctrl+u")  # typed again: amazon.com's rules
         await type_text(pilot, "amazon")
+        await pilot.press("tab")
+        assert currency.value == "USD"  # and amazon.com's dollars
+        await pilot.press("shift+tab", "end", "ctrl+u")  # a shop unship has no rules for
+        await type_text(pilot, "Uniqlo")
         await pilot.press("tab")
         assert currency.value == "CAD"  # as it was: the book's usual currency
     app = FormApp(book, OrderForm)

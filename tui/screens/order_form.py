@@ -45,7 +45,6 @@ from unship.store import (
     known_categories,
     known_retailers,
     short_day,
-    site_currency,
     summary_line,
     typed_currency,
 )
@@ -345,8 +344,9 @@ class OrderForm(ModalScreen[Order | None]):
             if self._set_currency(typed, 2):  # '12,99 €' typed: the order is in EUR
                 self._visited.add("currency")
         elif event.input.id == "retailer" and self._initial is not None:
-            # 'Amazon.ca': CAD; a retailer typed again that names no country site: as it was
-            site = site_currency(event.input.value)
+            # 'Amazon.ca': CAD, 'Target': USD (its site's); a shop unship has no rules for:
+            # as it was
+            site = self.book.policies.currency_of(event.input.value)
             by_site = self._auto is not None and self._auto[1] == 1
             self._set_currency(site or (self._initial.currency if by_site else None), 1)
         self._refresh()

@@ -99,7 +99,7 @@ class QuickAdd(ModalScreen[Order | None]):
         except ModelError as error:
             self._problem = str(error)
         else:
-            self._fields = fields_from_quick(quick, self._currency)
+            self._fields = fields_from_quick(quick, self._currency, self.book.policies)
             self._checked = changes.check(self.book, self._fields)
             if problems := quick_problems(quick, self.book.today, self.book.day_first):
                 self._problem = "; ".join(problems)
