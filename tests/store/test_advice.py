@@ -437,8 +437,7 @@ def test_properties_of_the_advice(steps, retailer, category, look):
         # Target's window counts from shipment: with no ship day of its own (delivered
         # straight away), from the order date, marked too when that moves the day
         ship_unknown = (
-            BOOK.retailer(retailer).window_starts == "shipment"
-            and lifecycle.ship_day(o, 0) is None
+            BOOK.retailer(retailer).window_starts == "shipment" and lifecycle.ship_day(o, 0) is None
         )
         if "delivered" not in item.dates or guessed:
             assert a["return"].estimated
