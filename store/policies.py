@@ -519,20 +519,19 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
         if maybe_until is not None and maybe_until <= last:
             maybe_until, maybe_from, maybe_why = None, "", ""
         if ship_unknown:  # the day is a guess if shipping as late as the delivery moves it
-            ship_unknown = (
-                self._return_deadline(
-                    category,
-                    delivered,
-                    delivered,
-                    ordered,
-                    seller,
-                    seller_window_days,
-                    memberships,
-                    category_known,
-                    site,
-                ).day
-                > last
+            # (remembered: the latest plausible window of `advice` asks the same)
+            latest = self.return_deadline(
+                category,
+                delivered,
+                delivered,
+                ordered=ordered,
+                seller=seller,
+                seller_window_days=seller_window_days,
+                memberships=memberships,
+                category_known=category_known,
+                site=site,
             )
+            ship_unknown = latest.day > last
         return ReturnDeadline(
             day=last,
             rule=rule,
@@ -656,6 +655,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
         category_known: bool,
         notes: list[str],
     ) -> ReturnDeadline:
+        ship_unknown = False  # set where the retailer's own window counts from the order date
         if seller_window_days is not None:
             window = Window(days=int(seller_window_days))
             last = window.end(delivered)
@@ -687,7 +687,7 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
             category_known=category_known,
             first_party=False,
             notes=tuple(notes),
-            ship_unknown=basis == "marketplace-default" and own_start[2],
+            ship_unknown=ship_unknown,
         )
 
     def _memberships(self, wanted) -> list[Membership]:
