@@ -510,8 +510,8 @@ def cmd_import_mail(book, args) -> int:
         return EXIT_OK
     done = changes.apply_import(book, result)
     print(f"done: {done} (`unship undo` takes it back)" if done else "nothing to change")
-    if result.kept_text():  # applied when the same mail is read again
-        print(f"  {result.kept_text()}")
+    if kept := result.kept_text():  # applied when the same mail is read again
+        print(f"  {kept}")
     return EXIT_OK
 
 
