@@ -12,6 +12,8 @@ Field keys: "retailer", "order_number", "ordered_on", "currency", "carrier", "tr
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -330,6 +332,10 @@ def check_order(
             )
     if retailer and number and (warning := order_number_warning(policies, retailer, number)):
         warnings["order_number"] = warning
+    if retailer and number:
+        own = editing.id if editing is not None else 0
+        if warning := site_warning(policies, book.known_orders(), retailer, number, own):
+            warnings["retailer"] = warning
 
     duplicate = None
     if retailer and number:
@@ -423,10 +429,50 @@ def order_number_warning(policies: PolicyBook, retailer: str, number: str) -> st
     return f"{number} doesn't look like {article} {policy.name} order number{example}"
 
 
-def order_warnings(policies: PolicyBook, order: Order) -> list[str]:
-    """Things that look wrong but may be right: said, never refused."""
+_NUMBER_START = re.compile(r"(\d{3})-")
+
+
+def site_warning(
+    policies: PolicyBook, orders: Iterable[Order], retailer: str, number: str, own: int = 0
+) -> str:
+    """An order filed under one of a retailer's sites whose number starts as the book's
+    orders from another of its sites do ('702-', Amazon.ca's in a Canadian's export) and
+    as none from its own: perhaps the person meant that site, whose rules, order page and
+    currency differ. Said, never guessed: the book's own orders are the evidence. `own`:
+    the order's id, when it is in the book already."""
+    start = _NUMBER_START.match(number)
+    policy = policies.retailer(retailer)
+    if start is None or policy.key == "other":
+        return ""
+    prefix, site = start.group(), policy.site_named(retailer)
+    names: Counter[str] = Counter()  # the names the other site's orders go by
+    other = ""
+    for order in orders:
+        if not order.order_number.startswith(prefix) or order.id == own:
+            continue
+        if policies.retailer(order.retailer) is policy:
+            theirs = order.extra.get("website") or order.retailer
+            at = policy.site_named(theirs)
+            if at == site or other not in ("", at):
+                return ""  # its own site's orders start so too, or two sites' do
+            other = at
+            names[theirs] += 1
+    if not names:
+        return ""
+    name = names.most_common(1)[0][0]
+    return (
+        f"your {name} orders' numbers start with {prefix}, like this one: if it is one of "
+        f"them, name the shop {name} (its rules, order page and currency)"
+    )
+
+
+def order_warnings(policies: PolicyBook, order: Order, orders: Iterable[Order] = ()) -> list[str]:
+    """Things that look wrong but may be right: said, never refused. `orders`: the book's
+    (its other orders' numbers say which site an order's may be from)."""
     out = []
     if warning := order_number_warning(policies, order.retailer, order.order_number):
+        out.append(warning)
+    if warning := site_warning(policies, orders, order.retailer, order.order_number, order.id):
         out.append(warning)
     guess = detect_carrier(order.tracking) if order.tracking else None
     if warning := _tracking_warning(order.tracking, guess):

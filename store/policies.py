@@ -751,7 +751,10 @@ class Policy(msgspec.Struct, frozen=True, eq=False):
     def site_of(self, order: Any) -> str:
         """The site `order` was placed on: the one its export names ('Amazon.ca'), else
         the one its retailer's name names ('walmart.ca' typed by hand), else the main one."""
-        name = order.extra.get("website") or order.retailer
+        return self.site_named(order.extra.get("website") or order.retailer)
+
+    def site_named(self, name: str) -> str:
+        """The site a shop's name names ('Amazon.ca': amazon.ca), else the main one."""
         site = self._sites.get(name)
         if site is None:
             if len(self._sites) >= MEMO_MAX:

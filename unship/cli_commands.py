@@ -172,7 +172,7 @@ def order_warnings(book, order) -> list[str]:
     """Things that look wrong but may be right: said, never refused."""
     from unship.store import order_warnings as warnings_for
 
-    return warnings_for(book.policies, order)
+    return warnings_for(book.policies, order, book.orders())
 
 
 # `list` on a terminal: the order number goes first; then the deadline takes its shorter

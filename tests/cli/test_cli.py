@@ -192,6 +192,17 @@ def test_quick_add_line(run):
     assert bad.returncode == 2 and "quick add needs" in bad.stderr
 
 
+def test_an_order_number_like_another_sites_orders_is_said_on_add_and_edit(run):
+    run("add", "amazon.ca 702-4060128-5100216 kettle 39.99")
+    typed = run("add", "amazon 702-1234567-1234567 mug 9.50")
+    assert "your Amazon.ca orders' numbers start with 702-" in typed.stderr
+    assert "name the shop Amazon.ca" in typed.stderr
+    oid = typed.stdout.strip()
+    fixed = run("edit", oid, "--retailer", "amazon.ca", "--currency", "CAD")
+    assert "warning" not in fixed.stderr
+    assert "warning" not in run("add", "amazon 113-1234567-1234567 cable 5").stderr
+
+
 def test_quick_add_words_need_no_quotes_and_options_go_after_them(run):
     # as a shell hands them over: the title's quotes gone, its words in one argument
     words = ["amazon", "113-1234567-1234567", "USB-C cable, 2 pack", "$12.99", "yesterday"]

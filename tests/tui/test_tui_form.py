@@ -566,6 +566,27 @@ async def test_quick_add_a_bad_line_says_why_and_saves_nothing(book, line, words
 
 
 @sync
+async def test_quick_add_says_a_number_is_like_another_sites_orders(book):
+    book.add(
+        new_order("Amazon.ca", "702-4060128-5100216", date(2026, 11, 2), [new_item("Mug", 999)])
+    )
+    app = FormApp(book, QuickAdd)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, "amazon 702-1234567-1234567 kettle 39.99")
+        said = str(app.screen.query_one("#quick-warnings").render())
+        assert "your Amazon.ca orders' numbers start with 702-" in said
+        assert str(app.screen.query_one("#quick-result").render()).endswith(
+            "$39.99 · ordered 28 Nov"
+        )
+        app.screen.query_one(
+            "#quick-line", Input
+        ).value = "amazon.ca 702-1234567-1234567 kettle 39.99"
+        await pilot.pause()
+        assert str(app.screen.query_one("#quick-warnings").render()).strip() == ""
+        assert "CA$39.99" in str(app.screen.query_one("#quick-result").render())
+
+
+@sync
 async def test_quick_add_finishes_in_the_full_form(book):
     app = FormApp(book, QuickAdd)
     async with app.run_test(size=(80, 24)) as pilot:
