@@ -56,6 +56,17 @@ _SITE_CURRENCIES = {
 }
 
 
+# Currencies written with a bare "$" where they are spent (amazon.ca, amazon.com.au and
+# amazon.com.mx show "$39.99"): a "$" typed for an order is the order's own dollars.
+DOLLARS = frozenset({"USD", "CAD", "AUD", "NZD", "MXN", "SGD", "HKD"})
+
+
+def dollars(usual: str | None) -> str:
+    """What a bare "$" typed for an order stands for: its currency when that is written
+    with one (a Canadian's "$20" on an Amazon.ca order is CA$20), else US dollars."""
+    return usual if usual in DOLLARS else "USD"
+
+
 def site_currency(name: str) -> str | None:
     """The currency of the country site a shop's name names ('Amazon.ca': CAD), or None."""
     host = name.strip().lower().removeprefix("https://").removeprefix("http://")

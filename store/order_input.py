@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from .errors import StoreError
 from .lifecycle import shipped_if_tracked
 from .model import SELLER_WINDOW, ModelError, Order, new_item, new_order, replace
-from .money import MoneyError, check_currency, site_currency, to_decimal, to_minor
+from .money import MoneyError, check_currency, dollars, site_currency, to_decimal, to_minor
 from .order_edit import edit_order, with_seller
 from .parsing import ParseError, QuickOrder, TrackingGuess, detect_carrier, parse_date, parse_price
 from .text import FIELD_MAX, NOTE_MAX, TITLE_MAX, clean_line, clean_text
@@ -166,16 +166,17 @@ def check_quantity(text: str) -> int:
     return int(raw)
 
 
-def read_price(text: str) -> tuple[Decimal, str | None]:
-    """The amount and the currency typed with it (if any)."""
+def read_price(text: str, dollar: str = "USD") -> tuple[Decimal, str | None]:
+    """The amount and the currency typed with it (if any; a bare "$" is `dollar`)."""
     if not text.strip():
         raise ModelError("type the price (0 if it was free)")
-    return parse_price(text)
+    return parse_price(text, dollar)
 
 
 def check_price(text: str, currency: str) -> int:
-    """The price in minor units of `currency`; a price typed in another currency is an error."""
-    amount, typed = read_price(text)
+    """The price in minor units of `currency`; a price typed in another currency is an error
+    (a bare "$" is the order's own dollars: `money.dollars`)."""
+    amount, typed = read_price(text, dollars(currency))
     if typed and typed != currency:
         raise ModelError(
             f"{clean_line(text, limit=40)} is in {typed}, but the order is in {currency}: "
@@ -187,12 +188,14 @@ def check_price(text: str, currency: str) -> int:
         raise ModelError(str(error)) from None
 
 
-def typed_currency(items: list[ItemFields]) -> str | None:
+def typed_currency(items: list[ItemFields], usual: str | None = None) -> str | None:
     """The currency typed with the first price that has one ('12,99 €' -> EUR): the order's
-    currency when the person did not choose one."""
+    currency when the person did not choose one. A bare "$" is dollars: those of `usual`,
+    the currency the order would be in otherwise, when it is written with a "$" ("$39.99"
+    for Amazon.ca is CAD), else US dollars."""
     for row in items:
         try:
-            _, typed = parse_price(row.price) if row.price.strip() else (None, None)
+            _, typed = parse_price(row.price, dollars(usual)) if row.price.strip() else (None, None)
         except ParseError:
             continue
         if typed:
@@ -211,11 +214,12 @@ def fields_from_quick(
     currency: typed, else the retailer's site's (`PolicyBook.currency_of`), else `currency`."""
     price = str(quick.price) if quick.price is not None else ""
     site = policies.currency_of(quick.retailer) if policies else site_currency(quick.retailer)
+    typed = dollars(site or currency) if quick.currency == "$" else quick.currency
     return OrderFields(
         retailer=quick.retailer,
         order_number=quick.order_number,
         ordered_on=quick.ordered_on.isoformat() if quick.ordered_on else "today",
-        currency=quick.currency or site or currency,
+        currency=typed or site or currency,
         items=[
             ItemFields(title=title, price=price if n == 0 else "")
             for n, title in enumerate(quick.titles)
@@ -332,10 +336,15 @@ def check_order(
             )
     if retailer and number and (warning := order_number_warning(policies, retailer, number)):
         warnings["order_number"] = warning
+    # said under the shop's name, where it is typed (an edit's currency field may never be)
+    said = []
     if retailer and number:
         own = editing.id if editing is not None else 0
-        if warning := site_warning(policies, book.known_orders(), retailer, number, own):
-            warnings["retailer"] = warning
+        said.append(site_warning(policies, book.known_orders(), retailer, number, own))
+    if retailer and currency:
+        said.append(currency_warning(retailer, currency))
+    if said := [warning for warning in said if warning]:
+        warnings["retailer"] = "; ".join(said)
 
     duplicate = None
     if retailer and number:
@@ -466,6 +475,15 @@ def site_warning(
     )
 
 
+def currency_warning(retailer: str, currency: str) -> str:
+    """A shop named for a country site ('Amazon.ca') sells in that country's currency: an
+    order there in another one was most likely left in the one it was first typed in."""
+    sells = site_currency(retailer)
+    if sells is None or sells == currency:
+        return ""
+    return f"{retailer} sells in {sells}, and this order is in {currency}"
+
+
 def order_warnings(policies: PolicyBook, order: Order, orders: Iterable[Order] = ()) -> list[str]:
     """Things that look wrong but may be right: said, never refused. `orders`: the book's
     (its other orders' numbers say which site an order's may be from)."""
@@ -473,6 +491,8 @@ def order_warnings(policies: PolicyBook, order: Order, orders: Iterable[Order] =
     if warning := order_number_warning(policies, order.retailer, order.order_number):
         out.append(warning)
     if warning := site_warning(policies, orders, order.retailer, order.order_number, order.id):
+        out.append(warning)
+    if warning := currency_warning(order.retailer, order.currency):
         out.append(warning)
     guess = detect_carrier(order.tracking) if order.tracking else None
     if warning := _tracking_warning(order.tracking, guess):

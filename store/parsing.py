@@ -153,13 +153,14 @@ _SYMBOLS = [
 _CODE = re.compile(r"\b([A-Za-z]{3})\b")
 
 
-def parse_price(text: str) -> tuple[Decimal, str | None]:
-    """'12.99', '$12.99', '12,99 €', '1,299.00', '1.299,00 EUR' -> (Decimal, currency or None)."""
+def parse_price(text: str, dollar: str = "USD") -> tuple[Decimal, str | None]:
+    """'12.99', '$12.99', '12,99 €', '1,299.00', '1.299,00 EUR' -> (Decimal, currency or None).
+    `dollar`: what a bare "$" stands for (`money.dollars`: the order's own dollars)."""
     raw = str(text).strip()
     currency = None
     for symbol, code in _SYMBOLS:
         if symbol in raw:
-            currency = code
+            currency = dollar if symbol == "$" else code
             raw = raw.replace(symbol, "")
             break
     if m := _CODE.search(raw):
@@ -259,7 +260,7 @@ class QuickOrder:
     order_number: str = ""
     titles: list[str] = field(default_factory=list)
     price: Decimal | None = None
-    currency: str | None = None
+    currency: str | None = None  # as typed with the price; "$": dollars, the shop's
     ordered_on: date | None = None
     tracking: str = ""
 
@@ -334,7 +335,7 @@ def parse_quick(
             continue
         if quick.price is None and marked in (None, i) and re.search(r"\d", token):
             try:
-                quick.price, quick.currency = parse_price(token)
+                quick.price, quick.currency = parse_price(token, dollar="$")
                 i += 1
                 continue
             except ParseError:

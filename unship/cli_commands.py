@@ -63,14 +63,11 @@ def cmd_add(book, args) -> int:
         for n, (title, price) in enumerate(zip(titles, prices, strict=True))
     ]
     fields.retailer, fields.order_number, fields.items = retailer, number, items
-    # as the form and quick add: the one typed with a price, else the one of the site the
-    # retailer's name names ('Amazon.ca') or whose rules apply, else the book's usual one
-    fields.currency = (
-        args.currency
-        or typed_currency(items)
-        or book.policies.currency_of(retailer)
-        or default_currency(book.orders())
-    )
+    # as the form and quick add: the one typed with a price (a bare "$": the usual one's
+    # dollars), else the usual one: that of the site the retailer's name names ('Amazon.ca')
+    # or whose rules apply, else the book's usual one
+    usual = book.policies.currency_of(retailer) or default_currency(book.orders())
+    fields.currency = args.currency or typed_currency(items, usual) or usual
     if args.ordered:
         fields.ordered_on = args.ordered
     fields.carrier = args.carrier or fields.carrier

@@ -201,6 +201,11 @@ def test_an_order_number_like_another_sites_orders_is_said_on_add_and_edit(run):
     fixed = run("edit", oid, "--retailer", "amazon.ca", "--currency", "CAD")
     assert "warning" not in fixed.stderr
     assert "warning" not in run("add", "amazon 113-1234567-1234567 cable 5").stderr
+    # a bare "$" is the order's own dollars: amazon.ca writes its prices so
+    toque = run("add", "amazon.ca 702-1111111-1111111 toque $25")
+    assert json.loads(run("show", toque.stdout.strip(), "--json").stdout)["currency"] == "CAD"
+    told = run("add", "amazon.ca 702-2222222-2222222 toque US$25")
+    assert "Amazon.ca sells in CAD, and this order is in USD" in told.stderr
 
 
 def test_quick_add_words_need_no_quotes_and_options_go_after_them(run):

@@ -168,6 +168,44 @@ async def test_a_price_in_euros_sets_the_untouched_currency(book):
 
 
 @sync
+async def test_a_bare_dollar_is_the_orders_own_dollars(book):
+    # a Canadian types Amazon.ca's "$39.99" (amazon.ca writes CAD so): still CAD, and the
+    # currency still follows the shop typed after it
+    app = FormApp(book, OrderForm)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fill_order(pilot, retailer="Amazon.ca", number="702-1234567-1234567")
+        await fill_item(pilot, "Toque", price="$39.99")
+        currency = app.screen.query_one("#currency", Input)
+        assert currency.value == "CAD" and message(app.screen, "retailer") == ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    (order,) = stored(book)
+    assert order.currency == "CAD" and order.items[0].price == 3999
+    app = FormApp(book, OrderForm)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("tab", "tab", "tab", "tab")  # the price before the shop
+        await fill_item(pilot, "Mitts", price="$12")
+        await pilot.press("shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab")
+        await pilot.press("shift+tab", "shift+tab", "shift+tab")
+        await type_text(pilot, "Amazon.ca")
+        await pilot.press("tab")
+        assert app.screen.query_one("#currency", Input).value == "CAD"
+
+
+@sync
+async def test_an_edit_to_a_country_site_in_another_currency_is_said(book):
+    order = amazon_order(book)
+    app = FormApp(book, lambda b: OrderForm(b, order))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("end", "ctrl+u")
+        await type_text(pilot, "Amazon.ca")
+        await pilot.press("tab", "tab", "tab")
+        assert app.screen.query_one("#currency", Input).value == "USD"  # an edit keeps it
+        said = message(app.screen, "retailer")
+        assert "Amazon.ca sells in CAD, and this order is in USD" in said
+
+
+@sync
 async def test_a_country_site_sets_the_untouched_currency_and_a_typed_price_wins(book):
     app = FormApp(book, OrderForm)
     async with app.run_test(size=(80, 24)) as pilot:

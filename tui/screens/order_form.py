@@ -340,7 +340,8 @@ class OrderForm(ModalScreen[Order | None]):
         if event.input.id:
             self._visited.add(event.input.id)
         if "item-price" in event.input.classes:
-            typed = typed_currency([ItemFields(price=event.input.value)])
+            current = self.query_one("#currency", Input).value.strip().upper()
+            typed = typed_currency([ItemFields(price=event.input.value)], current)
             if self._set_currency(typed, 2):  # '12,99 €' typed: the order is in EUR
                 self._visited.add("currency")
         elif event.input.id == "retailer" and self._initial is not None:
