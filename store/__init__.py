@@ -74,6 +74,8 @@ _WHERE: dict[str, str] = {
     "day_text": "days",
     "days_left_text": "days",
     "deadline_text": "days",
+    "perhaps_text": "days",
+    "next_fitted": "facts",
     "clean_line": "text",
     "clean_text": "text",
     "FIELD_MAX": "text",
@@ -114,6 +116,8 @@ __all__ = [
     "day_text",
     "deadline_text",
     "days_left_text",
+    "next_fitted",
+    "perhaps_text",
     "DEADLINE_WORDS",
     "default_book",
     "default_currency",
@@ -198,10 +202,11 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from .advice import Action, item_states, standing
     from .archive import ARCHIVE_AFTER_DAYS, archive_cutoff, archived, last_active
     from .backups import list_backups, restore_backup
-    from .days import day_text, days_left_text, deadline_text
+    from .days import day_text, days_left_text, deadline_text, perhaps_text
     from .demo import demo_path
     from .errors import StoreError
     from .exporters import export
+    from .facts import next_fitted
     from .fileio import atomic_write
     from .importers import mail_book
     from .kept_due import kept_due

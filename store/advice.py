@@ -301,12 +301,34 @@ def _perhaps(ctx: Context, found: ReturnDeadline | None) -> str:
     return f"; perhaps until {ctx.day(found.maybe_until)}: {maybe[0]}" if maybe else ""
 
 
+def _later_window(ctx: Context, last: date) -> date | None:
+    """The last day of the window counted from the latest plausible day, while it is open
+    and the one counted from the earliest (ending `last`) is not; else None."""
+    later = ctx.return_by(latest=True)
+    if later is None or later <= last or ctx.today > later:
+        return None
+    return later
+
+
+def perhaps_open(ctx: Context) -> date | None:
+    """The day until which a return window that closed on an estimate may still be open:
+    the 'perhaps until' of `_return`'s "can't return" (`_if_later`), as a date for lists."""
+    if ctx.item.refund_short or ctx.state is not State.DELIVERED:
+        return None
+    if not ctx.policy.rule_for(ctx.category()).returnable:
+        return None
+    found = ctx.return_deadline()
+    if found is None or ctx.today <= found.day or not (ctx.estimated or found.ship_unknown):
+        return None
+    return _later_window(ctx, found.day)
+
+
 def _if_later(ctx: Context, last: date) -> str:
     """'; perhaps until 27 Nov, if it came on 28 Oct': a window counted from the earliest
     plausible day (of an estimated delivery, or of a ship day not recorded) is over, and the
     one from the latest plausible day may still be open; '' when it is over too."""
-    later = ctx.return_by(latest=True)
-    if later is None or later <= last or ctx.today > later:
+    later = _later_window(ctx, last)
+    if later is None:
         return ""
     d = ctx.delivery
     if d is not None and d.latest > d.day:
@@ -1077,6 +1099,9 @@ class Standing(msgspec.Struct, frozen=True):
 
     states: tuple[State, ...]  # each item's state
     closed: bool  # closed history (`is_history`)
+    # the soonest day a return window closed on an estimate may still be open until
+    # (`perhaps_open`); only `glance` works it out, for the lists
+    perhaps: date | None = None
 
     def text(self, order: Order) -> str:
         return CLOSED_LABEL if self.closed else summary_state(order, self.states)
@@ -1098,8 +1123,9 @@ def glance(order: Order, book: PolicyBook, today: date) -> tuple[list[Action], S
     """`dated_actions` and `standing` at once, from one Context per item (a list row)."""
     policy = book.retailer(order.retailer)
     contexts = [Context(order, policy, book, today, i, brief=True) for i in range(len(order.items))]
-    where = Standing(tuple(c.state for c in contexts), _closed(contexts, today))
-    return _dated_of(contexts), where
+    closed = _closed(contexts, today)
+    perhaps = None if closed else min(filter(None, map(perhaps_open, contexts)), default=None)
+    return _dated_of(contexts), Standing(tuple(c.state for c in contexts), closed, perhaps)
 
 
 def is_history(order: Order, book: PolicyBook, today: date) -> bool:

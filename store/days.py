@@ -74,3 +74,16 @@ def deadline_text(d: Deadline | None, today: date, width: int | None = None) -> 
         forms.append(f"{words} {approx}{d.day.day} {d.day:%b} · {short}")
     forms += [f"{words} · {approx}{short}", f"{words.split()[0]} · {approx}{short}"]
     return next((text for text in forms if len(text) <= width), f"{approx}{short}")
+
+
+def perhaps_text(day: date, today: date, width: int | None = None) -> str:
+    """A return window closed on an estimate that may still be open until `day` (if the
+    parcel came late), in the longest form that fits `width`: 'return perhaps until 27 Nov
+    · 9 days left' ... 'return? · 9d left'; not a deadline: the order says why."""
+    until = day_text(day, today)
+    longest = f"return perhaps until {until} · {days_left_text(day, today)}"
+    if width is None:
+        return longest
+    short = short_left(day, today)
+    forms = [longest, f"return? until {until} · {short}", f"return? · {short}", f"?{short}"]
+    return next((text for text in forms if len(text) <= width), f"?{short}")

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from .days import deadline_text
+from .days import deadline_text, perhaps_text
 from .errors import StoreError
 from .lifecycle import FINAL_STATES, summary_state
 from .model import Order, State
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .policies import PolicyBook
 
 # Bump when what is stored changes shape or meaning.
-FORMAT = 4
+FORMAT = 5
 
 
 class Deadline(msgspec.Struct, frozen=True, gc=False, array_like=True):
@@ -72,15 +72,30 @@ class Facts(msgspec.Struct, frozen=True, gc=False, array_like=True):
     done: bool  # closed history, or every item final
     state_text: str  # the state in words: 'delivered', '1 shipped, 1 ordered', 'window closed'
     deadlines: tuple[Deadline, ...]  # soonest first
-    next_text: str  # the first deadline in words (`days.deadline_text`), '' when none
+    # the first deadline in words (`days.deadline_text`), else how long a closed window may
+    # still be open (`days.perhaps_text`), '' when neither; `next_fitted` fits it to a width
+    next_text: str
     # `advice.needs_action`: a problem, something overdue, a deadline in the coming week
     # or no news for too long, on an order still open; urgent: the first two.
     needs_action: bool
     urgent: bool
+    # no deadline, but a return window closed on an estimate may be open until this day
+    # (`advice.perhaps_open`): said in lists, never a deadline
+    perhaps: date | None = None
 
     @property
     def next(self) -> Deadline | None:
         return self.deadlines[0] if self.deadlines else None
+
+
+def next_fitted(facts: Facts, today: date, width: int | None = None) -> str:
+    """The next deadline in the longest form that fits `width` (`days.deadline_text`), else
+    how long a closed window may still be open (`days.perhaps_text`), else ''."""
+    if facts.deadlines:
+        return deadline_text(facts.deadlines[0], today, width)
+    if facts.perhaps is not None:
+        return perhaps_text(facts.perhaps, today, width)
+    return ""
 
 
 def by_day(due: tuple[Order, Deadline]) -> tuple[date, int]:
@@ -110,6 +125,11 @@ def compute(order: Order, policies: PolicyBook, today: date) -> Facts:
     if found:
         return Facts(
             states, closed, done, text, found, deadline_text(found[0], today), needs, urgent
+        )
+    if where.perhaps is not None:
+        perhaps = where.perhaps
+        return Facts(
+            states, closed, done, text, (), perhaps_text(perhaps, today), needs, urgent, perhaps
         )
     return _undated(states, closed, done, text, needs, urgent)
 

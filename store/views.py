@@ -33,6 +33,8 @@ class OrderRow(msgspec.Struct, frozen=True, gc=False):
     next_action: str | None
     estimated: bool  # the next deadline counts from an estimated delivery
     next_deadline_text: str
+    # no deadline, but a return window closed on an estimate may be open until this day
+    perhaps_until: date | None = None
 
 
 def order_row(book, order: Order, facts=None) -> OrderRow:
@@ -65,6 +67,7 @@ def order_row(book, order: Order, facts=None) -> OrderRow:
         d.action if d else None,
         d.estimated if d else False,
         where.next_text,
+        where.perhaps,
     )
 
 

@@ -90,6 +90,8 @@ class Facts(msgspec.Struct, frozen=True, gc=False):
     flags: tuple[bool, bool, bool] | None = None
     state: str | None = None
     urgent: bool = False  # a reported problem or something overdue: first by urgency
+    # no deadline, but a return window closed on an estimate may be open until this day
+    perhaps: date | None = None
 
 
 # Facts without a dated action are few distinct values: shared (50k orders, a few objects).
@@ -114,10 +116,10 @@ def compute_facts(order: Order, book, today: date, found=None) -> Facts:
     needs, urgent = found.needs_action, found.urgent
     dated = found.deadlines
     if not dated:
-        key = (needs, flags, state, urgent)
+        key = (needs, flags, state, urgent, found.perhaps)
         shared = _UNDATED.get(key)
         if shared is None:
-            shared = Facts(None, needs, 0, 0, flags, state, urgent)
+            shared = Facts(None, needs, 0, 0, flags, state, urgent, found.perhaps)
             if len(_UNDATED) < 4096:
                 _UNDATED[key] = shared
         return shared

@@ -227,7 +227,7 @@ def cmd_list(book, args) -> int:
 def _list_table(book, pairs) -> None:
     from functools import partial
 
-    from unship.store import deadline_text, order_row
+    from unship.store import next_fitted, order_row
 
     rows = [order_row(book, o, facts=f) for o, f in pairs]
     _print_table(
@@ -240,8 +240,8 @@ def _list_table(book, pairs) -> None:
                 r.title,
                 r.total,
                 r.state,
-                (r.next_deadline_text, partial(deadline_text, f.next, book.today))
-                if f.next
+                (r.next_deadline_text, partial(next_fitted, f, book.today))
+                if r.next_deadline_text
                 else "-",
             ]
             for r, (_, f) in zip(rows, pairs, strict=True)

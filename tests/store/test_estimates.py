@@ -189,6 +189,14 @@ def test_a_window_closed_on_the_estimate_may_still_be_open_and_says_so():
     assert reason.endswith("to make it exact); perhaps until 27 Nov, if it came on 28 Oct")
     later = return_action(o, date(2026, 11, 28)).reason
     assert "closed on ~25 Nov" in later and "perhaps" not in later
+    # lists say it too, as what it is: not a deadline
+    from unship.store import facts
+
+    found = facts.compute(o, BOOK, date(2026, 11, 26))
+    assert found.deadlines == () and found.perhaps == date(2026, 11, 27)
+    assert found.next_text == "return perhaps until 27 Nov · 1 day left"
+    assert facts.next_fitted(found, date(2026, 11, 26), 20) == "return? · tomorrow"
+    assert facts.compute(o, BOOK, date(2026, 11, 28)).perhaps is None
 
 
 @settings(max_examples=200, deadline=None)
@@ -228,6 +236,20 @@ def test_a_hand_logged_order_with_no_news_asks_for_its_status():
 def _cli(capsys, *args: str) -> tuple[int, str]:
     code = main(list(args))
     return code, capsys.readouterr().out
+
+
+def test_list_says_until_when_a_window_closed_on_the_estimate_may_be_open(tmp_path, capsys):
+    with OrderBook(tmp_path / "orders.json", today=date(2026, 11, 26)) as book:
+        book.add(shipped_order(date(2026, 10, 26), "next-ca", retailer="Amazon.ca"))
+    at = ("--db", str(tmp_path / "orders.json"), "--today", "2026-11-26")
+    code, out = _cli(capsys, *at, "list", "--json")
+    (row,) = json.loads(out)
+    assert row["next_deadline"] is None and row["perhaps_until"] == "2026-11-27"
+    assert row["next_deadline_text"] == "return perhaps until 27 Nov · 1 day left"
+    code, out = _cli(capsys, *at, "list")
+    assert out.splitlines()[1].endswith("delivered  return perhaps until 27 Nov · 1 day left")
+    code, out = _cli(capsys, *at, "due", "--json")
+    assert json.loads(out) == []  # not a deadline
 
 
 @needs_samples

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from tui_support import ids, listed, screen_text, sync
 from unship.store import deadline_text, demo
+from unship.store.lifecycle import record
 from unship.store.model import new_item, new_order
 from unship.store.repository import OrderBook
 from unship.tui import rows as R
@@ -350,6 +351,24 @@ def test_fit_title_keeps_the_more_items_count(title, more_items, width):
     assert cell_len(text) == width
     if more and width > len(more) + 2:
         assert text.rstrip().endswith(more.strip())
+
+
+@pytest.mark.parametrize(("size", "said"), [((80, 24), "return? · tomorrow"), ((160, 30), None)])
+@sync
+async def test_a_window_closed_on_the_estimate_may_be_open_and_the_row_says_until_when(
+    tmp_path, size, said
+):
+    # shipped 28 Oct by one-day delivery: delivered 28-30 Oct, so 30 days end 27-29 Nov
+    toque = new_item("Toque", 2500, extra={"shipping": "next-ca"})
+    order = record(new_order("Amazon.ca", "702-1", ago(32), [toque]), "shipped", ago(31))
+    with OrderBook(tmp_path / "orders.json", today=TODAY) as b:
+        b.add(order)
+        app = UnshipApp(b)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            (row,) = listed(app).rows
+            assert row.facts.deadline is None and row.facts.perhaps == TODAY + timedelta(days=1)
+            assert (said or "return perhaps until 29 Nov · 1 day left") in screen_text(app)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 40)])
