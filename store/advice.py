@@ -54,6 +54,9 @@ class Action(msgspec.Struct, frozen=True):
     overdue: bool = False
     # The deadline counts from an estimated delivery (the earliest plausible day).
     estimated: bool = False
+    # Return, not available: the window closed on an estimate may be open until this day
+    # (the reason's "perhaps until": `_later_window`)
+    perhaps: date | None = None
 
     def to_json(self, order: Order | None = None) -> dict:
         data = {
@@ -302,32 +305,18 @@ def _perhaps(ctx: Context, found: ReturnDeadline | None) -> str:
 
 
 def _later_window(ctx: Context, last: date) -> date | None:
-    """The last day of the window counted from the latest plausible day, while it is open
-    and the one counted from the earliest (ending `last`) is not; else None."""
+    """The last day of the window counted from the latest plausible day (of an estimated
+    delivery, or of a ship day not recorded), while it is open and the one counted from the
+    earliest (ending `last`) is not; else None."""
     later = ctx.return_by(latest=True)
     if later is None or later <= last or ctx.today > later:
         return None
     return later
 
 
-def perhaps_open(ctx: Context) -> date | None:
-    """The day until which a return window that closed on an estimate may still be open:
-    the 'perhaps until' of `_return`'s "can't return" (`_if_later`), as a date for lists."""
-    if ctx.item.refund_short or ctx.state is not State.DELIVERED:
-        return None
-    if not ctx.policy.rule_for(ctx.category()).returnable:
-        return None
-    found = ctx.return_deadline()
-    if found is None or ctx.today <= found.day or not (ctx.estimated or found.ship_unknown):
-        return None
-    return _later_window(ctx, found.day)
-
-
-def _if_later(ctx: Context, last: date) -> str:
-    """'; perhaps until 27 Nov, if it came on 28 Oct': a window counted from the earliest
-    plausible day (of an estimated delivery, or of a ship day not recorded) is over, and the
-    one from the latest plausible day may still be open; '' when it is over too."""
-    later = _later_window(ctx, last)
+def _if_later(ctx: Context, later: date | None) -> str:
+    """'; perhaps until 27 Nov, if it came on 28 Oct': the window counted from the latest
+    plausible day is open until `later` (`_later_window`); '' when there is none."""
     if later is None:
         return ""
     d = ctx.delivery
@@ -478,10 +467,10 @@ def _return(ctx: Context) -> Action:
                 reason += f" ({ctx.estimate_note()})"
             if guess or ship_unknown:
                 reason += f" ({_short_rule(ctx, found)})"
-            if ctx.estimated or ship_unknown:
-                reason += _if_later(ctx, last)
-            reason += _perhaps(ctx, found)
-            return Action("return", "Return", False, reason, steps=why + policy.unopened_steps)
+            later = _later_window(ctx, last) if ctx.estimated or ship_unknown else None
+            reason += _if_later(ctx, later) + _perhaps(ctx, found)
+            steps = why + policy.unopened_steps
+            return Action("return", "Return", False, reason, steps=steps, perhaps=later)
         short = _short_rule(ctx, found) if found else ""
         rule = f"{short}; " if short else ""
         reason = (
@@ -1100,7 +1089,7 @@ class Standing(msgspec.Struct, frozen=True):
     states: tuple[State, ...]  # each item's state
     closed: bool  # closed history (`is_history`)
     # the soonest day a return window closed on an estimate may still be open until
-    # (`perhaps_open`); only `glance` works it out, for the lists
+    # (the Return action's `perhaps`); only `glance` works it out, for the lists
     perhaps: date | None = None
 
     def text(self, order: Order) -> str:
@@ -1124,8 +1113,12 @@ def glance(order: Order, book: PolicyBook, today: date) -> tuple[list[Action], S
     policy = book.retailer(order.retailer)
     contexts = [Context(order, policy, book, today, i, brief=True) for i in range(len(order.items))]
     closed = _closed(contexts, today)
-    perhaps = None if closed else min(filter(None, map(perhaps_open, contexts)), default=None)
-    return _dated_of(contexts), Standing(tuple(c.state for c in contexts), closed, perhaps)
+    dated = _dated_of(contexts)
+    perhaps = None
+    for action in dated:  # a loop: most orders have one dated action or none (10k rows)
+        if action.perhaps and not closed and (perhaps is None or action.perhaps < perhaps):
+            perhaps = action.perhaps
+    return dated, Standing(tuple(c.state for c in contexts), closed, perhaps)
 
 
 def is_history(order: Order, book: PolicyBook, today: date) -> bool:

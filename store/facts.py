@@ -80,7 +80,7 @@ class Facts(msgspec.Struct, frozen=True, gc=False, array_like=True):
     needs_action: bool
     urgent: bool
     # no deadline, but a return window closed on an estimate may be open until this day
-    # (`advice.perhaps_open`): said in lists, never a deadline
+    # (`advice.Action.perhaps`): said in lists, never a deadline
     perhaps: date | None = None
 
     @property
