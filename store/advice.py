@@ -54,8 +54,9 @@ class Action(msgspec.Struct, frozen=True):
     overdue: bool = False
     # The deadline counts from an estimated delivery (the earliest plausible day).
     estimated: bool = False
-    # Return, not available: the window closed on an estimate may be open until this day
-    # (the reason's "perhaps until": `_later_window`)
+    # Return, not available: the window may still be open until this day, the soonest
+    # "perhaps until" of the reason: counted from an estimate's latest plausible day
+    # (`_later_window`), or under a rule not confirmed, as a holiday season (`_perhaps`)
     perhaps: date | None = None
 
     def to_json(self, order: Order | None = None) -> dict:
@@ -468,9 +469,14 @@ def _return(ctx: Context) -> Action:
             if guess or ship_unknown:
                 reason += f" ({_short_rule(ctx, found)})"
             later = _later_window(ctx, last) if ctx.estimated or ship_unknown else None
-            reason += _if_later(ctx, later) + _perhaps(ctx, found)
+            unconfirmed = _perhaps(ctx, found)  # a holiday season not announced yet...
+            reason += _if_later(ctx, later) + unconfirmed
+            # the soonest day the reason says it may still be open until
+            perhaps = found.maybe_until if unconfirmed and found is not None else None
+            if later is not None and (perhaps is None or later < perhaps):
+                perhaps = later
             steps = why + policy.unopened_steps
-            return Action("return", "Return", False, reason, steps=steps, perhaps=later)
+            return Action("return", "Return", False, reason, steps=steps, perhaps=perhaps)
         short = _short_rule(ctx, found) if found else ""
         rule = f"{short}; " if short else ""
         reason = (
@@ -1088,7 +1094,7 @@ class Standing(msgspec.Struct, frozen=True):
 
     states: tuple[State, ...]  # each item's state
     closed: bool  # closed history (`is_history`)
-    # the soonest day a return window closed on an estimate may still be open until
+    # the soonest day a closed return window may still be open until
     # (the Return action's `perhaps`); only `glance` works it out, for the lists
     perhaps: date | None = None
 

@@ -77,9 +77,9 @@ def deadline_text(d: Deadline | None, today: date, width: int | None = None) -> 
 
 
 def perhaps_text(day: date, today: date, width: int | None = None) -> str:
-    """A return window closed on an estimate that may still be open until `day` (if the
-    parcel came late), in the longest form that fits `width`: 'return perhaps until 27 Nov
-    · 9 days left' ... 'return? · 9d left'; not a deadline: the order says why."""
+    """A closed return window that may still be open until `day` (`advice.Action.perhaps`),
+    in the longest form that fits `width`: 'return perhaps until 27 Nov · 9 days left' ...
+    'return? · 9d left'; not a deadline: the order says why."""
     until = day_text(day, today)
     longest = f"return perhaps until {until} · {days_left_text(day, today)}"
     if width is None:

@@ -79,8 +79,9 @@ class Facts(msgspec.Struct, frozen=True, gc=False, array_like=True):
     # or no news for too long, on an order still open; urgent: the first two.
     needs_action: bool
     urgent: bool
-    # no deadline, but a return window closed on an estimate may be open until this day
-    # (`advice.Action.perhaps`): said in lists, never a deadline
+    # no deadline, but a closed return window may still be open until this day (on an
+    # estimate, or a rule not confirmed: `advice.Action.perhaps`): said in lists, never a
+    # deadline
     perhaps: date | None = None
 
     @property

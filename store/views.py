@@ -33,7 +33,7 @@ class OrderRow(msgspec.Struct, frozen=True, gc=False):
     next_action: str | None
     estimated: bool  # the next deadline counts from an estimated delivery
     next_deadline_text: str
-    # no deadline, but a return window closed on an estimate may be open until this day
+    # no deadline, but a closed return window may still be open until this day
     perhaps_until: date | None = None
 
 

@@ -90,7 +90,7 @@ class Facts(msgspec.Struct, frozen=True, gc=False):
     flags: tuple[bool, bool, bool] | None = None
     state: str | None = None
     urgent: bool = False  # a reported problem or something overdue: first by urgency
-    # no deadline, but a return window closed on an estimate may be open until this day
+    # no deadline, but a closed return window may still be open until this day
     perhaps: date | None = None
 
 
