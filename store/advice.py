@@ -74,6 +74,7 @@ class Action(msgspec.Struct, frozen=True):
             "kind": self.kind,
             "items": [i + 1 for i in self.items],
             "link": self.link or None,
+            "perhaps_until": self.perhaps.isoformat() if self.perhaps else None,
         }
         if order is not None:
             data["item_titles"] = [order.items[i].title for i in self.items]

@@ -250,6 +250,10 @@ def test_list_says_until_when_a_window_closed_on_the_estimate_may_be_open(tmp_pa
     assert out.splitlines()[1].endswith("delivered  return perhaps until 27 Nov · 1 day left")
     code, out = _cli(capsys, *at, "due", "--json")
     assert json.loads(out) == []  # not a deadline
+    code, out = _cli(capsys, *at, "actions", "1", "--json")
+    acts = {a["action"]: a for a in json.loads(out)}
+    assert not acts["return"]["available"] and acts["return"]["perhaps_until"] == "2026-11-27"
+    assert acts["keep"]["perhaps_until"] is None
 
 
 @needs_samples
