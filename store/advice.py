@@ -1122,9 +1122,10 @@ def glance(order: Order, book: PolicyBook, today: date) -> tuple[list[Action], S
     closed = _closed(contexts, today)
     dated = _dated_of(contexts)
     perhaps = None
-    for action in dated:  # a loop: most orders have one dated action or none (10k rows)
-        if action.perhaps and not closed and (perhaps is None or action.perhaps < perhaps):
-            perhaps = action.perhaps
+    if not closed:  # a loop, not min(): most orders have one dated action or none
+        for action in dated:
+            if action.perhaps and (perhaps is None or action.perhaps < perhaps):
+                perhaps = action.perhaps
     return dated, Standing(tuple(c.state for c in contexts), closed, perhaps)
 
 

@@ -337,14 +337,14 @@ def check_order(
     if retailer and number and (warning := order_number_warning(policies, retailer, number)):
         warnings["order_number"] = warning
     # said under the shop's name, where it is typed (an edit's currency field may never be)
-    said = []
-    if retailer and number:
+    if retailer:
         own = editing.id if editing is not None else 0
-        said.append(site_warning(policies, book.known_orders(), retailer, number, own))
-    if retailer and currency:
-        said.append(currency_warning(retailer, currency))
-    if said := [warning for warning in said if warning]:
-        warnings["retailer"] = "; ".join(said)
+        about_shop = [
+            site_warning(policies, book.known_orders(), retailer, number, own) if number else "",
+            currency_warning(retailer, currency) if currency else "",
+        ]
+        if any(about_shop):
+            warnings["retailer"] = "; ".join(filter(None, about_shop))
 
     duplicate = None
     if retailer and number:
