@@ -155,38 +155,42 @@ async def test_enter_moves_on_and_saves_on_the_last_field(book):
 
 
 @sync
-async def test_a_price_in_euros_sets_the_untouched_currency(book):
+@pytest.mark.parametrize(
+    ("retailer", "number", "price", "currency", "minor"),
+    [
+        ("amazon.de", "302-1234567-1234567", "12,99 EUR", "EUR", 1299),
+        # a Canadian types Amazon.ca's "$39.99" (amazon.ca writes CAD so): its own dollars
+        ("Amazon.ca", "702-1234567-1234567", "$39.99", "CAD", 3999),
+    ],
+)
+async def test_a_price_typed_with_its_currency_sets_the_untouched_currency(
+    book, retailer, number, price, currency, minor
+):
     app = FormApp(book, OrderForm)
     async with app.run_test(size=(80, 24)) as pilot:
-        await fill_order(pilot, retailer="amazon.de", number="302-1234567-1234567")
-        await fill_item(pilot, "Tasse", price="12,99 EUR")
-        assert app.screen.query_one("#currency", Input).value == "EUR"
+        await fill_order(pilot, retailer=retailer, number=number)
+        await fill_item(pilot, "Tasse", price=price)
+        assert app.screen.query_one("#currency", Input).value == currency
+        assert message(app.screen, "retailer") == ""
         await pilot.press("ctrl+s")
         await pilot.pause()
     (order,) = stored(book)
-    assert order.currency == "EUR" and order.items[0].price == 1299
+    assert order.currency == currency and order.items[0].price == minor
 
 
 @sync
-async def test_a_bare_dollar_is_the_orders_own_dollars(book):
-    # a Canadian types Amazon.ca's "$39.99" (amazon.ca writes CAD so): still CAD, and the
-    # currency still follows the shop typed after it
-    app = FormApp(book, OrderForm)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await fill_order(pilot, retailer="Amazon.ca", number="702-1234567-1234567")
-        await fill_item(pilot, "Toque", price="$39.99")
-        currency = app.screen.query_one("#currency", Input)
-        assert currency.value == "CAD" and message(app.screen, "retailer") == ""
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-    (order,) = stored(book)
-    assert order.currency == "CAD" and order.items[0].price == 3999
+async def test_a_bare_dollar_leaves_the_currency_to_the_shop_typed_after_it(book):
+    # a Canadian's book: "$12" typed before the shop is their dollars, and does not pin
+    # the order to US dollars before "Amazon.ca" is typed
+    toque = new_item("Toque", 2500)
+    book.add(new_order("Amazon.ca", "702-0000000-0000001", TODAY, [toque], currency="CAD"))
     app = FormApp(book, OrderForm)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("tab", "tab", "tab", "tab")  # the price before the shop
         await fill_item(pilot, "Mitts", price="$12")
-        await pilot.press("shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab")
-        await pilot.press("shift+tab", "shift+tab", "shift+tab")
+        assert app.screen.item_rows.rows[0].input("price").value == "$12"
+        assert app.screen.query_one("#currency", Input).value == "CAD"  # the book's usual
+        app.screen.query_one("#retailer", Input).focus()
         await type_text(pilot, "Amazon.ca")
         await pilot.press("tab")
         assert app.screen.query_one("#currency", Input).value == "CAD"
