@@ -290,7 +290,8 @@ _NEEDS_ACTION, _NO_ACTION, _UNKNOWN = 2 * _DAYS, 3 * _DAYS, 4 * _DAYS
 def urgency_rank(facts: Facts | None, today_ordinal: int) -> int:
     """Where an order goes by urgency, as one int: reported problems and overdue first
     (soonest deadline first among them), then the soonest deadline, then open orders that
-    need action, then the rest (by_urgency orders equal ranks)."""
+    need action, then those whose closed window may still be open (the soonest 'perhaps
+    until' first), then the rest (by_urgency orders equal ranks)."""
     if facts is None:
         return _UNKNOWN
     d = facts.deadline
@@ -299,7 +300,9 @@ def urgency_rank(facts: Facts | None, today_ordinal: int) -> int:
     if d is not None:
         day = d.day.toordinal()
         return day if (d.overdue or day < today_ordinal) else _DAYS + day
-    return _NEEDS_ACTION if facts.needs_action else _NO_ACTION
+    if facts.needs_action:
+        return _NEEDS_ACTION
+    return _NO_ACTION if facts.perhaps is None else _NEEDS_ACTION + 1 + facts.perhaps.toordinal()
 
 
 def by_urgency(rows: list[Row], today: date, facts: list[Facts | None] | None = None) -> list[Row]:

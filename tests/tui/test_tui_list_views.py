@@ -371,6 +371,21 @@ async def test_a_window_closed_on_the_estimate_may_be_open_and_the_row_says_unti
             assert (said or "return perhaps until 29 Nov · 1 day left") in screen_text(app)
 
 
+def test_a_window_that_may_be_open_sorts_after_what_needs_action_soonest_first():
+    from unship.store.facts import Deadline
+
+    t = TODAY.toordinal()
+    soon = Deadline(1, TODAY + timedelta(days=3), "return", "Return", "", (0,), False)
+    ranks = [
+        R.urgency_rank(R.Facts(soon, True, 0, 1), t),
+        R.urgency_rank(R.Facts(None, True, 0, 0), t),  # needs action, nothing dated
+        R.urgency_rank(R.Facts(None, False, 0, 0, perhaps=TODAY), t),
+        R.urgency_rank(R.Facts(None, False, 0, 0, perhaps=TODAY + timedelta(days=40)), t),
+        R.urgency_rank(R.Facts(None, False, 0, 0), t),
+    ]
+    assert ranks == sorted(ranks) and len(set(ranks)) == len(ranks)
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 40)])
 @sync
 async def test_deadlines_are_never_cut_and_more_items_stay(book, size):
