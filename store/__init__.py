@@ -75,7 +75,7 @@ _WHERE: dict[str, str] = {
     "days_left_text": "days",
     "deadline_text": "days",
     "perhaps_text": "days",
-    "next_fitted": "facts",
+    "next_text": "days",
     "clean_line": "text",
     "clean_text": "text",
     "FIELD_MAX": "text",
@@ -116,7 +116,7 @@ __all__ = [
     "day_text",
     "deadline_text",
     "days_left_text",
-    "next_fitted",
+    "next_text",
     "perhaps_text",
     "DEADLINE_WORDS",
     "default_book",
@@ -202,11 +202,10 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from .advice import Action, item_states, standing
     from .archive import ARCHIVE_AFTER_DAYS, archive_cutoff, archived, last_active
     from .backups import list_backups, restore_backup
-    from .days import day_text, days_left_text, deadline_text, perhaps_text
+    from .days import day_text, days_left_text, deadline_text, next_text, perhaps_text
     from .demo import demo_path
     from .errors import StoreError
     from .exporters import export
-    from .facts import next_fitted
     from .fileio import atomic_write
     from .importers import mail_book
     from .kept_due import kept_due

@@ -76,6 +76,16 @@ def deadline_text(d: Deadline | None, today: date, width: int | None = None) -> 
     return next((text for text in forms if len(text) <= width), f"{approx}{short}")
 
 
+def next_text(
+    d: Deadline | None, perhaps: date | None, today: date, width: int | None = None
+) -> str:
+    """A list's next-deadline cell: the deadline (`deadline_text`), else how long a closed
+    window may still be open (`perhaps_text`), else ''."""
+    if d is None and perhaps is not None:
+        return perhaps_text(perhaps, today, width)
+    return deadline_text(d, today, width)
+
+
 def perhaps_text(day: date, today: date, width: int | None = None) -> str:
     """A closed return window that may still be open until `day` (`advice.Action.perhaps`),
     in the longest form that fits `width`: 'return perhaps until 27 Nov · 9 days left' ...

@@ -73,7 +73,7 @@ class Facts(msgspec.Struct, frozen=True, gc=False, array_like=True):
     state_text: str  # the state in words: 'delivered', '1 shipped, 1 ordered', 'window closed'
     deadlines: tuple[Deadline, ...]  # soonest first
     # the first deadline in words (`days.deadline_text`), else how long a closed window may
-    # still be open (`days.perhaps_text`), '' when neither; `next_fitted` fits it to a width
+    # still be open (`days.perhaps_text`), '' when neither (`days.next_text`)
     next_text: str
     # `advice.needs_action`: a problem, something overdue, a deadline in the coming week
     # or no news for too long, on an order still open; urgent: the first two.
@@ -87,16 +87,6 @@ class Facts(msgspec.Struct, frozen=True, gc=False, array_like=True):
     @property
     def next(self) -> Deadline | None:
         return self.deadlines[0] if self.deadlines else None
-
-
-def next_fitted(facts: Facts, today: date, width: int | None = None) -> str:
-    """The next deadline in the longest form that fits `width` (`days.deadline_text`), else
-    how long a closed window may still be open (`days.perhaps_text`), else ''."""
-    if facts.deadlines:
-        return deadline_text(facts.deadlines[0], today, width)
-    if facts.perhaps is not None:
-        return perhaps_text(facts.perhaps, today, width)
-    return ""
 
 
 def by_day(due: tuple[Order, Deadline]) -> tuple[date, int]:

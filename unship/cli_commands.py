@@ -227,7 +227,7 @@ def cmd_list(book, args) -> int:
 def _list_table(book, pairs) -> None:
     from functools import partial
 
-    from unship.store import next_fitted, order_row
+    from unship.store import next_text, order_row
 
     rows = [order_row(book, o, facts=f) for o, f in pairs]
     _print_table(
@@ -240,7 +240,7 @@ def _list_table(book, pairs) -> None:
                 r.title,
                 r.total,
                 r.state,
-                (r.next_deadline_text, partial(next_fitted, f, book.today))
+                (r.next_deadline_text, partial(next_text, f.next, f.perhaps, book.today))
                 if r.next_deadline_text
                 else "-",
             ]

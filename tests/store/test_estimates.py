@@ -190,12 +190,12 @@ def test_a_window_closed_on_the_estimate_may_still_be_open_and_says_so():
     later = return_action(o, date(2026, 11, 28)).reason
     assert "closed on ~25 Nov" in later and "perhaps" not in later
     # lists say it too, as what it is: not a deadline
-    from unship.store import facts
+    from unship.store import days, facts
 
     found = facts.compute(o, BOOK, date(2026, 11, 26))
     assert found.deadlines == () and found.perhaps == date(2026, 11, 27)
     assert found.next_text == "return perhaps until 27 Nov · 1 day left"
-    assert facts.next_fitted(found, date(2026, 11, 26), 20) == "return? · tomorrow"
+    assert days.next_text(None, found.perhaps, date(2026, 11, 26), 20) == "return? · tomorrow"
     assert facts.compute(o, BOOK, date(2026, 11, 28)).perhaps is None
 
 

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from unship.store import deadline_text, perhaps_text
+from unship.store import next_text
 from unship.tui.rows import Row, state_cell
 
 _ORDER_ID = attrgetter("order.id")
@@ -406,12 +406,8 @@ class OrderList(ScrollView, can_focus=True):
         elif facts is None:  # a recorded "in transit" may be a parcel delivered years ago
             state = "…"
         d = facts.deadline if facts else None
-        if facts is None:
-            deadline = "…"
-        elif d is None and facts.perhaps is not None:  # not a deadline: not coloured as one
-            deadline = perhaps_text(facts.perhaps, self.today, cols[-1].width)
-        else:
-            deadline = deadline_text(d, self.today, cols[-1].width)
+        # a day a closed window may still be open until is shown, not coloured as a deadline
+        deadline = next_text(d, facts.perhaps, self.today, cols[-1].width) if facts else "…"
         transit, returns, done = row.view_flags()
         row_style = paint.base + styles["done"] if done else paint.base
         if selected:
