@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from io_support import DATA, EMAIL
 from textual.app import App
+from textual.binding import Binding
 from textual.widgets import Button, Checkbox, Static
 from tui_support import sync
 from unship.store import demo
@@ -28,6 +29,13 @@ class ImportApp(App):
 
     def _done(self, result) -> None:
         self.result = result
+
+
+def ctrl_s_in_help(app) -> list[str]:
+    from unship.tui.screens.help import HelpScreen
+
+    (_title, rows), _everywhere = HelpScreen.for_screen(app, app.screen).sections
+    return [what for keys, what in rows if keys == app.get_key_display(Binding("ctrl+s", ""))]
 
 
 @pytest.fixture
@@ -181,6 +189,7 @@ async def test_the_footer_shows_the_import_keys_and_the_path_completes(book, tmp
         footer_keys = {b.binding.action for b in app.screen.active_bindings.values()}
         assert {"confirm", "cancel"} <= footer_keys
         assert app.screen.query("Footer")  # its own footer, over the list's
+        assert ctrl_s_in_help(app) == ["Import"]
         await pilot.press(*f"{tmp_path}/Ret")
         await wait_for(pilot, lambda: app.screen.query_one("#import-path")._suggestion != "")
         await pilot.press("right")  # takes the suggestion
@@ -244,6 +253,7 @@ async def test_mail_about_orders_not_in_the_book_is_kept_for_later(book, tmp_pat
         )
         shown = {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
         assert "keep" in shown and "confirm" not in shown  # the footer says as the button does
+        assert ctrl_s_in_help(app) == ["Keep for later"]  # and so does help, once
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.result != "not dismissed")
         assert app.result is None  # no order changed: nothing to undo

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.actions import parse
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Vertical, VerticalScroll
@@ -21,6 +22,8 @@ def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str]]:
     A key bound in an earlier node (closer to the focus) hides the same key further out,
     as Textual's own dispatch does. Scroll bindings a list inherits are left out. A node's
     `HELP_MERGE` ({action name: description}) puts the variants of an action on one line.
+    Where a node binds one key to two actions (the import screen's ctrl+s: Import, or Keep
+    for later), only the one its check_action allows just now is listed, as in the footer.
     """
     seen_keys: set[str] = set()
     out: dict[tuple[int, str], tuple[list[str], str]] = {}
@@ -30,6 +33,8 @@ def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str]]:
         if getattr(node, "SHOW_IN_HELP", False):  # a widget: its own keys, not inherited ones
             own = BindingsMap(type(node).BINDINGS)
         for key, bindings in own.key_to_bindings.items():
+            if len(bindings) > 1:
+                bindings = [b for b in bindings if _allowed(node, b.action)] or bindings
             for binding in bindings:
                 if binding.action.startswith("scroll_") or key in seen_keys:
                     continue
@@ -46,6 +51,11 @@ def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str]]:
                     slot[0].append(display)
         seen_keys.update(node._bindings.key_to_bindings)
     return [(", ".join(keys), description) for keys, description in out.values()]
+
+
+def _allowed(node: DOMNode, action: str) -> bool:
+    namespace, name, params = parse(action)
+    return bool(namespace) or node.check_action(name, params) is not False
 
 
 class HelpScreen(ModalScreen[None]):
