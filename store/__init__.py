@@ -27,6 +27,8 @@ _WHERE: dict[str, str] = {
     "export": "exporters",
     "atomic_write": "fileio",
     "kept_due": "kept_due",
+    "keep_output": "kept_list",
+    "kept_output": "kept_list",
     "can_record": "lifecycle",
     "is_open": "lifecycle",
     "possible": "lifecycle",
@@ -140,6 +142,8 @@ __all__ = [
     "item_states",
     "ItemFields",
     "kept_due",
+    "keep_output",
+    "kept_output",
     "known_carriers",
     "known_categories",
     "known_retailers",
@@ -209,6 +213,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from .fileio import atomic_write
     from .importers import mail_book
     from .kept_due import kept_due
+    from .kept_list import keep_output, kept_output
     from .lifecycle import can_record, is_open, possible, ship_day_missing, summary_state
     from .model import DEADLINE_WORDS, EVENT_WORDS, Event, ModelError, Order, State
     from .money import MoneyError, format_money, site_currency, to_decimal

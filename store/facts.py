@@ -10,7 +10,7 @@ commands keep them in the user's cache folder from one run to the next:
 
 - The file is derived data, never the truth: one that is missing, unreadable, from another
   version or about other rules is ignored and made again; writing it may fail silently.
-- It says which rules its facts follow (`_fingerprint`) and which day they were worked out
+- It says which rules its facts follow (`fingerprint`) and which day they were worked out
   for: with other rules it is not used at all; on a later day only the facts of done orders
   are taken (they stay as they are), the open orders' are worked out again.
 - Each order's facts carry a digest of the order's bytes. When the data file is exactly the
@@ -175,7 +175,7 @@ def digest(order: Order) -> bytes:
     return hashlib.blake2b(_encode_order(order), digest_size=DIGEST).digest()
 
 
-def _fingerprint(config: Path) -> str:
+def fingerprint(config: Path) -> str:
     """The rules the facts follow: unship's own modules and data (by size and time, as
     installed or edited), and the person's policies file and settings."""
     parts = [str(FORMAT)]
@@ -326,7 +326,7 @@ class FactsCache:
                 which.append(index.setdefault(hit[1], len(index)))
             saved = _Saved(
                 FORMAT,
-                _fingerprint(self._config),
+                fingerprint(self._config),
                 today,
                 key,
                 ids,
@@ -334,8 +334,8 @@ class FactsCache:
                 list(index),
                 which,
             )
-            if _write(self.file, _encode_saved(saved)):
-                _forget_old(self.file)
+            if write_kept(self.file, _encode_saved(saved)):
+                forget_old(self.file)
                 self._saved_key = key
                 with self._lock:
                     self._digests.clear()
@@ -352,7 +352,7 @@ def read_saved(file: Path, config: Path, today: date) -> _Saved | None:
         return None
     if (
         saved.format != FORMAT
-        or saved.fingerprint != _fingerprint(config)
+        or saved.fingerprint != fingerprint(config)
         or today < saved.day
         or len(saved.ids) != len(saved.which)
         or len(saved.digests) != DIGEST * len(saved.ids)  # not a file this version wrote
@@ -361,7 +361,7 @@ def read_saved(file: Path, config: Path, today: date) -> _Saved | None:
     return saved
 
 
-def _write(file: Path, payload: bytes) -> bool:
+def write_kept(file: Path, payload: bytes) -> bool:
     """Replace `file` with `payload`; False when that failed."""
     from .fileio import atomic_write, ensure_dir
 
@@ -378,14 +378,15 @@ def _write(file: Path, payload: bytes) -> bool:
 FORGET_AFTER = 90 * 24 * 3600  # seconds
 
 
-def _forget_old(kept: Path) -> None:
-    """Delete the other facts files in `kept`'s folder that are older than FORGET_AFTER:
-    nothing else would, one per data path ever opened."""
+def forget_old(kept: Path) -> None:
+    """Delete the other files kept like `kept` (facts-*, list-*: kept_list.py) in its folder
+    that are older than FORGET_AFTER: nothing else would, one per data path ever opened."""
     cutoff = time.time() - FORGET_AFTER
+    kind = kept.name.partition("-")[0] + "-"
     try:
         with os.scandir(kept.parent) as entries:
             for entry in entries:
-                if not (entry.name.startswith("facts-") and entry.name.endswith(".msgpack")):
+                if not (entry.name.startswith(kind) and entry.name.endswith(".msgpack")):
                     continue
                 if entry.name != kept.name and entry.stat(follow_symlinks=False).st_mtime < cutoff:
                     os.unlink(entry.path)

@@ -187,6 +187,14 @@ class OrderBook:
             return None, {}
         return key, dict(self._by_id((data or {}).get(ORDERS, {})))
 
+    def version(self) -> tuple[int, ...] | None:
+        """What identifies the data file version the book's orders are now (stat key and
+        generation) when the book keeps what it works out for the next run (the person's
+        own rules: facts.py, kept_list.py); None inside a change, for a new book, or else."""
+        if self._facts.file is None:
+            return None
+        return self.storage.read_at_rest()[0]
+
     def _by_id(self, raw: dict[str, Any] | None = None) -> dict[int, Order]:
         if raw is None:
             raw = self._raw_orders()

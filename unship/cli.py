@@ -378,6 +378,14 @@ def _main(argv: list[str] | None) -> int:
             due = kept_due(args.db, today, args.days)
             if due is not None:
                 return print_due(due, today, args)
+        if args.command == "list" and args.json and not args.demo:  # as printed before
+            from unship.cli_commands import list_options
+            from unship.cli_output import print_kept
+            from unship.store import kept_output
+
+            kept = kept_output(args.db, args.today or date.today(), list_options(args))
+            if kept is not None and print_kept(kept):
+                return EXIT_OK
         from unship.store import OrderBook
 
         with OrderBook(_db_path(args), today=args.today) as book:

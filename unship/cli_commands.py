@@ -188,6 +188,7 @@ def cmd_list(book, args) -> int:
         order_row,
     )
 
+    version = book.version() if args.json else None  # the file the output is kept for
     orders = book.orders()
     pairs = zip(orders, book.facts_of(orders), strict=True)
     if args.state:  # as the list shows the items: a parcel long overdue counts as delivered
@@ -205,7 +206,11 @@ def cmd_list(book, args) -> int:
         ]
         left_out, pairs = len(pairs) - len(kept), kept
     if args.json:
-        _print_json([order_row(book, o, facts=f) for o, f in pairs])
+        printed = _print_json([order_row(book, o, facts=f) for o, f in pairs])
+        if printed is not None and version is not None and book.version() == version:
+            from unship.store import keep_output
+
+            keep_output(book.storage.path, version, book.today, list_options(args), printed)
         return EXIT_OK
     if not pairs:
         what = f" with an item {args.state}" if args.state else ""
@@ -222,6 +227,11 @@ def cmd_list(book, args) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def list_options(args) -> str:
+    """The options that shape `list --json`'s output: its kept copy is for these alone."""
+    return f"all={args.all} archived={args.archived} state={args.state or ''}"
 
 
 def _list_table(book, pairs) -> None:

@@ -27,7 +27,9 @@ def json_text(text: str) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def print_json(value) -> None:
+def print_json(value) -> bytes | None:
+    """Print `value` as indented JSON; the bytes written when they went out as they are
+    (UTF-8, nothing to escape: `print_kept` can write them again), else None."""
     import msgspec
 
     try:  # the same text as json.dumps(indent=2, ensure_ascii=False), 10x sooner
@@ -37,11 +39,19 @@ def print_json(value) -> None:
 
         text = json.dumps(msgspec.to_builtins(value), indent=2, ensure_ascii=False)
         sys.stdout.write(json_text(text) + "\n")
-        return
+        return None
     plain = _plain_utf8(compact)  # indenting adds only spaces and newlines: look before
-    data = msgspec.json.format(compact, indent=2)
-    if not (plain and _write_plain(data)):
-        sys.stdout.write(json_text(data.decode("utf-8")) + "\n")
+    data = msgspec.json.format(compact, indent=2) + b"\n"
+    if plain and _write_plain(data):
+        return data
+    sys.stdout.write(json_text(data.decode("utf-8")))
+    return None
+
+
+def print_kept(data: bytes) -> bool:
+    """Write bytes `print_json` wrote before (kept_list.py); False, with nothing written,
+    when standard output does not take them as they are."""
+    return _write_plain(data)
 
 
 def _write_plain(data: bytes) -> bool:
@@ -58,7 +68,6 @@ def _write_plain(data: bytes) -> bool:
         return False
     stream.flush()
     buffer.write(data)
-    buffer.write(b"\n")
     stream.flush()
     return True
 

@@ -131,8 +131,8 @@ def test_other_rules_are_not_taken_from_the_cache(path, computed):
 def test_an_edited_unship_module_is_a_new_rule(path, computed, monkeypatch, tmp_path):
     with OrderBook(path, today=TODAY) as book:
         book.due()
-    real = facts._fingerprint
-    monkeypatch.setattr(facts, "_fingerprint", lambda config: real(config) + "x")
+    real = facts.fingerprint
+    monkeypatch.setattr(facts, "fingerprint", lambda config: real(config) + "x")
     computed.clear()
     with OrderBook(path, today=TODAY) as book:
         book.due()
