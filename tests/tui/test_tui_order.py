@@ -600,6 +600,18 @@ def test_timeline_headline_and_bar(book):
     assert "today 28 Nov" in axis.plain and axis.plain.endswith("11 Dec")
 
 
+def test_an_estimated_delivery_is_marked_as_one_on_its_first_plausible_day(book):
+    order = book.add(
+        new_order("Amazon", "113-1234567-7654321", date(2026, 11, 1), [new_item("Lamp", 2000)])
+    )
+    book.record(order.id, "shipped", date(2026, 11, 2))
+    order = book.get(order.id)
+    marks = timeline_marks(order, book.actions(order), TODAY)
+    [delivered] = [m for m in marks if m.label.startswith("delivered")]
+    assert delivered.label == "delivered (estimated)"  # as the deadlines say it: no "~ "
+    assert delivered.note == "no delivery date recorded" and delivered.day >= date(2026, 11, 2)
+
+
 def test_a_long_note_in_the_timeline_goes_on_under_its_label():
     from rich.console import Console
 

@@ -97,7 +97,7 @@ def timeline_marks(order: Order, actions: list[Action], today: date) -> list[Mar
     for day, indexes in sorted(estimated.items()):
         glyph = GLYPHS[n] if n < len(GLYPHS) else "•"
         n += 1
-        label = "delivered ~ (estimated)" + _items_text(tuple(indexes), order)
+        label = "delivered (estimated)" + _items_text(tuple(indexes), order)
         marks.append(Mark(day, glyph, label, "event", note="no delivery date recorded"))
     marks.append(Mark(today, TODAY, "today", "today"))
     seen: set[tuple[date, str]] = set()
