@@ -217,10 +217,11 @@ async def test_the_orders_confirmed_in_mail_are_logged_when_ticked(book, tmp_pat
         await pilot.pause()
         tick = app.screen.query_one("#import-add", Checkbox)
         assert tick.display and str(tick.label) == "Log the 1 order confirmed in this mail"
-        # at 80x24 the preview gives way (it scrolls): the tick and the buttons are on screen
-        dialog = app.screen.query_one("#import-dialog").region
-        for widget in (tick, app.screen.query_one("#import-confirm", Button)):
-            assert dialog.contains_region(widget.region), widget
+        # at 80x24 the preview gives way (it scrolls): the tick and the buttons are on screen,
+        # once the layout has the tick (the preview is fitted after the refresh that shows it)
+        dialog = app.screen.query_one("#import-dialog")
+        shown = (tick, app.screen.query_one("#import-confirm", Button))
+        await wait_for(pilot, lambda: all(dialog.region.contains_region(w.region) for w in shown))
         keep = app.screen.query_one("#import-confirm", Button)  # unticked: keep the fact only
         assert not keep.disabled and str(keep.label) == "Keep for later"
         tick.value = True

@@ -95,7 +95,7 @@ class ImportScreen(ModalScreen[str | None]):
         for child in dialog.children:
             if child is not preview and child.display:
                 margin = child.styles.margin
-                room -= child.outer_size.height + margin.top + margin.bottom
+                room -= _height(child, preview.size.width) + margin.top + margin.bottom
         room -= preview.styles.margin.top
         preview.styles.max_height = max(3, min(PREVIEW_MOST, room))
 
@@ -272,6 +272,16 @@ class ImportScreen(ModalScreen[str | None]):
         else:
             self._report = text
         self.query_one("#import-report", Static).update(Content(terminal_safe(text)))
+
+
+def _height(widget, width: int) -> int:
+    """The widget's height in the dialog. One just shown below a tall preview may be out of
+    the dialog's view and not laid out (no size): then worked out from its content, as the
+    layout will (a tick counted as nothing let the preview push the buttons out of sight)."""
+    if widget.outer_size.height:
+        return widget.outer_size.height
+    size = widget.app.size
+    return widget.get_content_height(size, size, width) + widget.styles.gutter.height
 
 
 def _problem(error: BaseException | None) -> str:
