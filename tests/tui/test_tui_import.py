@@ -270,3 +270,32 @@ async def test_mail_about_orders_not_in_the_book_is_kept_for_later(book, tmp_pat
         await wait_for(pilot, lambda: "mail" in report(again))
         confirm = again.screen.query_one("#import-confirm", Button)
         assert confirm.disabled and "Keep for later" not in report(again)
+
+
+@sync
+async def test_mail_that_changes_nothing_is_marked_read_and_skipped_next_time(book, tmp_path):
+    """As `unship import` remembers it: a big mailbox read again skips what was read."""
+    path = mail(tmp_path / "news.eml", '"A shop" <news@shop.example>', "Winter sale", "Hi\n")
+    app = ImportApp(book)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*str(path), "enter")
+        await wait_for(pilot, lambda: "mail" in report(app))
+        assert (
+            "Nothing to change in the book. Mark as read keeps this message as read: importing "
+            "this mail again skips it." in report(app)
+        )
+        button = app.screen.query_one("#import-confirm", Button)
+        assert not button.disabled and str(button.label) == "Mark as read"
+        assert ctrl_s_in_help(app) == ["Mark as read"]
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.result != "not dismissed")
+        assert app.result is None  # no order changed: nothing to undo
+        (note,) = [n.message for n in app._notifications]
+        assert note == "1 message kept as read: importing this mail again skips it"
+    assert book.orders() == [] and book.records("mail_read")
+    again = ImportApp(book)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*str(path), "enter")
+        await wait_for(pilot, lambda: "mail" in report(again))
+        assert "1 read before" in report(again) and "Mark as read" not in report(again)
+        assert again.screen.query_one("#import-confirm", Button).disabled

@@ -37,7 +37,9 @@ class ImportScreen(ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Back"),
         Binding("ctrl+s", "confirm", "Import", show=True),
-        Binding("ctrl+s", "keep", "Keep for later", show=True),  # the same, as its button says
+        # the same, as its button says (mail that changes no order, store/importers/mail_book.py)
+        Binding("ctrl+s", "keep", "Keep for later", show=True),
+        Binding("ctrl+s", "mark_read", "Mark as read", show=True),
     ]
 
     def __init__(self, book, path: str = "") -> None:
@@ -145,8 +147,8 @@ class ImportScreen(ModalScreen[str | None]):
                 self.call_after_refresh(self._fit_preview)
         elif worker.group == "import" and worker.name == "write_plan":
             if worker.state is WorkerState.SUCCESS:
-                kept = self.plan.kept_text() if self.plan and self.plan.format == "mail" else ""
-                if kept and not worker.result:
+                kept = self._kept_text() if not worker.result else ""
+                if kept:
                     self.app.notify(kept[0].upper() + kept[1:], markup=False)
                 self.dismiss(worker.result or None)
             elif worker.state is WorkerState.ERROR:
@@ -164,14 +166,21 @@ class ImportScreen(ModalScreen[str | None]):
             add.display = bool(plan.addable or plan.add)
             self._update_confirm()
             first, *rest = plan.summary_lines()
+            button = str(self.query_one("#import-confirm", Button).label)
             if plan.pending:  # as `unship import` does: kept in the book, to count later
                 n = plan.kept_orders()
                 they = "they are" if n != 1 else "it is"
-                button = str(self.query_one("#import-confirm", Button).label)
                 first += (
                     f"\n{n} order{'s' if n != 1 else ''} not in the book: {button} keeps what "
                     f"the mail says of {'them' if n != 1 else 'it'}; import this mail again once "
                     f"{they} logged, and it counts."
+                )
+            elif self._keeps_only():  # read again, remembered mail is skipped (10x quicker)
+                n = len(plan.remember)
+                these = f"these {n:,} messages" if n != 1 else "this message"
+                first += (
+                    f"\nNothing to change in the book. {button} keeps {these} as read: "
+                    f"importing this mail again skips {'them' if n != 1 else 'it'}."
                 )
             self._say("\n".join([f"{plan.name}: mail", first, *rest]))
             return
@@ -213,33 +222,53 @@ class ImportScreen(ModalScreen[str | None]):
         if plan is None or not plan.has_changes:
             keep = self._keeps_only()
             button.disabled = not keep
-            button.label = "Keep for later" if keep else "Import"
+            button.label = (
+                "Import" if not keep else "Keep for later" if plan.pending else "Mark as read"
+            )
             return
         blocked = bool(plan.rejected) and not self.query_one("#import-partial", Checkbox).value
         button.disabled = blocked
         n = plan.counts["new"] + plan.counts["updated"]
         button.label = f"Import {n} order{'s' if n != 1 else ''}"
 
+    def _kept_text(self) -> str:
+        """What writing a mail plan that changes no order kept, for the notice."""
+        plan = self.plan
+        if plan is None or plan.format != "mail":
+            return ""
+        n = len(plan.remember)
+        if plan.pending or not n:
+            return plan.kept_text()
+        these = f"{n:,} messages" if n != 1 else "1 message"
+        return f"{these} kept as read: importing this mail again skips {'them' if n != 1 else 'it'}"
+
     # -- confirm ------------------------------------------------------------------------------
 
     def _keeps_only(self) -> bool:
-        """Writing the plan would only keep what mail says of orders not in the book."""
+        """Writing the plan would change no order, only keep what mail says of orders not in
+        the book, or which messages were read (as `unship import` keeps them)."""
         plan = self.plan
         return (
             plan is not None
             and plan.format == "mail"
             and not plan.has_changes
-            and bool(plan.pending)
+            and bool(plan.pending or plan.remember)
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        keeps = self._keeps_only()
         if action == "keep":
-            return self._keeps_only()
+            return keeps and bool(self.plan.pending)
+        if action == "mark_read":
+            return keeps and not self.plan.pending
         if action == "confirm":
-            return not self._keeps_only()
+            return not keeps
         return True
 
     def action_keep(self) -> None:
+        self.action_confirm()
+
+    def action_mark_read(self) -> None:
         self.action_confirm()
 
     @on(Button.Pressed, "#import-confirm")
