@@ -7,9 +7,10 @@ each run would decode every order, look up its kept facts and build and encode i
 (about 120 ms at 10,000 orders) to print the same bytes. As the kept facts (facts.py):
 
 - The file is derived data, never the truth: one that is missing, unreadable, from another
-  version, about other rules, another day, other options or another version of the data
-  file (inode, size, time and generation) is ignored; the command then runs as always and
-  keeps its output again. Writing it may fail silently.
+  version of unship (the store's and the command line's modules, by size and time), about
+  other rules, another day, other options or another version of the data file (inode, size,
+  time and generation) is ignored; the command then runs as always and keeps its output
+  again. Writing it may fail silently.
 - Only the output of a book that keeps its facts (the person's own rules: not a policies
   file of their own, which the book reads and checks at once) and was at rest on the same
   file version from before its orders were read until after they were printed.
@@ -20,6 +21,7 @@ each run would decode every order, look up its kept facts and build and encode i
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -52,8 +54,21 @@ def kept_file(data_file: Path) -> Path:
 
 
 def _fingerprint() -> str:
-    """The rules, as the kept facts say them (unship's code and data, the person's settings)."""
-    return f"{FORMAT}.{facts.FORMAT}\n{facts.fingerprint(config_dir())}"
+    """The rules, as the kept facts say them (the store's code and data, the person's
+    settings), and the command line's own modules, which filter and print the rows."""
+    parts = [f"{FORMAT}.{facts.FORMAT}", facts.fingerprint(config_dir())]
+    with os.scandir(_command_line()) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.name.endswith(".py"):
+                st = entry.stat()
+                parts.append(f"{entry.path}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+def _command_line() -> str:
+    import unship
+
+    return os.path.dirname(unship.__file__)
 
 
 def kept_output(path: Path | None, today: date, options: str) -> bytes | None:

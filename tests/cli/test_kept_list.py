@@ -82,6 +82,20 @@ def test_only_the_same_options_day_file_version_and_rules_are_answered(path):
     assert kept_output(path, TODAY, ALL) is None
 
 
+def test_another_version_of_the_command_line_is_not_answered(path, tmp_path, monkeypatch):
+    """`list`'s filtering and printing are the command line's (unship/), not the store's."""
+    from unship.store import kept_list
+
+    fake = tmp_path / "command-line"
+    fake.mkdir()
+    (fake / "cli_output.py").write_text("# one version\n")
+    monkeypatch.setattr(kept_list, "_command_line", lambda: str(fake))
+    expected = run_list(path, "--all")
+    assert kept_output(path, TODAY, ALL) == expected
+    (fake / "cli_output.py").write_text("# another version\n")
+    assert kept_output(path, TODAY, ALL) is None
+
+
 def test_a_copy_in_place_of_the_file_is_another_file(path):
     run_list(path, "--all")
     copy = path.with_name("copy.json")
