@@ -13,9 +13,9 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from unship.store import ModelError, StoreError, facts
+from kept_support import BOOK_CHANGES, apply_changes
+from unship.store import facts
 from unship.store.kept_list import kept_file, kept_output
-from unship.store.model import Event
 from unship.store.paths import config_dir
 from unship.store.repository import OrderBook
 
@@ -147,19 +147,12 @@ def test_kept_outputs_of_data_files_long_gone_are_deleted(path):
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    st.lists(
-        st.tuples(st.integers(0, 40), st.sampled_from(list(Event)), st.integers(-30, 5)),
-        max_size=6,
-    ),
+    BOOK_CHANGES,
     st.integers(-20, 60),
     st.sampled_from([(), ("--all",), ("--archived",), ("--state", "shipped")]),
 )
 def test_after_any_changes_the_kept_output_is_the_truth_or_nothing(path, changes, shift, argv):
-    with OrderBook(path, today=TODAY) as book:
-        orders = book.orders()
-        for n, event, when in changes:
-            with contextlib.suppress(ModelError, StoreError):  # one that can't happen
-                book.record(orders[n % len(orders)].id, event, TODAY + timedelta(days=when))
+    apply_changes(path, changes, TODAY)
     today = TODAY + timedelta(days=shift)
     options = f"all={'--all' in argv} archived={'--archived' in argv} state="
     options += "shipped" if "--state" in argv else ""

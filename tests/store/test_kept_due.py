@@ -13,8 +13,8 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from unship.store import ModelError, StoreError, facts, kept_due
-from unship.store.model import Event
+from kept_support import BOOK_CHANGES, apply_changes
+from unship.store import facts, kept_due
 from unship.store.paths import cache_dir, config_dir
 from unship.store.repository import OrderBook
 
@@ -47,21 +47,12 @@ def test_the_kept_answer_is_the_books_on_any_day_for_any_span(path, shift):
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    st.lists(
-        st.tuples(st.integers(0, 40), st.sampled_from(list(Event)), st.integers(-30, 5)),
-        max_size=6,
-    ),
+    BOOK_CHANGES,
     st.integers(-20, 60),
     st.integers(0, 60),
 )
 def test_after_any_changes_the_kept_answer_is_the_truth_or_nothing(path, changes, shift, days):
-    with OrderBook(path, today=TODAY) as book:
-        orders = book.orders()
-        for n, event, when in changes:
-            with contextlib.suppress(
-                ModelError, StoreError
-            ):  # an event that can't happen is refused
-                book.record(orders[n % len(orders)].id, event, TODAY + timedelta(days=when))
+    apply_changes(path, changes, TODAY)
     today = TODAY + timedelta(days=shift)
     with OrderBook(path, today=today, keep_facts=False) as book:  # worked out, nothing kept
         truth = book.due(days)
