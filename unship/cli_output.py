@@ -20,6 +20,8 @@ _JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # one pattern of alternatives it tried every position: 20 ms on `list --json` at 10k orders).
 _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 _BIDI_UTF8 = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")
+# What indented JSON's UTF-8 is made of: no C0 control but the newline (JSON escapes them).
+_JSON_BYTES = bytes(range(0x20, 0x100)) + b"\n"
 GAP = "  "  # between columns
 
 
@@ -50,7 +52,15 @@ def print_json(value) -> bytes | None:
 
 def print_kept(data: bytes) -> bool:
     """Write bytes `print_json` wrote before (kept_list.py); False, with nothing written,
-    when standard output does not take them as they are."""
+    when standard output does not take them as they are, or they are not what print_json
+    writes as it is (read back from a file: checked as the terminal-safe stream would,
+    about 9 ms at 10,000 orders)."""
+    if data.translate(None, _JSON_BYTES) or not _plain_utf8(data):  # a control but newline
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
     return _write_plain(data)
 
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kept_support import BOOK_CHANGES, apply_changes
-from unship.store import facts
+from unship.store import facts, kept_list
 from unship.store.kept_list import kept_file, kept_output
 from unship.store.paths import config_dir
 from unship.store.repository import OrderBook
@@ -84,8 +84,6 @@ def test_only_the_same_options_day_file_version_and_rules_are_answered(path):
 
 def test_another_version_of_the_command_line_is_not_answered(path, tmp_path, monkeypatch):
     """`list`'s filtering and printing are the command line's (unship/), not the store's."""
-    from unship.store import kept_list
-
     fake = tmp_path / "command-line"
     fake.mkdir()
     (fake / "cli_output.py").write_text("# one version\n")
@@ -113,6 +111,21 @@ def test_a_damaged_kept_file_answers_nothing(path, damage):
     assert kept_output(path, TODAY, ALL) is None
     assert run_list(path, "--all") == expected  # and is made again
     assert kept_output(path, TODAY, ALL) == expected
+
+
+@pytest.mark.parametrize(
+    "planted", [b"\x1b]52;c;aGk=\x07", b"\xc2\x9b2J", b"\xe2\x80\xae", b"\xff", b"\r"]
+)
+def test_kept_bytes_are_printed_only_as_print_json_would_write_them(path, planted):
+    """A kept file is read back from disk: an escape sequence, a C1 or bidi control, bytes
+    that are not UTF-8 are never written to the terminal; the book's output is."""
+    expected = run_list(path, "--all")
+    kept_path = kept_file(path)
+    kept = kept_list._decode(kept_path.read_bytes())
+    kept.output = kept.output.replace(b'"retailer": ', b'"retailer": ' + planted, 1)
+    kept_path.write_bytes(kept_list._encode(kept))
+    assert kept_output(path, TODAY, ALL) == kept.output  # as kept: the printing refuses it
+    assert run_list(path, "--all") == expected
 
 
 def test_a_data_file_that_cannot_be_read_answers_nothing(path, tmp_path):
