@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -65,6 +67,29 @@ def dollars(usual: str | None) -> str:
     """What a bare "$" typed for an order stands for: its currency when that is written
     with one (a Canadian's "$20" on an Amazon.ca order is CA$20), else US dollars."""
     return usual if usual in DOLLARS else "USD"
+
+
+# Countries a locale names whose currency no site suffix above gives ('en_US', 'en_GB').
+_COUNTRY_CURRENCIES = {
+    "us": "USD",
+    "gb": "GBP",
+    "ie": "EUR",
+    "at": "EUR",
+    "be": "EUR",
+    "fi": "EUR",
+    "pt": "EUR",
+    "nz": "NZD",
+}
+
+
+def locale_currency(environ: Mapping[str, str] | None = None) -> str | None:
+    """The currency of the country the person's locale names, read as POSIX does (LC_ALL,
+    else LC_MONETARY, else LANG: 'en_CA.UTF-8' is CAD), or None ('C.UTF-8', none set, or a
+    country not listed). The environment only: the process's locale is never changed."""
+    env = os.environ if environ is None else environ
+    value = env.get("LC_ALL") or env.get("LC_MONETARY") or env.get("LANG") or ""
+    country = value.partition(".")[0].partition("@")[0].partition("_")[2].lower()
+    return _COUNTRY_CURRENCIES.get(country) or _SITE_CURRENCIES.get(country)
 
 
 def site_currency(name: str) -> str | None:

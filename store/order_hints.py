@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date
 
 from .model import Order
-from .money import format_money
+from .money import format_money, locale_currency
 from .policies import PolicyBook
 
 
@@ -28,9 +28,12 @@ def summary_line(order: Order, today: date) -> str:
 
 
 def default_currency(orders: list[Order]) -> str:
-    """The currency most of the book's orders are in (USD for an empty book)."""
+    """The currency most of the book's orders are in; for an empty book, the currency of the
+    country the person's locale names (en_CA: CAD), else USD."""
     counts = Counter(order.currency for order in orders)
-    return counts.most_common(1)[0][0] if counts else "USD"
+    if counts:
+        return counts.most_common(1)[0][0]
+    return locale_currency() or "USD"
 
 
 def known_retailers(policies: PolicyBook, orders: list[Order]) -> list[str]:

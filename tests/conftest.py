@@ -17,6 +17,11 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("UNSHIP_DB", str(tmp_path / "default-orders.json"))
     monkeypatch.setenv("UNSHIP_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("UNSHIP_CACHE_DIR", str(tmp_path / "cache"))
+    # an empty book's currency follows the locale (money.locale_currency): US dollars here,
+    # on any machine, unless a test says otherwise
+    monkeypatch.setenv("LC_MONETARY", "C.UTF-8")
+    if os.environ.get("LC_ALL"):
+        monkeypatch.setenv("LC_ALL", "C.UTF-8")
 
 
 @pytest.fixture

@@ -235,6 +235,16 @@ def test_an_order_on_a_country_site_is_in_its_currency_unless_told_otherwise(run
     assert currency(*args) == "CAD"
 
 
+def test_a_first_order_at_a_shop_without_rules_is_in_the_locales_currency(run, monkeypatch):
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.setenv("LC_MONETARY", "en_CA.UTF-8")  # a Canadian's first hand-logged order
+    oid = run("add", "Uniqlo 4711 toque 25").stdout.strip()
+    assert json.loads(run("show", oid, "--json").stdout)["currency"] == "CAD"
+    monkeypatch.setenv("LC_MONETARY", "en_US.UTF-8")  # then the book's own orders say it
+    oid = run("add", "Uniqlo 4712 mitts 20").stdout.strip()
+    assert json.loads(run("show", oid, "--json").stdout)["currency"] == "CAD"
+
+
 def test_undo(run):
     run("add", "--retailer", "amazon", "--order-number", "1", "--item", "t", "--price", "1")
     run("mark", "1", "shipped")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -143,6 +144,41 @@ def test_a_country_site_names_its_currency():
     assert site_currency("amazon.com.mx") == "MXN" and site_currency("Amazon.co.jp") == "JPY"
     for name in ("Amazon", "amazon.com", "Uniqlo", "", "best buy", "shop.example"):
         assert site_currency(name) is None, name
+
+
+@pytest.mark.parametrize(
+    ("environ", "currency"),
+    [
+        ({"LANG": "en_CA.UTF-8"}, "CAD"),
+        ({"LANG": "fr_CA.UTF-8"}, "CAD"),
+        ({"LANG": "en_GB.UTF-8"}, "GBP"),
+        ({"LANG": "de_DE.UTF-8@euro"}, "EUR"),
+        ({"LANG": "en_US.UTF-8"}, "USD"),
+        ({"LANG": "en_CA.UTF-8", "LC_MONETARY": "en_GB.UTF-8"}, "GBP"),  # as POSIX reads them
+        ({"LANG": "en_CA", "LC_MONETARY": "en_GB", "LC_ALL": "de_AT.UTF-8"}, "EUR"),
+        ({"LANG": "C.UTF-8"}, None),
+        ({"LANG": "POSIX"}, None),
+        ({"LANG": "sw_KE.UTF-8"}, None),  # a country not listed: no guess
+        ({}, None),
+    ],
+)
+def test_the_locale_names_a_currency(environ, currency):
+    from unship.store.money import locale_currency
+
+    assert locale_currency(environ) == currency
+
+
+def test_an_empty_books_currency_is_the_locales_else_usd(monkeypatch):
+    from unship.store.model import new_item, new_order
+    from unship.store.order_hints import default_currency
+
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.setenv("LC_MONETARY", "en_CA.UTF-8")
+    assert default_currency([]) == "CAD"
+    order = new_order("Etsy", "1", date(2026, 11, 1), [new_item("Mug", 900)], currency="EUR")
+    assert default_currency([order]) == "EUR"  # the book's own orders say more
+    monkeypatch.setenv("LC_MONETARY", "C.UTF-8")
+    assert default_currency([]) == "USD"
 
 
 def test_a_retailer_unship_has_rules_for_is_in_its_sites_currency():
