@@ -97,7 +97,8 @@ class ImportScreen(ModalScreen[str | None]):
         for child in dialog.children:
             if child is not preview and child.display:
                 margin = child.styles.margin
-                room -= _height(child, preview.size.width) + margin.top + margin.bottom
+                width = preview.size.width or self.size.width  # before the first layout
+                room -= _height(child, width) + margin.top + margin.bottom
         room -= preview.styles.margin.top
         preview.styles.max_height = max(3, min(PREVIEW_MOST, room))
 
