@@ -45,6 +45,9 @@ class UnshipApp(App[int]):
     BINDINGS = [
         Binding("q", "quit", "quit"),
         Binding("question_mark", "help", "help"),
+        # A dialog takes no key of the app's, and its fields take "?" as text: F1 opens the
+        # help of whatever screen is on top.
+        Binding("f1", "help", "help", show=False, priority=True),
         Binding("u", "undo", "undo"),
         Binding("ctrl+z", "undo", "undo", show=False),
         Binding("ctrl+y", "redo", "redo", show=False, tooltip="make the undone change again"),

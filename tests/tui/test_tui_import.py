@@ -288,3 +288,27 @@ async def test_mail_that_changes_no_order_is_kept_and_not_offered_again(book, tm
         await wait_for(pilot, lambda: "mail" in report(again))
         assert again_says in report(again) and label not in report(again)
         assert again.screen.query_one("#import-confirm", Button).disabled
+
+
+@sync
+async def test_f1_opens_the_help_of_the_dialog_even_in_a_field(book):
+    from unship.tui.app import UnshipApp
+    from unship.tui.screens.help import HelpScreen
+
+    app = UnshipApp(book)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportScreen) and app.focused.id == "import-path"
+        await pilot.press("question_mark")  # typed into the path
+        assert app.screen.query_one("#import-path").value == "?"
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        (_title, rows), (_everywhere, every) = app.screen.sections
+        assert "Back" in [description for _keys, description in rows]  # the dialog's keys
+        assert any(d == "help" and "f1" in k for k, d in every)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportScreen)
