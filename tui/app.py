@@ -267,7 +267,8 @@ class UnshipApp(App[int]):
         self.open(ImportScreen(self.book), done)
 
     def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):  # F1 again closes it, as ? does
+            self.screen.dismiss()
             return
         self.open(HelpScreen.for_screen(self, self.screen))
 

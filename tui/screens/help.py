@@ -103,7 +103,7 @@ class HelpScreen(ModalScreen[None]):
         room = max(3, self.size.height - 8)
         scroll.styles.max_height = room
         lines = sum(len(rows) + 2 for _title, rows in self.sections) - 1
-        hint = "escape, q or ? closes this · ctrl+p finds any command"
+        hint = "escape, q, ? or f1 closes this · ctrl+p finds any command"
         if lines > room:
             hint = "↑ ↓ pgup pgdn scroll · escape, q or ? close · ^p any command"
         self.query_one("#help-hint", Static).update(Content.styled(hint, "$text-muted"))
