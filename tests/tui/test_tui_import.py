@@ -309,6 +309,8 @@ async def test_f1_opens_the_help_of_the_dialog_even_in_a_field(book):
         (_title, rows), (_everywhere, every) = app.screen.sections
         assert "Back" in [description for _keys, description in rows]  # the dialog's keys
         assert any(d == "help" and "f1" in k for k, d in every)
+        # over a dialog the app's own keys (q, u, ?) do nothing: not listed there
+        assert "undo" not in [d for _k, d in every] and not any(k == "q" for k, _d in every)
         await pilot.press("f1")  # again: closed
         await pilot.pause()
         assert isinstance(app.screen, ImportScreen)

@@ -16,7 +16,9 @@ from textual.widgets import Static
 _BASE_SCREEN_ACTIONS = {b.action for b in Screen.BINDINGS if isinstance(b, Binding)}
 
 
-def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str]]:
+def binding_rows(
+    app, nodes: list[DOMNode], *, priority_only: bool = False
+) -> list[tuple[str, str]]:
     """(keys, description) for each action of `nodes`, keys of one action joined.
 
     A key bound in an earlier node (closer to the focus) hides the same key further out,
@@ -37,6 +39,8 @@ def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str]]:
                 bindings = [b for b in bindings if _allowed(node, b.action)] or bindings
             for binding in bindings:
                 if binding.action.startswith("scroll_") or key in seen_keys:
+                    continue
+                if priority_only and not binding.priority:
                     continue
                 if binding.system or binding.action in {"help_quit"} | _BASE_SCREEN_ACTIONS:
                     continue
@@ -77,7 +81,9 @@ class HelpScreen(ModalScreen[None]):
         title = getattr(screen, "HELP_TITLE", "This screen")
         sections = [
             (title, binding_rows(app, [*widgets, screen])),
-            ("Everywhere", binding_rows(app, [app])),
+            # over a dialog only the app's priority keys work (Textual gives a modal screen
+            # its own keys alone): listing q or u there would promise what they don't do
+            ("Everywhere", binding_rows(app, [app], priority_only=screen.is_modal)),
         ]
         return cls(sections)
 
