@@ -8,7 +8,7 @@ import re
 import sys
 
 from unship.cli_errors import EXIT_NONE_DUE, EXIT_OK, CliError
-from unship.cli_output import json_text, print_json, print_table, print_wrapped
+from unship.cli_output import json_text, print_json, print_table, print_wrapped, shorten
 
 # -- commands ----------------------------------------------------------------------------
 
@@ -234,6 +234,16 @@ def list_options(args) -> str:
     return f"all={args.all} archived={args.archived} state={args.state or ''}"
 
 
+def title_cell(title: str, more: int):
+    """The list's title cell: shortened on a terminal, an order's first title gives way and
+    its ' +2' (two items more) stays, as in the app's rows."""
+    if more < 1:
+        return title
+    suffix = f" +{more}"
+    first = title.removesuffix(suffix)
+    return title, lambda width: shorten(first, max(1, width - len(suffix))) + suffix
+
+
 def _list_table(book, pairs) -> None:
     from functools import partial
 
@@ -247,14 +257,14 @@ def _list_table(book, pairs) -> None:
                 str(r.id),
                 r.retailer,
                 r.order_number,
-                r.title,
+                title_cell(r.title, len(o.items) - 1),
                 r.total,
                 r.state,
                 (r.next_deadline_text, partial(next_text, f.next, f.perhaps, book.today))
                 if r.next_deadline_text
                 else "-",
             ]
-            for r, (_, f) in zip(rows, pairs, strict=True)
+            for r, (o, f) in zip(rows, pairs, strict=True)
         ],
         right={0, 4},
         flex=LIST_FLEX,

@@ -140,3 +140,18 @@ def test_the_lists_deadline_keeps_its_days_left_in_80_columns(capsys):
         assert all(cells(line) <= width for line in lines)
         assert lines[1].endswith(deadline), (width, lines[1])
         assert "Vacuum Storage…" in lines[1] or "Vacuum Storage Bags" in lines[1]
+
+
+def test_a_shortened_title_keeps_how_many_items_more(capsys):
+    """As the app's rows: 'Vacuum Storage… +1', not 'Vacuum Storage…' with the item gone."""
+    from unship.cli_commands import LIST_FLEX, title_cell
+
+    header = ["ID", "RETAILER", "ORDER", "TITLE", "TOTAL", "STATE", "NEXT DEADLINE"]
+    title = "Vacuum Storage Bags 12 Jumbo, Space Saver Sealer Bags for Clothes +1"
+    row = ["1", "Amazon.ca", "702-4060128-5100216", title_cell(title, 1), "CA$54.98"]
+    row += ["delivered", "return · ~23d left"]
+    for width, shown in [(80, r"Vacuum Storage[\w ]*… \+1 "), (200, re.escape(title))]:
+        print_table(header, [row], right={0, 4}, flex=LIST_FLEX, optional={2}, width=width)
+        line = capsys.readouterr().out.splitlines()[1]
+        assert re.search(shown, line) and cells(line) <= width, (width, line)
+    assert title_cell("Lamp", 0) == "Lamp"  # one item: as it is
