@@ -394,8 +394,9 @@ def forget_old(kept: Path) -> None:
         pass
 
 
-def cache_file(data_file: Path, folder: Path) -> Path:
-    """Where the facts of `data_file` are kept: named after its full path (two data files
-    whose names share a checksum take turns with it: each order's facts are checked by
-    digest on a file they were not saved beside)."""
-    return folder / f"facts-{zlib.crc32(os.fsencode(data_file)):08x}-{data_file.name}.msgpack"
+def cache_file(data_file: Path, folder: Path, kind: str = "facts") -> Path:
+    """Where what is kept of `data_file` (its facts, or another `kind`) is: named after its
+    full path (two data files whose names share a checksum take turns with it: each order's
+    facts are checked by digest on a file they were not saved beside)."""
+    crc = zlib.crc32(os.fsencode(data_file))
+    return folder / f"{kind}-{crc:08x}-{data_file.name}.msgpack"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import msgspec
 
-from . import backups, fileio, schema
+from . import backups, schema
 from .errors import StoreError
 from .facts import Deadline, by_day, cache_file, read_saved
 from .model import Order, replace
@@ -40,9 +40,8 @@ def kept_due(path: Path | None, today: date, days: int) -> list[tuple[Order, Dea
         saved = read_saved(cache_file(data, cache_dir()), config, today)
         if saved is None or saved.day != today or saved.data_key is None:
             return None
-        key, raw = fileio.read_file(data)
-        tables, meta = schema.tables_at_rest(raw)
-        if (*key, meta["generation"]) != tuple(saved.data_key):
+        version, tables = schema.file_at_rest(data)
+        if version != tuple(saved.data_key):
             return None
         documents = _documents.decode(tables["orders"]) if "orders" in tables else {}
         if list(documents) != list(map(str, saved.ids)):  # every order, as it was saved

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import msgspec
 
-from . import backups, facts, fileio, schema
+from . import backups, facts, schema
 from .errors import StoreError
 from .paths import cache_dir, config_dir, default_db_path, own_policies
 
@@ -49,8 +49,7 @@ _encode = msgspec.msgpack.Encoder().encode
 
 
 def kept_file(data_file: Path) -> Path:
-    beside = facts.cache_file(data_file, cache_dir())
-    return beside.with_name("list-" + beside.name.removeprefix("facts-"))
+    return facts.cache_file(data_file, cache_dir(), "list")
 
 
 def _fingerprint() -> str:
@@ -86,9 +85,8 @@ def kept_output(path: Path | None, today: date, options: str) -> bytes | None:
             or kept.fingerprint != _fingerprint()
         ):
             return None
-        key, raw = fileio.read_file(data)
-        _tables, meta = schema.tables_at_rest(raw)
-        if (*key, meta["generation"]) != tuple(kept.data_key):
+        version, _tables = schema.file_at_rest(data)
+        if version != tuple(kept.data_key):
             return None
         return kept.output
     except (OSError, StoreError, schema.Invalid):

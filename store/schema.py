@@ -14,9 +14,12 @@ straight into that type, with no dict per document in between, and checked as th
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import msgspec
+
+from .fileio import read_file
 
 SCHEMA_VERSION: int = 2
 # Schemas this version reads without a migration. Schema 2 added fields and events to schema
@@ -86,6 +89,16 @@ def tables_at_rest(raw: bytes) -> tuple[dict[str, msgspec.Raw], dict[str, Any]]:
     if meta["schema"] not in READS_AS_IS:
         raise Invalid(f"data schema {meta['schema']}")
     return top, meta
+
+
+def file_at_rest(path: Path) -> tuple[tuple[int, ...], dict[str, msgspec.Raw]]:
+    """(the file's version: its stat key and generation, as `DurableStorage.read_at_rest`
+    gives it; each table's bytes) for a reader that answers from what it kept for that
+    version (kept_due.py, kept_list.py). Invalid for a file this version does not read as
+    it is; OSError or StoreError when it can't be read."""
+    key, raw = read_file(path)
+    tables, meta = tables_at_rest(raw)
+    return (*key, meta["generation"]), tables
 
 
 def _split(raw: bytes) -> tuple[dict[str, msgspec.Raw], Any]:
