@@ -59,7 +59,11 @@ def crash_lane(path: Path, kills: int, seed: int, report: dict) -> None:
             acked.add(int(line.split()[1]))
             time.sleep(rng.uniform(0, 0.03))  # ...then kill it mid-stream
         writer.send_signal(signal.SIGKILL)
-        out, err = writer.communicate(timeout=30)
+        writer.wait(timeout=30)
+        # read through the readers readline used: communicate() reads the pipes' descriptors
+        # and misses what readline already buffered, which may end inside a line
+        with writer.stdout, writer.stderr:
+            out, err = writer.stdout.read(), writer.stderr.read()
         assert writer.returncode == -signal.SIGKILL, err
         acked.update(int(line.split()[1]) for line in out.splitlines())
         seqs = stored_seqs(path)
