@@ -52,12 +52,15 @@ class Action(msgspec.Struct, frozen=True):
     items: tuple[int, ...] = ()
     link: str = ""
     overdue: bool = False
-    # The deadline counts from an estimated delivery (the earliest plausible day).
+    # The deadline (or `closed_on`) counts from an estimated delivery (the earliest
+    # plausible day), or a guess of the window ('~').
     estimated: bool = False
     # Return, not available: the window may still be open until this day, the soonest
     # "perhaps until" of the reason: counted from an estimate's latest plausible day
     # (`_later_window`), or under a rule not confirmed, as a holiday season (`_perhaps`)
     perhaps: date | None = None
+    # Return, not available: the window's last day, passed
+    closed_on: date | None = None
 
     def to_json(self, order: Order | None = None) -> dict:
         data = {
@@ -75,6 +78,7 @@ class Action(msgspec.Struct, frozen=True):
             "items": [i + 1 for i in self.items],
             "link": self.link or None,
             "perhaps_until": self.perhaps.isoformat() if self.perhaps else None,
+            "closed_on": self.closed_on.isoformat() if self.closed_on else None,
         }
         if order is not None:
             data["item_titles"] = [order.items[i].title for i in self.items]
@@ -477,7 +481,16 @@ def _return(ctx: Context) -> Action:
             if later is not None and (perhaps is None or later < perhaps):
                 perhaps = later
             steps = why + policy.unopened_steps
-            return Action("return", "Return", False, reason, steps=steps, perhaps=perhaps)
+            return Action(
+                "return",
+                "Return",
+                False,
+                reason,
+                steps=steps,
+                estimated=ctx.estimated or guess or ship_unknown,
+                perhaps=perhaps,
+                closed_on=last,
+            )
         short = _short_rule(ctx, found) if found else ""
         rule = f"{short}; " if short else ""
         reason = (
@@ -1098,6 +1111,10 @@ class Standing(msgspec.Struct, frozen=True):
     # the soonest day a closed return window may still be open until
     # (the Return action's `perhaps`); only `glance` works it out, for the lists
     perhaps: date | None = None
+    # nothing dated, and every item that may still be returned has a window that surely
+    # closed on this day or before, not yet history; '~' when it is not known (`glance`)
+    closed_on: date | None = None
+    closed_estimated: bool = False
 
     def text(self, order: Order) -> str:
         return CLOSED_LABEL if self.closed else summary_state(order, self.states)
@@ -1122,10 +1139,18 @@ def glance(order: Order, book: PolicyBook, today: date) -> tuple[list[Action], S
     closed = _closed(contexts, today)
     dated = _dated_of(contexts)
     perhaps = None
-    if not closed:  # a loop, not min(): most orders have one dated action or none
-        for action in dated:
-            if action.perhaps and (perhaps is None or action.perhaps < perhaps):
-                perhaps = action.perhaps
+    if closed:
+        return dated, Standing(tuple(c.state for c in contexts), closed)
+    for action in dated:  # a loop, not min(): most orders have one dated action or none
+        if action.perhaps and (perhaps is None or action.perhaps < perhaps):
+            perhaps = action.perhaps
+    if perhaps is None and not any(a.available and a.deadline is not None for a in dated):
+        shut = [a for a in dated if a.closed_on is not None]
+        open_items = [c.index for c in contexts if _may_be_dated(c.item)]
+        if shut and sorted(i for a in shut for i in a.items) == open_items:
+            last = max(a.closed_on for a in shut)
+            guessed = any(a.estimated for a in shut if a.closed_on == last)
+            return dated, Standing(tuple(c.state for c in contexts), closed, None, last, guessed)
     return dated, Standing(tuple(c.state for c in contexts), closed, perhaps)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .model import DEADLINE_WORDS
 
@@ -76,14 +76,30 @@ def deadline_text(d: Deadline | None, today: date, width: int | None = None) -> 
     return next((text for text in forms if len(text) <= width), f"{approx}{short}")
 
 
-def next_text(
-    d: Deadline | None, perhaps: date | None, today: date, width: int | None = None
-) -> str:
-    """A list's next-deadline cell: the deadline (`deadline_text`), else how long a closed
-    window may still be open (`perhaps_text`), else ''."""
-    if d is None and perhaps is not None:
-        return perhaps_text(perhaps, today, width)
+def next_text(facts: Any, today: date, width: int | None = None) -> str:
+    """A list's next-deadline cell from an order's facts (the store's or the list's, with
+    `next`, `perhaps`, `closed_on` and `closed_estimated`): the deadline (`deadline_text`),
+    else how long a closed window may still be open (`perhaps_text`), else when the windows
+    closed (`closed_text`), else ''."""
+    d = facts.next
+    if d is None and facts.perhaps is not None:
+        return perhaps_text(facts.perhaps, today, width)
+    if d is None and facts.closed_on is not None:
+        return closed_text(facts.closed_on, facts.closed_estimated, today, width)
     return deadline_text(d, today, width)
+
+
+def closed_text(day: date, estimated: bool, today: date, width: int | None = None) -> str:
+    """Every return window of an order closed on `day` (`advice.Standing.closed_on`), in the
+    longest form that fits `width`: 'return window closed ~3 Sep (estimated)' ... 'closed
+    ~3 Sep', 'closed'; '~' marks a day worked out from an estimate."""
+    on = ("~" if estimated else "") + day_text(day, today)
+    forms = [f"return window closed {on}", f"closed {on}", "closed"]
+    if estimated:
+        forms.insert(0, f"{forms[0]} (estimated)")
+    if width is None:
+        return forms[0]
+    return next((text for text in forms if len(text) <= width), "closed")
 
 
 def perhaps_text(day: date, today: date, width: int | None = None) -> str:

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from .days import deadline_text, perhaps_text
+from .days import closed_text, deadline_text, perhaps_text
 from .errors import StoreError
 from .lifecycle import FINAL_STATES, summary_state
 from .model import Order, State
@@ -73,7 +73,8 @@ class Facts(msgspec.Struct, frozen=True, gc=False, array_like=True):
     state_text: str  # the state in words: 'delivered', '1 shipped, 1 ordered', 'window closed'
     deadlines: tuple[Deadline, ...]  # soonest first
     # the first deadline in words (`days.deadline_text`), else how long a closed window may
-    # still be open (`days.perhaps_text`), '' when neither (`days.next_text`)
+    # still be open (`days.perhaps_text`), else when the windows closed (`days.closed_text`),
+    # '' when none (`days.next_text`)
     next_text: str
     # `advice.needs_action`: a problem, something overdue, a deadline in the coming week
     # or no news for too long, on an order still open; urgent: the first two.
@@ -83,6 +84,11 @@ class Facts(msgspec.Struct, frozen=True, gc=False, array_like=True):
     # estimate, or a rule not confirmed: `advice.Action.perhaps`): said in lists, never a
     # deadline
     perhaps: date | None = None
+    # nothing dated: the day every window of the items that may still be returned surely
+    # closed, and whether it is not known ('~'; `advice.Standing.closed_on`), while the
+    # order is not yet history
+    closed_on: date | None = None
+    closed_estimated: bool = False
 
     @property
     def next(self) -> Deadline | None:
@@ -122,6 +128,10 @@ def compute(order: Order, policies: PolicyBook, today: date) -> Facts:
         return Facts(
             states, closed, done, text, (), perhaps_text(perhaps, today), needs, urgent, perhaps
         )
+    if where.closed_on is not None:
+        shut, guessed = where.closed_on, where.closed_estimated
+        said = closed_text(shut, guessed, today)
+        return Facts(states, closed, done, text, (), said, needs, urgent, None, shut, guessed)
     return _undated(states, closed, done, text, needs, urgent)
 
 

@@ -35,6 +35,10 @@ class OrderRow(msgspec.Struct, frozen=True, gc=False):
     next_deadline_text: str
     # no deadline, but a closed return window may still be open until this day
     perhaps_until: date | None = None
+    # nothing dated: every return window closed on this day (not yet history), and
+    # whether that day is worked out from an estimate
+    window_closed_on: date | None = None
+    window_closed_estimated: bool = False
 
 
 def order_row(book, order: Order, facts=None) -> OrderRow:
@@ -68,6 +72,8 @@ def order_row(book, order: Order, facts=None) -> OrderRow:
         d.estimated if d else False,
         where.next_text,
         where.perhaps,
+        where.closed_on,
+        where.closed_estimated,
     )
 
 

@@ -92,6 +92,13 @@ class Facts(msgspec.Struct, frozen=True, gc=False):
     urgent: bool = False  # a reported problem or something overdue: first by urgency
     # no deadline, but a closed return window may still be open until this day
     perhaps: date | None = None
+    # nothing dated: every return window closed on this day, not yet history ('~': estimated)
+    closed_on: date | None = None
+    closed_estimated: bool = False
+
+    @property
+    def next(self) -> advice.Deadline | None:
+        return self.deadline
 
 
 # Facts without a dated action are few distinct values: shared (50k orders, a few objects).
@@ -116,10 +123,11 @@ def compute_facts(order: Order, book, today: date, found=None) -> Facts:
     needs, urgent = found.needs_action, found.urgent
     dated = found.deadlines
     if not dated:
-        key = (needs, flags, state, urgent, found.perhaps)
+        closed = (found.closed_on, found.closed_estimated)
+        key = (needs, flags, state, urgent, found.perhaps, closed)
         shared = _UNDATED.get(key)
         if shared is None:
-            shared = Facts(None, needs, 0, 0, flags, state, urgent, found.perhaps)
+            shared = Facts(None, needs, 0, 0, flags, state, urgent, found.perhaps, *closed)
             if len(_UNDATED) < 4096:
                 _UNDATED[key] = shared
         return shared

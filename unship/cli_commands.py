@@ -260,7 +260,7 @@ def _list_table(book, pairs) -> None:
                 title_cell(r.title, len(o.items) - 1),
                 r.total,
                 r.state,
-                (r.next_deadline_text, partial(next_text, f.next, f.perhaps, book.today))
+                (r.next_deadline_text, partial(next_text, f, book.today))
                 if r.next_deadline_text
                 else "-",
             ]

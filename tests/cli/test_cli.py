@@ -84,6 +84,21 @@ def test_add_mark_and_read_the_advice_as_json(run):
     assert json.loads(run("list", "--state", "ordered", "--json").stdout) == []
 
 
+def test_a_window_closed_lately_says_when_until_the_order_is_history(run):
+    run("add", "amazon 113-7654321-7654321 lamp 25", "--ordered", "2026-09-28")
+    run("mark", "1", "delivered", "--on", "2026-10-01")  # 30 days: the window closed 31 Oct
+    (row,) = json.loads(run("list", "--json").stdout)
+    assert (row["next_deadline"], row["perhaps_until"]) == (None, None)
+    assert row["window_closed_on"] == "2026-10-31" and row["window_closed_estimated"] is False
+    assert row["next_deadline_text"] == "return window closed 31 Oct"
+    assert "return window closed 31 Oct" in run("list").stdout
+    by = {a["action"]: a for a in json.loads(run("actions", "1", "--json").stdout)}
+    assert by["return"]["closed_on"] == "2026-10-31" and not by["return"]["available"]
+    # 30 days after the window closed, the order is history: its state says it
+    (row,) = json.loads(run("list", "--all", "--json", today="2026-12-01").stdout)
+    assert row["state"] == "window closed" and row["window_closed_on"] is None
+
+
 def test_plain_text_output_is_aligned(run):
     run(
         "add",

@@ -171,7 +171,7 @@ def test_an_estimated_deadline_is_never_later_than_the_real_one(
     guessed = bool(policy.window_guess)  # a shop unship has no policy for, an eBay seller
     if real.available:
         assert real.deadline == real_last and real.estimated == guessed
-    assert real.estimated == (guessed and real.available)
+    assert real.estimated == (guessed and (real.available or real.closed_on is not None))
     if estimated.available:
         assert today <= estimated.deadline
     # "Can't return" from an estimate is never said flat while a delivery the allowance
@@ -195,8 +195,12 @@ def test_a_window_closed_on_the_estimate_may_still_be_open_and_says_so():
     found = facts.compute(o, BOOK, date(2026, 11, 26))
     assert found.deadlines == () and found.perhaps == date(2026, 11, 27)
     assert found.next_text == "return perhaps until 27 Nov · 1 day left"
-    assert days.next_text(None, found.perhaps, date(2026, 11, 26), 20) == "return? · tomorrow"
-    assert facts.compute(o, BOOK, date(2026, 11, 28)).perhaps is None
+    assert days.next_text(found, date(2026, 11, 26), 20) == "return? · tomorrow"
+    # then, closed on any delivery the allowance allows: when, in a word
+    closed = facts.compute(o, BOOK, date(2026, 11, 28))
+    assert closed.perhaps is None and closed.closed_on == date(2026, 11, 25)
+    assert closed.next_text == "return window closed ~25 Nov (estimated)"
+    assert days.next_text(closed, date(2026, 11, 28), 20) == "closed ~25 Nov"
 
 
 @settings(max_examples=200, deadline=None)

@@ -371,6 +371,31 @@ async def test_a_window_closed_on_the_estimate_may_be_open_and_the_row_says_unti
             assert (said or "return perhaps until 29 Nov · 1 day left") in screen_text(app)
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 30)])
+@sync
+async def test_a_window_closed_lately_says_when_in_the_row(tmp_path, size):
+    # shipped 34 days ago by one-day delivery: delivered 34-32 days ago, so 30 days ended
+    # 4-2 days ago whichever day it came; the row says the day the order's panel says
+    from unship.store.days import day_text
+
+    toque = new_item("Toque", 2500, extra={"shipping": "next-ca"})
+    order = record(new_order("Amazon.ca", "702-1", ago(35), [toque]), "shipped", ago(34))
+    with OrderBook(tmp_path / "orders.json", today=TODAY) as b:
+        b.add(order)
+        app = UnshipApp(b)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            (row,) = listed(app).rows
+            assert row.facts.deadline is None and row.facts.perhaps is None
+            assert (row.facts.closed_on, row.facts.closed_estimated) == (ago(4), True)
+            on = f"~{day_text(ago(4), TODAY)}"
+            said = f"closed {on}" if size[0] == 80 else f"return window closed {on} (estimated)"
+            assert said in screen_text(app)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert f"closed on {on}" in screen_text(app)
+
+
 def test_a_window_that_may_be_open_sorts_after_what_needs_action_soonest_first():
     from unship.store.facts import Deadline
 

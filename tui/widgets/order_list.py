@@ -406,8 +406,9 @@ class OrderList(ScrollView, can_focus=True):
         elif facts is None:  # a recorded "in transit" may be a parcel delivered years ago
             state = "…"
         d = facts.deadline if facts else None
-        # a day a closed window may still be open until is shown, not coloured as a deadline
-        deadline = next_text(d, facts.perhaps, self.today, cols[-1].width) if facts else "…"
+        # a day a closed window may still be open until, or closed on, is shown, not coloured
+        # as a deadline
+        deadline = next_text(facts, self.today, cols[-1].width) if facts else "…"
         transit, returns, done = row.view_flags()
         row_style = paint.base + styles["done"] if done else paint.base
         if selected:
