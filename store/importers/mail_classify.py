@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
-from ..money import MoneyError, site_currency, to_minor
+from ..money import MoneyError, dollars, site_currency, to_minor
 from ..text import TITLE_MAX, clean_line
 from .mail import Letter, local_date
 
@@ -434,9 +434,8 @@ def _price(text: str, default_currency: str) -> tuple[int, str] | None:
         return None
     sign = m.group("cur") or m.group("cur2")
     number = m.group("num") or m.group("num2")
-    currency = _CURRENCY.get(sign, default_currency)
-    if currency == "USD" and default_currency == "CAD":
-        currency = "CAD"
+    # a bare "$" is the site's dollars (Amazon.ca's, Amazon.com.mx's pesos); "US$" says USD
+    currency = dollars(default_currency) if sign == "$" else _CURRENCY.get(sign, default_currency)
     if re.search(r",\d{2}$", number):
         number = number.replace(".", "").replace(",", ".")
     else:

@@ -354,6 +354,25 @@ def test_an_order_from_a_country_sites_mail_is_that_sites(book, tmp_path):
     assert last_return_day(book, order) == date(2026, 1, 31)
 
 
+@pytest.mark.parametrize(
+    ("site", "sign", "currency"),
+    [
+        ("amazon.ca", "$", "CAD"),
+        ("amazon.com.mx", "$", "MXN"),  # Amazon.com.mx writes its pesos "$"
+        ("amazon.com", "$", "USD"),
+        ("amazon.ca", "US$", "USD"),  # said, not the site's
+        ("amazon.ca", "CDN$ ", "CAD"),
+    ],
+)
+def test_a_bare_dollar_in_a_sites_mail_is_that_sites_dollars(book, tmp_path, site, sign, currency):
+    path = tmp_path / "order.eml"
+    path.write_bytes(confirmation("702-5555555-5555555", site=site, sign=sign))
+    read(book, [path], add=True)
+    (order,) = book.orders()
+    assert order.currency == currency
+    assert [i.price for i in order.items] == [1299, 750]
+
+
 def last_return_day(book, order) -> date:
     delivered = book.record(order.id, "delivered", date(2025, 11, 12))
     return next(d.day for d in advice.deadlines(delivered, book.policies, date(2025, 11, 12)))
