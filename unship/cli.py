@@ -270,7 +270,9 @@ def _add_actions(sub) -> None:
 
 def _add_due(sub) -> None:
     due = sub.add_parser("due", help="deadlines in the next N days; exit 0 if any, 1 if none")
-    due.add_argument("--days", type=_days, default=7, help=f"0 to {MAX_DAYS} (default 7)")
+    # `unship due 30` reads as it sounds; --days N says the same
+    due.add_argument("n", nargs="?", type=_days, metavar="N", help="the same as --days N")
+    due.add_argument("--days", type=_days, help=f"0 to {MAX_DAYS} (default 7)")
     due.add_argument("--json", action="store_true")
 
 
@@ -354,7 +356,12 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     if argv is None:
         argv = sys.argv[1:]
-    args = build_parser(argv).parse_args(argv)
+    parser = build_parser(argv)
+    args = parser.parse_args(argv)
+    if args.command == "due":
+        if None not in (args.n, args.days) and args.n != args.days:
+            parser.error(f"due: {args.n} or --days {args.days}? give one of them")
+        args.days = next((d for d in (args.n, args.days) if d is not None), 7)
     try:
         if args.command is None:
             return _open_app(args)

@@ -155,6 +155,12 @@ def test_due_exit_status_for_scripts(run):
     assert due.returncode == 0
     assert rows[0]["deadline"] == "2026-11-29" and rows[0]["days_left"] == 1
     assert run("due", "--days", "0", check=False).returncode == 1
+    # `due N` is `due --days N`; both at once must agree
+    assert run("due", "7", "--json").stdout == due.stdout
+    assert run("due", "0", check=False).returncode == 1
+    assert run("due", "1", "--days", "1", "--json").stdout == run("due", "1", "--json").stdout
+    both = run("due", "3", "--days", "7", check=False)
+    assert both.returncode == 2 and "give one of them" in both.stderr
 
 
 @pytest.mark.parametrize(
