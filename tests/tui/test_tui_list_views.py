@@ -353,47 +353,51 @@ def test_fit_title_keeps_the_more_items_count(title, more_items, width):
         assert text.rstrip().endswith(more.strip())
 
 
-@pytest.mark.parametrize(("size", "said"), [((80, 24), "return? · tomorrow"), ((160, 30), None)])
-@sync
-async def test_a_window_closed_on_the_estimate_may_be_open_and_the_row_says_until_when(
-    tmp_path, size, said
-):
-    # shipped 28 Oct by one-day delivery: delivered 28-30 Oct, so 30 days end 27-29 Nov
-    toque = new_item("Toque", 2500, extra={"shipping": "next-ca"})
-    order = record(new_order("Amazon.ca", "702-1", ago(32), [toque]), "shipped", ago(31))
-    with OrderBook(tmp_path / "orders.json", today=TODAY) as b:
-        b.add(order)
-        app = UnshipApp(b)
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            (row,) = listed(app).rows
-            assert row.facts.deadline is None and row.facts.perhaps == TODAY + timedelta(days=1)
-            assert (said or "return perhaps until 29 Nov · 1 day left") in screen_text(app)
+def _closed_on(days_ago: int) -> str:
+    from unship.store.days import day_text
+
+    return "~" + day_text(ago(days_ago), TODAY)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 30)])
+@pytest.mark.parametrize(
+    ("shipped", "closed", "perhaps", "narrow", "wide"),
+    [
+        # delivered 31-29 days ago: 30 days end yesterday to tomorrow, perhaps still open
+        (31, 1, 1, "return? · tomorrow", "return perhaps until 29 Nov · 1 day left"),
+        # delivered 34-32 days ago: 30 days ended 4-2 days ago whichever day it came
+        (
+            34,
+            4,
+            None,
+            f"closed {_closed_on(4)}",
+            f"return window closed {_closed_on(4)} (estimated)",
+        ),
+    ],
+)
 @sync
-async def test_a_window_closed_lately_says_when_in_the_row(tmp_path, size):
-    # shipped 34 days ago by one-day delivery: delivered 34-32 days ago, so 30 days ended
-    # 4-2 days ago whichever day it came; the row says the day the order's panel says
-    from unship.store.days import day_text
-
+async def test_a_closed_window_s_row_says_until_when_it_may_be_open_or_when_it_closed(
+    tmp_path, size, shipped, closed, perhaps, narrow, wide
+):
+    # shipped by one-day delivery (0-2 days in transit); the order's panel says the same day
     toque = new_item("Toque", 2500, extra={"shipping": "next-ca"})
-    order = record(new_order("Amazon.ca", "702-1", ago(35), [toque]), "shipped", ago(34))
+    order = record(
+        new_order("Amazon.ca", "702-1", ago(shipped + 1), [toque]), "shipped", ago(shipped)
+    )
     with OrderBook(tmp_path / "orders.json", today=TODAY) as b:
         b.add(order)
         app = UnshipApp(b)
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             (row,) = listed(app).rows
-            assert row.facts.deadline is None and row.facts.perhaps is None
-            assert (row.facts.closed_on, row.facts.closed_estimated) == (ago(4), True)
-            on = f"~{day_text(ago(4), TODAY)}"
-            said = f"closed {on}" if size[0] == 80 else f"return window closed {on} (estimated)"
-            assert said in screen_text(app)
+            facts = row.facts
+            assert facts.deadline is None
+            assert facts.perhaps == (TODAY + timedelta(days=perhaps) if perhaps else None)
+            assert facts.closed_on == (None if perhaps else ago(closed))
+            assert (narrow if size[0] == 80 else wide) in screen_text(app)
             await pilot.press("enter")
             await pilot.pause()
-            assert f"closed on {on}" in screen_text(app)
+            assert f"closed on {_closed_on(closed)}" in screen_text(app)
 
 
 def test_a_window_that_may_be_open_sorts_after_what_needs_action_soonest_first():
