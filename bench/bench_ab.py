@@ -9,7 +9,8 @@ Times `due` and `list --json` on the demo orders of bench_tui.py (or on a book o
 `--book`): with each version's facts kept from the run before (a later run of the day), or
 with `--cold` nothing kept. `--app` also times the app on a pty, from exec to its header's
 figures painted (the first frame for a book of up to 600 orders to work out; a bigger one
-shows its list first), beside the bare Textual app of bench_process.py. REV is checked out
+shows its list first; with `--title`, to the first order title painted, as
+bench_process.py times it), beside the bare Textual app of bench_process.py. REV is checked out
 in a temporary worktree and imported from there (its own store/ and tui/, this
 environment's libraries). Prints medians and their ratios to the yardstick; not a test.
 """
@@ -27,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_process import BARE, DECODE, on_pty  # noqa: E402
+from bench_process import BARE, DECODE, first_title, on_pty  # noqa: E402
 from bench_tui import TODAY, orders_file  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +57,9 @@ def main() -> None:
     parser.add_argument("--book", type=Path, help="a data file of your own, not the demo orders")
     parser.add_argument("--today", default=TODAY.isoformat(), help="with --book: its day")
     parser.add_argument("--app", action="store_true", help="also the app, exec to its figures")
+    parser.add_argument(
+        "--title", action="store_true", help="with --app: to the first order title painted instead"
+    )
     args = parser.parse_args()
     if args.book:
         books = {args.book.name: args.book.resolve()}
@@ -167,7 +171,8 @@ def app_figures(books: dict[str, Path], versions: dict, args, work: Path) -> Non
     for n, path in books.items():
         runs: dict[str, list[float]] = {}
         plan = [("bare", ["/usr/bin/env", "PYTHONPATH=", sys.executable, str(bare)], "BARE-TITLE")]
-        plan += [(name, argv(version, path), " open · ") for name, version in versions.items()]
+        needle = first_title(path) if args.title else " open · "
+        plan += [(name, argv(version, path), needle) for name, version in versions.items()]
         for _, cmd, needle in plan:  # bytecode
             on_pty(cmd, needle)
         for _ in range(args.rounds):
@@ -181,7 +186,8 @@ def app_figures(books: dict[str, Path], versions: dict, args, work: Path) -> Non
             f"{name} {med[name] * 1000:.0f} ms ({med[name] / med['bare']:.2f}x)"
             for name in versions
         )
-        print(f"{n}, the app to its figures: {shown}  bare app {med['bare'] * 1000:.0f} ms")
+        what = "its first title" if args.title else "its figures"
+        print(f"{n}, the app to {what}: {shown}  bare app {med['bare'] * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

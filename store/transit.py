@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -94,5 +93,4 @@ def build(data: dict[str, Any]) -> Transit:
 
 @cache
 def default_transit() -> Transit:
-    text = resources.files(__package__).joinpath("transit.json").read_text("utf-8")
-    return build(json.loads(text))
+    return build(msgspec.json.decode(Path(__file__).with_name("transit.json").read_bytes()))
