@@ -9,7 +9,7 @@ from io_support import DATA, EMAIL
 from textual.app import App
 from textual.binding import Binding
 from textual.widgets import Button, Checkbox, Static
-from tui_support import sync
+from tui_support import screen_text, sync
 from unship.store import demo
 from unship.store.exporters import export
 from unship.store.repository import OrderBook
@@ -301,6 +301,9 @@ async def test_f1_opens_the_help_of_the_dialog_even_in_a_field(book):
         await pilot.press("i")
         await pilot.pause()
         assert isinstance(app.screen, ImportScreen) and app.focused.id == "import-path"
+        # the dialog's footer says so (it shows the dialog's own keys alone)
+        assert "f1" in app.screen.active_bindings
+        await wait_for(pilot, lambda: "f1 help" in screen_text(app))
         await pilot.press("question_mark")  # typed into the path
         assert app.screen.query_one("#import-path").value == "?"
         await pilot.press("f1")
@@ -309,6 +312,7 @@ async def test_f1_opens_the_help_of_the_dialog_even_in_a_field(book):
         (_title, rows), (_everywhere, every) = app.screen.sections
         assert "Back" in [description for _keys, description in rows]  # the dialog's keys
         assert any(d == "help" and "f1" in k for k, d in every)
+        assert not any("f1" in k for k, _d in rows)  # listed once, as the app's
         # over a dialog the app's own keys (q, u, ?) do nothing: not listed there
         assert "undo" not in [d for _k, d in every] and not any(k == "q" for k, _d in every)
         await pilot.press("f1")  # again: closed

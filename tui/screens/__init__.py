@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.screen import Screen
+
+# The app's F1 opens help over a dialog too, but Textual's footer shows a dialog's own keys
+# alone: the dialogs with a footer bind it again so that it shows there.
+HELP_KEY = Binding("f1", "app.help", "help")
 
 
 def composed(screen: Screen) -> bool:

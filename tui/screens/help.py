@@ -44,6 +44,8 @@ def binding_rows(
                     continue
                 if binding.system or binding.action in {"help_quit"} | _BASE_SCREEN_ACTIONS:
                     continue
+                if binding.action == "app.help" and node is not app:  # listed as the app's
+                    continue
                 description = binding.tooltip or binding.description or binding.action
                 action = binding.action
                 name = action.partition("(")[0]

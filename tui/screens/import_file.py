@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState
 from unship.store import ModelError, StoreError, changes, importers, terminal_safe
-from unship.tui.screens import composed
+from unship.tui.screens import HELP_KEY, composed
 from unship.tui.widgets.path_suggester import PathSuggester
 from unship.tui.widgets.text_fields import TextInput
 from unship.tui.widgets.ticks import TickBox
@@ -40,6 +40,7 @@ class ImportScreen(ModalScreen[str | None]):
         # the same, as its button says (mail that changes no order, store/importers/mail_book.py)
         Binding("ctrl+s", "keep", "Keep for later", show=True),
         Binding("ctrl+s", "mark_read", "Mark as read", show=True),
+        HELP_KEY,
     ]
 
     def __init__(self, book, path: str = "") -> None:

@@ -48,7 +48,7 @@ from unship.store import (
     summary_line,
     typed_currency,
 )
-from unship.tui.screens import composed
+from unship.tui.screens import HELP_KEY, composed
 from unship.tui.screens.confirm_dialog import ConfirmDialog
 from unship.tui.widgets.item_rows import ItemRow, ItemRows
 from unship.tui.widgets.message_line import MessageLine
@@ -92,6 +92,7 @@ class OrderForm(ModalScreen[Order | None]):
         Binding("ctrl+n", "add_item", "Add item", priority=True),
         Binding("ctrl+d", "remove_item", "Remove item", priority=True),
         Binding("ctrl+o", "open_existing", "Open existing", priority=True),
+        HELP_KEY,
     ]
 
     def __init__(

@@ -30,7 +30,7 @@ from unship.store import (
     quick_problems,
     summary_line,
 )
-from unship.tui.screens import composed
+from unship.tui.screens import HELP_KEY, composed
 from unship.tui.screens.order_form import FIELD_NAMES, OrderForm
 from unship.tui.widgets.message_line import MessageLine
 from unship.tui.widgets.text_fields import TextInput
@@ -44,6 +44,7 @@ class QuickAdd(ModalScreen[Order | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+f", "full_form", "Full form", priority=True),
         Binding("ctrl+o", "open_existing", "Open existing", priority=True),
+        HELP_KEY,
     ]
 
     def __init__(self, book, line: str = "") -> None:
