@@ -35,3 +35,22 @@ def imported(book, path, **kw):
     result = plan(book, path, **kw)
     importers.apply(book, result, partial=True)
     return result
+
+
+def blanked_ids(folder: Path, keep: int = 0) -> Path:
+    """tests/data/amazon-orders-mixed.csv's first rows with the order IDs of all but the
+    first `keep` blanked, as a publisher of the real blank-order-ids sample did."""
+    import csv
+    import io
+
+    with (DATA / "amazon-orders-mixed.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], rows[1:4]
+    at = header.index("Order ID")
+    for row in body[keep:]:
+        row[at] = ""
+    out = io.StringIO()
+    csv.writer(out).writerows([header, *body])
+    path = folder / "blanked.Retail.OrderHistory.1.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path

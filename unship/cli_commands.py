@@ -484,10 +484,13 @@ def cmd_import(book, args) -> int:
     if result.has_changes:
         print(f"  {result.outlook(book).text()}")
     if result.rejected and not args.partial:
-        raise CliError(
-            f"{counts['rejected']} row{'s' if counts['rejected'] != 1 else ''} rejected: "
-            "nothing imported; fix them, or use --partial to import the good rows"
-        )
+        rows = f"{counts['rejected']} row{'s' if counts['rejected'] != 1 else ''} rejected"
+        if result.has_changes:
+            raise CliError(
+                f"{rows}: nothing imported; fix them, or use --partial to import the good rows"
+            )
+        other = "the other rows are in the book as they are" if result.unchanged else "no other row"
+        raise CliError(f"{rows} and {other}: nothing to import; fix them")
     if args.dry_run:
         print("dry run: nothing written")
         return EXIT_OK

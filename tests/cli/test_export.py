@@ -71,6 +71,19 @@ def _unship() -> list[str]:
     return [found] if found else [sys.executable, "-P", "-m", "unship"]
 
 
+def test_rows_all_rejected_say_so_and_offer_no_partial_import(tmp_path):
+    from io_support import blanked_ids
+
+    bad = _run(tmp_path, "import", str(blanked_ids(tmp_path)), ok=(2,))
+    assert "3 rows rejected and no other row: nothing to import" in bad.stderr
+    assert "--partial" not in bad.stderr
+    # the one good row imported, then the same file with the rest blanked
+    _run(tmp_path, "import", str(blanked_ids(tmp_path, keep=3)))
+    again = _run(tmp_path, "import", str(blanked_ids(tmp_path, keep=1)), ok=(2,))
+    assert "2 rows rejected and the other rows are in the book as they are" in again.stderr
+    assert "--partial" not in again.stderr
+
+
 def _run(tmp_path, *args, ok=(0,)):
     env = {**os.environ, "TZ": "UTC", "PYTHONIOENCODING": "utf-8"}
     done = subprocess.run(

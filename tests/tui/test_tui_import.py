@@ -107,6 +107,20 @@ async def test_rejected_rows_need_the_partial_box(book):
 
 
 @sync
+async def test_rows_all_rejected_say_so_and_offer_no_partial_import(book, tmp_path):
+    from io_support import blanked_ids
+
+    app = ImportApp(book)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press(*str(blanked_ids(tmp_path)), "enter")
+        await wait_for(pilot, lambda: "Rejected:" in report(app))
+        assert "Nothing to import: every row was rejected." in report(app)
+        assert "already in the book" not in report(app)
+        assert not app.screen.query_one("#import-partial", Checkbox).display
+        assert app.screen.query_one("#import-confirm", Button).disabled
+
+
+@sync
 async def test_unreadable_path_is_said_and_nothing_written(book, tmp_path):
     app = ImportApp(book)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -195,6 +195,12 @@ class ImportScreen(ModalScreen[str | None]):
         ]
         if plan.has_changes:
             lines.append(plan.outlook(self.book).text())
+        elif not plan.rejected:  # said before the details: at 80x24 they scroll
+            lines.append("Nothing to import: every order is already in the book as it is.")
+        elif plan.unchanged:
+            lines.append("Nothing to import: the rows not rejected are in the book as they are.")
+        else:
+            lines.append("Nothing to import: every row was rejected.")
         if plan.rejected:
             lines.append("")
             lines.append("Rejected:")
@@ -207,12 +213,9 @@ class ImportScreen(ModalScreen[str | None]):
         if plan.notes:
             lines.append("")
             lines.extend(f"Note: {n}" for n in plan.notes[:SHOWN_REJECTS])
-        if not plan.has_changes:
-            lines.append("")
-            lines.append("Nothing to import: every order is already in the book as it is.")
         self._say("\n".join(lines))
         partial = self.query_one("#import-partial", Checkbox)
-        partial.display = bool(plan.rejected)
+        partial.display = bool(plan.rejected) and plan.has_changes  # good rows to import
         partial.value = False
         self._update_confirm()
 
