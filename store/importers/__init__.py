@@ -328,10 +328,10 @@ def apply(book, result: ImportPlan, *, partial: bool = False) -> str:
         return apply_mail(book, result)
     if result.rejected and not partial:
         n = len(result.rejected)
-        raise ImportRejectedError(
-            f"{n} row{'s' if n != 1 else ''} rejected: nothing imported "
-            "(use --partial to import the good rows)"
-        )
+        rows = f"{n} row{'s' if n != 1 else ''} rejected: nothing imported"
+        if not result.has_changes:  # no good row to import
+            raise ImportRejectedError(rows)
+        raise ImportRejectedError(f"{rows} (use --partial to import the good rows)")
     if result.replan is not None:
         fresh = result.replan(book)
         result.new, result.updated, result.unchanged = fresh.new, fresh.updated, fresh.unchanged

@@ -69,7 +69,8 @@ def test_blank_order_ids_are_rejected_never_invented(book):
     assert [(r.line, r.reason) for r in result.rejected] == [
         (n, "no Order ID") for n in range(2, 14)
     ]
-    with pytest.raises(importers.ImportRejectedError, match="--partial"):
+    # no good row: --partial would import nothing, so it is not offered
+    with pytest.raises(importers.ImportRejectedError, match="^12 rows rejected: nothing imported$"):
         importers.apply(book, result)
     assert book.orders() == []
 
@@ -102,6 +103,15 @@ def test_mixed_file_reports_bad_rows_with_line_numbers(book):
     assert book.orders() == []
     importers.apply(book, result, partial=True)
     assert len(book.orders()) == 5
+
+
+def test_a_file_of_rejected_rows_alone_offers_no_partial_import(book, tmp_path):
+    from io_support import blanked_ids
+
+    result = plan(book, blanked_ids(tmp_path))
+    with pytest.raises(importers.ImportRejectedError) as refused:
+        importers.apply(book, result)
+    assert str(refused.value) == "3 rows rejected: nothing imported"
 
 
 def test_mixed_file_values(book):
