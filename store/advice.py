@@ -1115,6 +1115,8 @@ class Standing(msgspec.Struct, frozen=True):
     # closed on this day or before, not yet history; '~' when it is not known (`glance`)
     closed_on: date | None = None
     closed_estimated: bool = False
+    # nothing dated, and no item that may still be returned ever could be (groceries)
+    not_returnable: bool = False
 
     def text(self, order: Order) -> str:
         return CLOSED_LABEL if self.closed else summary_state(order, self.states)
@@ -1144,14 +1146,24 @@ def glance(order: Order, book: PolicyBook, today: date) -> tuple[list[Action], S
     for action in dated:  # a loop, not min(): most orders have one dated action or none
         if action.perhaps and (perhaps is None or action.perhaps < perhaps):
             perhaps = action.perhaps
+    states = tuple(c.state for c in contexts)
     if perhaps is None and not any(a.available and a.deadline is not None for a in dated):
+        # every item that may still be returned can't be: its window closed, or its
+        # category never could (groceries): the list says which, not an empty cell
         shut = [a for a in dated if a.closed_on is not None]
+        never = [
+            c.index
+            for c in contexts
+            if c.state is State.DELIVERED and not c.policy.rule_for(c.category()).returnable
+        ]
         open_items = [c.index for c in contexts if _may_be_dated(c.item)]
-        if shut and sorted(i for a in shut for i in a.items) == open_items:
+        if open_items and sorted([*never, *(i for a in shut for i in a.items)]) == open_items:
+            if not shut:
+                return dated, Standing(states, closed, not_returnable=True)
             last = max(a.closed_on for a in shut)
             guessed = any(a.estimated for a in shut if a.closed_on == last)
-            return dated, Standing(tuple(c.state for c in contexts), closed, None, last, guessed)
-    return dated, Standing(tuple(c.state for c in contexts), closed, perhaps)
+            return dated, Standing(states, closed, None, last, guessed)
+    return dated, Standing(states, closed, perhaps)
 
 
 def is_history(order: Order, book: PolicyBook, today: date) -> bool:

@@ -15,6 +15,9 @@ from .model import DEADLINE_WORDS
 if TYPE_CHECKING:
     from .facts import Deadline
 
+# A delivered order none of whose items can be returned (groceries), in a list's cell.
+NOT_RETURNABLE = "not returnable"
+
 
 def day_text(day: date, today: date) -> str:
     """'21 Nov', or '21 Nov 2025' outside today's year."""
@@ -78,14 +81,16 @@ def deadline_text(d: Deadline | None, today: date, width: int | None = None) -> 
 
 def next_text(facts: Any, today: date, width: int | None = None) -> str:
     """A list's next-deadline cell from an order's facts (the store's or the list's, with
-    `next`, `perhaps`, `closed_on` and `closed_estimated`): the deadline (`deadline_text`),
+    `next`, `perhaps`, `closed_on`, `closed_estimated` and `not_returnable`): the deadline (`deadline_text`),
     else how long a closed window may still be open (`perhaps_text`), else when the windows
-    closed (`closed_text`), else ''."""
+    closed (`closed_text`) or that there are none (NOT_RETURNABLE), else ''."""
     d = facts.next
     if d is None and facts.perhaps is not None:
         return perhaps_text(facts.perhaps, today, width)
     if d is None and facts.closed_on is not None:
         return closed_text(facts.closed_on, facts.closed_estimated, today, width)
+    if d is None and facts.not_returnable:
+        return NOT_RETURNABLE if width is None or width >= len(NOT_RETURNABLE) else "no returns"
     return deadline_text(d, today, width)
 
 

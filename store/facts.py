@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from .days import closed_text, deadline_text, perhaps_text
+from .days import NOT_RETURNABLE, closed_text, deadline_text, perhaps_text
 from .errors import StoreError
 from .lifecycle import FINAL_STATES, summary_state
 from .model import Order, State
@@ -73,8 +73,8 @@ class Facts(msgspec.Struct, frozen=True, gc=False, array_like=True):
     state_text: str  # the state in words: 'delivered', '1 shipped, 1 ordered', 'window closed'
     deadlines: tuple[Deadline, ...]  # soonest first
     # the first deadline in words (`days.deadline_text`), else how long a closed window may
-    # still be open (`days.perhaps_text`), else when the windows closed (`days.closed_text`),
-    # '' when none (`days.next_text`)
+    # still be open (`days.perhaps_text`), else when the windows closed (`days.closed_text`)
+    # or that they never opened (`days.NOT_RETURNABLE`), '' when none (`days.next_text`)
     next_text: str
     # `advice.needs_action`: a problem, something overdue, a deadline in the coming week
     # or no news for too long, on an order still open; urgent: the first two.
@@ -89,6 +89,9 @@ class Facts(msgspec.Struct, frozen=True, gc=False, array_like=True):
     # order is not yet history
     closed_on: date | None = None
     closed_estimated: bool = False
+    # nothing dated, and no item that may still be returned ever could be (groceries;
+    # `advice.Standing.not_returnable`)
+    not_returnable: bool = False
 
     @property
     def next(self) -> Deadline | None:
@@ -132,6 +135,9 @@ def compute(order: Order, policies: PolicyBook, today: date) -> Facts:
         shut, guessed = where.closed_on, where.closed_estimated
         said = closed_text(shut, guessed, today)
         return Facts(states, closed, done, text, (), said, needs, urgent, None, shut, guessed)
+    if where.not_returnable:
+        said = NOT_RETURNABLE
+        return Facts(states, closed, done, text, (), said, needs, urgent, not_returnable=True)
     return _undated(states, closed, done, text, needs, urgent)
 
 

@@ -39,6 +39,8 @@ class OrderRow(msgspec.Struct, frozen=True, gc=False):
     # whether that day is worked out from an estimate
     window_closed_on: date | None = None
     window_closed_estimated: bool = False
+    # nothing dated, and no item that may still be returned ever could be (groceries)
+    not_returnable: bool = False
 
 
 def order_row(book, order: Order, facts=None) -> OrderRow:
@@ -74,6 +76,7 @@ def order_row(book, order: Order, facts=None) -> OrderRow:
         where.perhaps,
         where.closed_on,
         where.closed_estimated,
+        where.not_returnable,
     )
 
 

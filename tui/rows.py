@@ -95,6 +95,7 @@ class Facts(msgspec.Struct, frozen=True, gc=False):
     # nothing dated: every return window closed on this day, not yet history ('~': estimated)
     closed_on: date | None = None
     closed_estimated: bool = False
+    not_returnable: bool = False  # nothing dated: no item could ever be returned (groceries)
 
     @property
     def next(self) -> advice.Deadline | None:
@@ -123,7 +124,7 @@ def compute_facts(order: Order, book, today: date, found=None) -> Facts:
     needs, urgent = found.needs_action, found.urgent
     dated = found.deadlines
     if not dated:
-        closed = (found.closed_on, found.closed_estimated)
+        closed = (found.closed_on, found.closed_estimated, found.not_returnable)
         key = (needs, flags, state, urgent, found.perhaps, closed)
         shared = _UNDATED.get(key)
         if shared is None:

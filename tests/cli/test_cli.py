@@ -99,6 +99,22 @@ def test_a_window_closed_lately_says_when_until_the_order_is_history(run):
     assert row["state"] == "window closed" and row["window_closed_on"] is None
 
 
+def test_a_delivered_order_that_can_not_be_returned_says_so(run):
+    run(
+        "add",
+        "amazon 113-7654321-7654321 coffee 12",
+        "--category",
+        "grocery",
+        "--ordered",
+        "2026-11-20",
+    )
+    run("mark", "1", "delivered", "--on", "2026-11-26")
+    (row,) = json.loads(run("list", "--json").stdout)
+    assert row["not_returnable"] is True and row["next_deadline"] is None
+    assert row["next_deadline_text"] == "not returnable"
+    assert "not returnable" in run("list").stdout
+
+
 def test_plain_text_output_is_aligned(run):
     run(
         "add",

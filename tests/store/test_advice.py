@@ -478,7 +478,7 @@ def test_properties_of_the_advice(steps, retailer, category, look):
     later=st.integers(1, 900),
 )
 # every window closed on the estimate and on any later delivery, not yet history: rare
-# among drawn books (all three items delivered), so one is given
+# among drawn books (all three items delivered), so one is given...
 @example(
     steps=[(Event.SHIPPED, 0, 0), (Event.SHIPPED, 0, 1), (Event.SHIPPED, 0, 2)],
     retailer="Amazon",
@@ -486,6 +486,15 @@ def test_properties_of_the_advice(steps, retailer, category, look):
     seller="",
     option="",
     look=60,
+    later=1,
+)
+@example(  # ...and a category that can't be returned, delivered, not yet history
+    steps=[(Event.SHIPPED, 0, 0), (Event.SHIPPED, 0, 1), (Event.SHIPPED, 0, 2)],
+    retailer="Amazon",
+    category="grocery",
+    seller="",
+    option="",
+    look=30,
     later=1,
 )
 def test_the_deadlines_alone_are_the_full_advice_s(
@@ -536,10 +545,22 @@ def test_the_deadlines_alone_are_the_full_advice_s(
         for i, item in enumerate(o.items)
         if item.state not in lifecycle.FINAL_STATES or item.refund_short
     ]
-    all_shut = bool(shut) and sorted(i for a in shut for i in a.items) == may
+    # ...or never opened: a category that can't be returned (groceries)
+    policy = BOOK.retailer(o.retailer)
+    never = [
+        i
+        for i in may
+        if found.states[i] is State.DELIVERED
+        and not policy.rule_for(BOOK.category(o.items[i].category)).returnable
+    ]
+    covered = bool(may) and sorted([*never, *(i for a in shut for i in a.items)]) == may
     if first is None and found.perhaps is None and not found.closed:
-        assert (found.closed_on is not None) == all_shut
-    if found.closed_on is not None:
+        assert (found.closed_on is not None) == (covered and bool(shut))
+        assert found.not_returnable == (covered and not shut)
+    if found.not_returnable:
+        assert first is None and found.perhaps is None and found.closed_on is None
+        assert found.next_text == days.NOT_RETURNABLE
+    elif found.closed_on is not None:
         assert first is None and found.perhaps is None and not found.closed
         last = max(a.closed_on for a in shut)
         on = ("~" if found.closed_estimated else "") + days.day_text(last, today)
