@@ -81,9 +81,10 @@ def deadline_text(d: Deadline | None, today: date, width: int | None = None) -> 
 
 def next_text(facts: Any, today: date, width: int | None = None) -> str:
     """A list's next-deadline cell from an order's facts (the store's or the list's, with
-    `next`, `perhaps`, `closed_on`, `closed_estimated` and `not_returnable`): the deadline (`deadline_text`),
-    else how long a closed window may still be open (`perhaps_text`), else when the windows
-    closed (`closed_text`) or that there are none (NOT_RETURNABLE), else ''."""
+    `next`, `perhaps`, `closed_on`, `closed_estimated` and `not_returnable`): the deadline
+    (`deadline_text`), else how long a closed window may still be open (`perhaps_text`),
+    else when the windows closed (`closed_text`) or that there are none (NOT_RETURNABLE),
+    else ''."""
     d = facts.next
     if d is None and facts.perhaps is not None:
         return perhaps_text(facts.perhaps, today, width)
