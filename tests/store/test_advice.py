@@ -467,6 +467,16 @@ def test_properties_of_the_advice(steps, retailer, category, look):
         assert state in (State.SHIPPED, State.OUT_FOR_DELIVERY)
 
 
+# three items shipped on the order day, by no known option (0-21 days in transit)
+ALL_SHIPPED = {
+    "steps": [(Event.SHIPPED, 0, 0), (Event.SHIPPED, 0, 1), (Event.SHIPPED, 0, 2)],
+    "retailer": "Amazon",
+    "seller": "",
+    "option": "",
+    "later": 1,
+}
+
+
 @settings(max_examples=400, deadline=None)
 @given(
     steps=st.lists(st.tuples(EVENTS, st.integers(0, 40), st.integers(0, 2)), max_size=10),
@@ -477,26 +487,11 @@ def test_properties_of_the_advice(steps, retailer, category, look):
     look=st.integers(0, 400),
     later=st.integers(1, 900),
 )
-# every window closed on the estimate and on any later delivery, not yet history: rare
-# among drawn books (all three items delivered), so one is given...
-@example(
-    steps=[(Event.SHIPPED, 0, 0), (Event.SHIPPED, 0, 1), (Event.SHIPPED, 0, 2)],
-    retailer="Amazon",
-    category="general",
-    seller="",
-    option="",
-    look=60,
-    later=1,
-)
-@example(  # ...and a category that can't be returned, delivered, not yet history
-    steps=[(Event.SHIPPED, 0, 0), (Event.SHIPPED, 0, 1), (Event.SHIPPED, 0, 2)],
-    retailer="Amazon",
-    category="grocery",
-    seller="",
-    option="",
-    look=30,
-    later=1,
-)
+# Rare among drawn books (all three items delivered, not yet history), so given: every
+# window closed on the estimate and on any later delivery, and a category that can't be
+# returned at all.
+@example(**ALL_SHIPPED, category="general", look=60)
+@example(**ALL_SHIPPED, category="grocery", look=30)
 def test_the_deadlines_alone_are_the_full_advice_s(
     steps, retailer, category, seller, option, look, later
 ):
