@@ -113,7 +113,7 @@ class HelpScreen(ModalScreen[None]):
         lines = sum(len(rows) + 2 for _title, rows in self.sections) - 1
         hint = "escape, q, ? or f1 closes this · ctrl+p finds any command"
         if lines > room:
-            hint = "↑ ↓ pgup pgdn scroll · escape, q or ? close · ^p any command"
+            hint = "↑ ↓ pgup pgdn scroll · esc, q, ? or f1 close · ^p any command"
         self.query_one("#help-hint", Static).update(Content.styled(hint, "$text-muted"))
 
     def on_click(self, event) -> None:
