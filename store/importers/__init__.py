@@ -340,8 +340,14 @@ def apply(book, result: ImportPlan, *, partial: bool = False) -> str:
         result.new, result.updated, result.unchanged = fresh.new, fresh.updated, fresh.unchanged
     if not result.has_changes:
         return ""
+    from .mail_book import with_kept_mail
+
+    # what mail read earlier said of orders not in the book then, once they are
+    changes, told, record = with_kept_mail(book, result.changes())
     description = result.description()
-    book.replace_all(result.changes(), description)
+    if told:
+        description += f"; {told} {'orders' if told != 1 else 'order'} as mail read earlier said"
+    book.replace_all(changes, description, record=record)
     return description
 
 

@@ -32,6 +32,8 @@ from .mail_classify import KINDS, Fact, classify, worth_reading
 
 TABLE = "mail_read"
 VERSION = 1  # of what is kept in the mail_read table
+# when what is kept of mail about orders not in the book counts (`with_kept_mail`)
+KEPT_COUNTS = "it counts when an import brings {0} in (logged by hand: import this mail again)"
 SHOWN = 20  # lines of each list in the summary
 EVENTS = {
     "shipped": Event.SHIPPED,
@@ -125,16 +127,17 @@ class MailPlan(ImportPlan):
 
     def kept_text(self) -> str:
         """What writing the plan keeps for orders not in the book, when that is new: 'what it
-        says of 14 orders not in the book is kept: import this mail again once they are
-        logged'; else ''."""
+        says of 14 orders not in the book is kept: it counts when an import brings them in
+        (logged by hand: import this mail again)'; else ''."""
         n = self.kept_orders()
         if not n:
             return ""
-        orders, they = ("orders", "they are") if n != 1 else ("order", "it is")
-        return (
-            f"what it says of {n} {orders} not in the book is kept: import this mail again "
-            f"once {they} logged"
-        )
+        orders = "orders" if n != 1 else "order"
+        return f"what it says of {n} {orders} not in the book is kept: {self.kept_counts()}"
+
+    def kept_counts(self) -> str:
+        """When what is kept of the mail about orders not in the book counts."""
+        return KEPT_COUNTS.format("them" if self.kept_orders() != 1 else "it")
 
 
 def _listed(title: str, values: list[str]) -> list[str]:
@@ -268,9 +271,11 @@ def _tracking_of(order: Order) -> set[str]:
     return {t for text in texts for t in _TOKEN.findall(text.upper())}
 
 
-def _compare(book, result: MailPlan) -> None:
-    """Fill result.new / updated / unchanged and each Found's outcome from the book now."""
-    orders = {o.id: o for o in book.orders()}
+def _compare(book, result: MailPlan, given: dict[int, Order] | None = None) -> dict[int, Order]:
+    """Fill result.new / updated / unchanged and each Found's outcome from the book now.
+    Given orders (an import's, by id), the facts are matched against those alone, and the
+    orders are returned as the facts leave them (result.new / updated stay empty)."""
+    orders = dict(given) if given is not None else {o.id: o for o in book.orders()}
     by_number: dict[str, list[int]] = {}
     by_tracking: dict[str, list[int]] = {}
 
@@ -354,20 +359,45 @@ def _compare(book, result: MailPlan) -> None:
                 changed = True
         found.outcome = "used" if changed else "known"
         remember.append(found.key)
-    before = {o.id: o for o in book.orders()}
     result.new, result.updated, result.unchanged = [], [], []
-    from .common import Incoming
-
-    for order_id, order in sorted(created.items(), reverse=True):
-        result.new.append(Incoming(order=replace(order, id=0), line=-order_id))
-    for order_id, old in before.items():
-        if orders[order_id] != old:
-            result.updated.append((old, orders[order_id]))
     result.unmatched = list(unmatched.values())
     result.earlier = earlier
     result.remember = list(dict.fromkeys(remember))
     result.pending = pending
     result.addable = len(addable)
+    if given is not None:
+        return orders
+    from .common import Incoming
+
+    for order_id, order in sorted(created.items(), reverse=True):
+        result.new.append(Incoming(order=replace(order, id=0), line=-order_id))
+    for old in book.orders():
+        if orders[old.id] != old:
+            result.updated.append((old, orders[old.id]))
+    return orders
+
+
+def with_kept_mail(
+    book, changes: dict[int, Order | None]
+) -> tuple[dict[int, Order | None], int, tuple[str, dict] | None]:
+    """An import's `changes` (for `book.replace_all`: new orders under negative ids) with
+    the facts kept from mail read earlier, about orders that were not in the book then,
+    applied to the orders the import brings in or changes: (the changes, how many orders
+    the mail changed, the record that marks those facts as used, written with them).
+    Facts about other orders stay kept; the import and the mail's part are one change."""
+    _seen, kept = read_memory(book)
+    if not kept:
+        return changes, 0, None
+    orders = {i: replace(o, id=i) for i, o in changes.items() if o is not None}
+    result = MailPlan(name="mail read earlier", format="mail", rows=0)
+    result.found = [Found(fact, key, "", kept=True) for key, fact in kept.items()]
+    after = _compare(book, result, orders)
+    if not result.remember:
+        return changes, 0, None
+    told = {i: order for i, order in after.items() if order is not orders[i]}
+    doc = {"v": VERSION, "at": datetime.now().isoformat(timespec="seconds")}
+    doc["keys"] = result.remember
+    return {**changes, **told}, len(told), (TABLE, doc)
 
 
 def _when(found: Found) -> tuple[date, int]:

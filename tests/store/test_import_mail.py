@@ -415,8 +415,8 @@ def test_cli_says_what_it_kept_for_orders_not_in_the_book(tmp_path):
     first = run_unship(db, "import", str(box))
     assert_clean_exit(first)
     assert first.stdout.endswith(
-        "nothing to change\n  what it says of 1 order not in the book is kept: import this "
-        "mail again once it is logged\n"
+        "nothing to change\n  what it says of 1 order not in the book is kept: it counts when "
+        "an import brings it in (logged by hand: import this mail again)\n"
     )
     again = run_unship(db, "import", str(box))  # kept already: nothing new to say
     assert_clean_exit(again)
@@ -541,3 +541,42 @@ def test_a_shipping_mail_fills_in_the_ship_day_of_an_order_logged_as_delivered(b
     assert got.items[0].dates == {"shipped": date(2026, 11, 24), "delivered": date(2026, 11, 26)}
     assert lifecycle.ship_day(got, 0) == date(2026, 11, 24)
     assert [e.event for e in got.history] == ["placed", "shipped", "delivered"]
+
+
+def test_kept_mail_applies_when_an_import_brings_its_order_in(book, tmp_path):
+    # The "has shipped" mail came before the order was in the book: its fact was kept.
+    # An export that brings the order in applies it, in the import's one undoable change.
+    from unship.store.exporters import export
+    from unship.store.repository import OrderBook
+
+    read(book, [mbox(tmp_path / "box", [shipped_mail("Mon, 23 Nov 2026 10:00:00 +0000")])])
+    assert len(mail_book.read_memory(book)[1]) == 1
+    source = tmp_path / "export.json"
+    with OrderBook(tmp_path / "other.json", today=book.today) as other:
+        for number in ("113-5555555-5555555", "113-6666666-6666666"):
+            other.add(new_order("Amazon", number, date(2026, 11, 20), [new_item("Mug", 999)]))
+        source.write_text(export(other, "json"))
+    done = importers.apply(book, importers.plan(book, source))
+    assert done.endswith("2 new, 0 updated; 1 order as mail read earlier said")
+    by_number = {o.order_number: o for o in book.orders()}
+    assert by_number["113-5555555-5555555"].items[0].dates == {"shipped": date(2026, 11, 23)}
+    assert by_number["113-6666666-6666666"].items[0].state is State.ORDERED
+    assert mail_book.read_memory(book)[1] == {}  # used: no longer kept for later
+    book.undo()  # the import and what the mail added, as one change
+    assert book.orders() == [] and len(mail_book.read_memory(book)[1]) == 1
+
+
+def test_kept_mail_about_orders_an_import_does_not_bring_stays_kept(book, tmp_path):
+    from unship.store.exporters import export
+    from unship.store.repository import OrderBook
+
+    read(book, [mbox(tmp_path / "box", [shipped_mail("Mon, 23 Nov 2026 10:00:00 +0000")])])
+    source = tmp_path / "export.json"
+    with OrderBook(tmp_path / "other.json", today=book.today) as other:
+        other.add(
+            new_order("Amazon", "113-6666666-6666666", date(2026, 11, 20), [new_item("Mug", 999)])
+        )
+        source.write_text(export(other, "json"))
+    done = importers.apply(book, importers.plan(book, source))
+    assert done.endswith("1 new, 0 updated")
+    assert len(mail_book.read_memory(book)[1]) == 1

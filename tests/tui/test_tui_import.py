@@ -257,10 +257,11 @@ KEEPS = {
         '"Amazon.com" <shipment-tracking@amazon.com>',
         "Your Amazon.com order #113-5555555-5555555 has shipped",
         "Your package is on the way.\n\nOrder #113-5555555-5555555\n",
-        "1 order not in the book: Keep for later keeps what the mail says of it; import this "
-        "mail again once it is logged, and it counts.",
+        "1 order not in the book: Keep for later keeps what the mail says of it; it counts when "
+        "an import brings it in (logged by hand: import this mail again).",
         "Keep for later",
-        "What it says of 1 order not in the book is kept: import this mail again once it is logged",
+        "What it says of 1 order not in the book is kept: it counts when an import brings it in "
+        "(logged by hand: import this mail again)",
         "shipped 2026-11-23",  # read again (not remembered): it counts once the order is logged
     ),
     "no order mail": (

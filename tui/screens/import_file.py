@@ -171,11 +171,10 @@ class ImportScreen(ModalScreen[str | None]):
             button = str(self.query_one("#import-confirm", Button).label)
             if plan.pending:  # as `unship import` does: kept in the book, to count later
                 n = plan.kept_orders()
-                they = "they are" if n != 1 else "it is"
+                them = "them" if n != 1 else "it"
                 first += (
                     f"\n{n} order{'s' if n != 1 else ''} not in the book: {button} keeps what "
-                    f"the mail says of {'them' if n != 1 else 'it'}; import this mail again once "
-                    f"{they} logged, and it counts."
+                    f"the mail says of {them}; {plan.kept_counts()}."
                 )
             elif self._keeps_only():  # read again, remembered mail is skipped (10x quicker)
                 n = len(plan.remember)
