@@ -194,18 +194,23 @@ def digest(order: Order) -> bytes:
 def fingerprint(config: Path) -> str:
     """The rules the facts follow: unship's own modules and data (by size and time, as
     installed or edited), and the person's policies file and settings."""
-    parts = [str(FORMAT)]
-    here = os.path.dirname(__file__)
-    with os.scandir(here) as entries:
-        files = sorted(e.path for e in entries if e.name.endswith((".py", ".json")))
-    files += [str(config / "policies.json"), str(config / "settings.json")]
-    for name in files:
+    also = (str(config / "policies.json"), str(config / "settings.json"))
+    return "\n".join([str(FORMAT), *stamps(os.path.dirname(__file__), (".py", ".json"), also)])
+
+
+def stamps(folder: str, suffixes: tuple[str, ...], also: tuple[str, ...] = ()) -> list[str]:
+    """'path:size:mtime_ns' of the folder's files with those suffixes (by name) and of the
+    files `also` ('path:-' for one that can't be read): a version of code and data."""
+    with os.scandir(folder) as entries:
+        files = sorted(e.path for e in entries if e.name.endswith(suffixes))
+    out = []
+    for name in [*files, *also]:
         try:
             st = os.stat(name)
-            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+            out.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
-            parts.append(f"{name}:-")
-    return "\n".join(parts)
+            out.append(f"{name}:-")
+    return out
 
 
 class FactsCache:

@@ -55,13 +55,8 @@ def kept_file(data_file: Path) -> Path:
 def _fingerprint() -> str:
     """The rules, as the kept facts say them (the store's code and data, the person's
     settings), and the command line's own modules, which filter and print the rows."""
-    parts = [f"{FORMAT}.{facts.FORMAT}", facts.fingerprint(config_dir())]
-    with os.scandir(_command_line()) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            if entry.name.endswith(".py"):
-                st = entry.stat()
-                parts.append(f"{entry.path}:{st.st_size}:{st.st_mtime_ns}")
-    return "\n".join(parts)
+    own = facts.stamps(_command_line(), (".py",))
+    return "\n".join([f"{FORMAT}.{facts.FORMAT}", facts.fingerprint(config_dir()), *own])
 
 
 def _command_line() -> str:

@@ -395,9 +395,7 @@ def with_kept_mail(
     if not result.remember:
         return changes, 0, None
     told = {i: order for i, order in after.items() if order is not orders[i]}
-    doc = {"v": VERSION, "at": datetime.now().isoformat(timespec="seconds")}
-    doc["keys"] = result.remember
-    return {**changes, **told}, len(told), (TABLE, doc)
+    return {**changes, **told}, len(told), (TABLE, _record(result))
 
 
 def _when(found: Found) -> tuple[date, int]:
@@ -523,13 +521,7 @@ def _new_order(book, fact: Fact, today: date) -> Order | None:
 def apply_mail(book, result: MailPlan) -> str:
     """Write the plan (compared again with the book as it is now) in one change."""
     _compare(book, result)
-    doc = {
-        "v": VERSION,
-        "at": datetime.now().isoformat(timespec="seconds"),
-        "keys": result.remember,
-    }
-    if result.pending:
-        doc["pending"] = result.pending
+    doc = _record(result)
     if not result.has_changes:
         if result.remember or result.pending:
             book.add_record(TABLE, doc)
@@ -544,3 +536,13 @@ def plan_for(book, path: Path, **kw) -> MailPlan:
         return plan_mail(book, [path], **kw)
     except OSError as error:
         raise ImportFileError(f"can't read the mail: {error.strerror or error}") from None
+
+
+def _record(result: MailPlan) -> dict:
+    """What the mail_read table keeps of a plan: the messages done with, and the facts kept
+    for orders not in the book."""
+    doc = {"v": VERSION, "at": datetime.now().isoformat(timespec="seconds")}
+    doc["keys"] = result.remember
+    if result.pending:
+        doc["pending"] = result.pending
+    return doc
