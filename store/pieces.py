@@ -13,10 +13,9 @@ writing the same bytes in 100 large ones).
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
 from collections.abc import Iterator
-from itertools import accumulate, compress, islice
-from operator import is_, is_not
+from itertools import accumulate, chain, islice
+from operator import is_
 from typing import Any
 
 import msgspec
@@ -45,79 +44,57 @@ class _Table:
         self.starts: list[array[int]] = []
         self.firsts: list[int] = []  # the index (in keys) of each block's first document
 
+    def _append(self, block: bytes, starts: array[int]) -> None:
+        self.firsts.append(self.firsts[-1] + len(self.starts[-1]) - 1 if self.blocks else 0)
+        self.blocks.append(block)
+        self.starts.append(starts)
+
+    def _join(self, pieces: list[bytes]) -> None:
+        self._append(b"".join(pieces), array("q", [0, *accumulate(map(len, pieces))]))
+
     def add(self, pieces: Iterator[bytes]) -> None:
         """Pieces for the documents after the last block's: the last block is filled up to
         BLOCK first (one added order does not make a block of its own)."""
         if self.blocks and len(self.starts[-1]) - 1 < BLOCK:
-            last = self._cut(len(self.blocks) - 1)
-            room = BLOCK - len(last)
-            self._put(len(self.blocks) - 1, last + list(islice(pieces, room)))
+            block, starts = self.blocks.pop(), self.starts.pop()
+            del self.firsts[-1]
+            last = [block[starts[j] : starts[j + 1]] for j in range(len(starts) - 1)]
+            pieces = chain(last, pieces)
         while chunk := list(islice(pieces, BLOCK)):  # a block at a time: no second copy
-            self.firsts.append(self.firsts[-1] + len(self.starts[-1]) - 1 if self.blocks else 0)
-            self.blocks.append(b"")
-            self.starts.append(array("q"))
-            self._put(len(self.blocks) - 1, chunk)
-
-    def _put(self, b: int, pieces: list[bytes]) -> None:
-        self.blocks[b] = b"".join(pieces)
-        self.starts[b] = array("q", [0, *accumulate(map(len, pieces))])
-
-    def _cut(self, b: int) -> list[bytes]:
-        block, starts = self.blocks[b], self.starts[b]
-        return [block[starts[j] : starts[j + 1]] for j in range(len(starts) - 1)]
-
-    def changed(self, docs: list[Any], encode) -> None:
-        """The same keys in the same order: re-encode the documents that are new objects."""
-        touched: dict[int, dict[int, bytes]] = {}
-        for i in compress(range(len(docs)), map(is_not, docs, self.docs)):
-            b = bisect_right(self.firsts, i) - 1
-            touched.setdefault(b, {})[i - self.firsts[b]] = encode(i)
-        for b, new in touched.items():
-            pieces = self._cut(b)
-            for j, one in new.items():
-                pieces[j] = one
-            self._put(b, pieces)
-        self.docs = docs
+            self._join(chunk)
 
     def follow(self, keys: list[str], docs: list[Any], encode) -> _Table | None:
-        """The table after documents were deleted, changed or added at the end, as a new
-        _Table that shares the blocks no document of which changed; None when the keys are
-        in another order (then every piece is made again)."""
-        table = dict(zip(keys, range(len(keys)), strict=True))
+        """The table after documents were changed, deleted or added at the end, as a new
+        _Table that shares the blocks none of whose documents changed; None when the keys
+        are in another order (then every piece is made again)."""
+        present = None if keys == self.keys else set(keys)  # None: the same keys
         out = _Table(keys, docs)
         at = 0  # the next key of `keys` to account for
         for b, first in enumerate(self.firsts):
-            count = len(self.starts[b]) - 1
-            old_keys = self.keys[first : first + count]
-            kept = [j for j, key in enumerate(old_keys) if key in table]
-            if [old_keys[j] for j in kept] != keys[at : at + len(kept)]:
-                return None
+            block, starts = self.blocks[b], self.starts[b]
+            count = len(starts) - 1
+            kept: Any = range(count)
+            if present is not None:
+                old_keys = self.keys[first : first + count]
+                kept = [j for j, key in enumerate(old_keys) if key in present]
+                if [old_keys[j] for j in kept] != keys[at : at + len(kept)]:
+                    return None
             old_docs = self.docs[first : first + count]
             if len(kept) == count and all(map(is_, docs[at : at + count], old_docs)):
-                out.firsts.append(at)  # untouched: the same bytes object
-                out.blocks.append(self.blocks[b])
-                out.starts.append(self.starts[b])
+                out._append(block, starts)  # untouched: the same bytes object
             elif kept:
-                block, starts = self.blocks[b], self.starts[b]
-                pieces = [
-                    block[starts[j] : starts[j + 1]]
-                    if docs[at + n] is old_docs[j]
-                    else encode(at + n)
-                    for n, j in enumerate(kept)
-                ]
-                out.firsts.append(at)
-                out.blocks.append(b"")
-                out.starts.append(array("q"))
-                out._put(len(out.blocks) - 1, pieces)
+                out._join(
+                    [
+                        block[starts[j] : starts[j + 1]]
+                        if docs[at + n] is old_docs[j]
+                        else encode(at + n)
+                        for n, j in enumerate(kept)
+                    ]
+                )
             at += len(kept)
-        out.add(map(encode, range(at, len(keys))))
+        if at < len(keys):
+            out.add(map(encode, range(at, len(keys))))
         return out
-
-
-def _checked(name: str, doc: Any, kind: type | None) -> Any:
-    if kind is not None and type(doc) is not kind:
-        raise TypeError(f"table {name!r}: not every document is a {kind.__name__}")
-    return doc
 
 
 class Pieces:
@@ -141,12 +118,11 @@ class Pieces:
         keys, docs = list(table), list(table.values())
 
         def encode(i: int) -> bytes:
-            return piece(keys[i], _checked(name, docs[i], kind))
+            if kind is not None and type(docs[i]) is not kind:
+                raise TypeError(f"table {name!r}: not every document is a {kind.__name__}")
+            return piece(keys[i], docs[i])
 
         kept = self._by_table.get(name)
-        if kept is not None and keys == kept.keys:
-            kept.changed(docs, encode)
-            return kept.blocks
         fresh = kept.follow(keys, docs, encode) if kept is not None else None
         if fresh is None:
             fresh = _Table(keys, docs)

@@ -84,3 +84,13 @@ def test_an_unchanged_block_is_kept_as_it_was_when_orders_are_added_and_deleted(
     assert again[0] is not first[0] and again[2] is not first[2]
     assert len(again) == len(first)  # the added order went into the last block
     assert inside(again) == whole(table)
+
+
+def test_an_order_changed_in_place_makes_only_its_block_again() -> None:
+    table = {str(i): order(i) for i in range(1, 2001)}
+    kept = pieces.Pieces()
+    first = kept.of("orders", table, Order)
+    table["600"] = replace(table["600"], notes="changed")  # in the second block
+    again = kept.of("orders", table, Order)
+    assert [a is b for a, b in zip(again, first, strict=True)] == [True, False, True, True]
+    assert inside(again) == whole(table)
