@@ -27,7 +27,7 @@ import msgspec
 
 from . import fileio
 from .errors import CorruptStoreError, FutureVersionError, StoreError, write_error
-from .schema import SCHEMA_VERSION, Invalid, check_tables, decode, encode
+from .schema import SCHEMA_VERSION, Invalid, decode, encode
 
 BACKUP_SUFFIX = ".backups"
 LEGACY_FOLDER = "backups"  # the shared folder of earlier versions
@@ -51,13 +51,6 @@ def legacy_dir(path: Path) -> Path:
 
 def rotation_path(path: Path, generation: int) -> Path:
     return backup_dir(path) / f"{path.stem}.{generation}.json"
-
-
-def migration_backup_path(path: Path, old_schema: int, generation: int) -> Path:
-    plain = backup_dir(path) / f"{path.name}.v{old_schema}.bak"
-    if not plain.exists():
-        return plain
-    return backup_dir(path) / f"{path.name}.v{old_schema}.{generation}.bak"
 
 
 def _rotation_pattern(path: Path) -> re.Pattern[str]:
@@ -330,9 +323,7 @@ def restore_backup(
     except OSError as err:
         raise StoreError(f"cannot read the backup {src}: {err.strerror or err}") from None
     try:
-        tables, meta = decode(raw)
-        if meta["schema"] <= SCHEMA_VERSION:
-            check_tables(tables)
+        tables, meta = decode(raw)  # the tables' shape is checked unless the schema is newer
     except Invalid as why:
         raise CorruptStoreError(f"the backup {src} cannot be restored: {why}") from None
     if meta["schema"] > SCHEMA_VERSION:

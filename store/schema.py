@@ -1,10 +1,5 @@
-"""The on-disk format: TinyDB JSON plus a `_unship` meta table, read and written with msgspec.
-
-File layout::
-
-    {"_unship": {"1": {"app": "unship", "schema": 1, "generation": 7}},
-     "orders": {"1": {...}, "2": {...}},
-     ...other TinyDB tables...}
+"""The on-disk format (docs/formats.md): TinyDB JSON plus a `_unship` meta table holding
+`{"1": {"app": "unship", "schema": 2, "generation": 7}}`, read and written with msgspec.
 
 The `_unship` table is kept out of the tables handed to callers; it is written on every save.
 A table can be given a document type (a msgspec Struct): its documents are then decoded
@@ -13,6 +8,7 @@ straight into that type, with no dict per document in between, and checked as th
 
 from __future__ import annotations
 
+import functools
 import math
 from pathlib import Path
 from typing import Any
@@ -22,12 +18,9 @@ import msgspec
 from .fileio import read_file
 
 SCHEMA_VERSION: int = 2
-# Schemas this version reads without a migration. Schema 2 added fields and events to schema
-# 1's documents (an item's return tracking number and refunded amount; the events "unkept"
-# and "refund-accepted"), so a schema-1 file reads as it is and becomes schema 2 at its next
-# save; nothing is rewritten just to be read. The number went up so that an older unship
-# refuses a file holding what it cannot read ("saved by a newer unship") instead of calling
-# it corrupt or dropping the new fields when it saves.
+# Schemas read as they are: schema 2 only added fields and events to schema 1's documents,
+# so a schema-1 file becomes schema 2 at its next save. The number went up so that an older
+# unship refuses such a file instead of dropping what it cannot read (docs/formats.md).
 READS_AS_IS: frozenset[int] = frozenset({1, SCHEMA_VERSION})
 APP = "unship"
 META_TABLE = "_unship"
@@ -38,7 +31,6 @@ _ADOPTABLE = ({}, {"_default": {}})
 Types = dict[str, type]  # table name -> the type of its documents
 _top = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _any = msgspec.json.Decoder()
-_decoders: dict[type, msgspec.json.Decoder] = {}
 _encoder = msgspec.json.Encoder()
 
 
@@ -46,14 +38,9 @@ class Invalid(Exception):
     """Internal: why a file's bytes are not a usable unship file (a lower-case phrase)."""
 
 
-def _is_int(value: object) -> bool:
-    return type(value) is int
-
-
+@functools.cache
 def _table_decoder(kind: type) -> msgspec.json.Decoder:
-    if kind not in _decoders:
-        _decoders[kind] = msgspec.json.Decoder(dict[str, kind])
-    return _decoders[kind]
+    return msgspec.json.Decoder(dict[str, kind])
 
 
 def decode(raw: bytes, types: Types | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -79,26 +66,17 @@ def decode(raw: bytes, types: Types | None = None) -> tuple[dict[str, Any], dict
     return _tables(top, typed or {}), meta
 
 
-def tables_at_rest(raw: bytes) -> tuple[dict[str, msgspec.Raw], dict[str, Any]]:
-    """(each table's bytes, meta) of a file this version reads as it is, for a reader that
-    decodes only the documents it needs; Invalid for any other file (`decode` says why)."""
-    top, meta_table = _split(raw)
-    if meta_table is None:
-        raise Invalid("no unship header")
-    meta = _header(meta_table)
-    if meta["schema"] not in READS_AS_IS:
-        raise Invalid(f"data schema {meta['schema']}")
-    return top, meta
-
-
 def file_at_rest(path: Path) -> tuple[tuple[int, ...], dict[str, msgspec.Raw]]:
     """(the file's version: its stat key and generation, as `DurableStorage.read_at_rest`
     gives it; each table's bytes) for a reader that answers from what it kept for that
     version (kept_due.py, kept_list.py). Invalid for a file this version does not read as
     it is; OSError or StoreError when it can't be read."""
     key, raw = read_file(path)
-    tables, meta = tables_at_rest(raw)
-    return (*key, meta["generation"]), tables
+    top, meta_table = _split(raw)
+    meta = _header(meta_table if meta_table is not None else {})
+    if meta["schema"] not in READS_AS_IS:
+        raise Invalid(f"data schema {meta['schema']}")
+    return (*key, meta["generation"]), top
 
 
 def _split(raw: bytes) -> tuple[dict[str, msgspec.Raw], Any]:
@@ -125,8 +103,8 @@ def _header(meta_table: Any) -> dict[str, Any]:
     if (
         type(meta) is not dict
         or meta.get("app") != APP
-        or not _is_int(meta.get("schema"))
-        or not _is_int(meta.get("generation"))
+        or type(meta.get("schema")) is not int
+        or type(meta.get("generation")) is not int
         or meta["schema"] < 0
         or meta["generation"] < 0
     ):
@@ -164,19 +142,6 @@ def check_table(name: str, table: Any) -> None:
         raise Invalid(f"table {name!r} is not a JSON object")
     if not set(map(type, table.values())) <= {dict}:
         raise Invalid(f"table {name!r} holds something that is not a document")
-
-
-def check_tables(tables: dict[str, Any]) -> None:
-    for name, table in tables.items():
-        check_table(name, table)
-
-
-def convert(table: dict[str, Any], kind: type) -> dict[str, Any]:
-    """A table of plain documents (a migration's output) as documents of `kind`."""
-    try:
-        return _table_decoder(kind).decode(_encoder.encode(table))
-    except (msgspec.DecodeError, msgspec.ValidationError) as err:
-        raise Invalid(f"a document unship cannot read ({str(err)[:120]})") from None
 
 
 def encode(tables: dict[str, Any], generation: int, schema: int = SCHEMA_VERSION) -> bytes:

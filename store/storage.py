@@ -11,17 +11,8 @@
   encodes only the documents that are new objects and writes the rest as they were.
 - Processes: `transaction()` holds an flock on `<path>.lock`, reloads if another process saved
   meanwhile, and saves once when the block ends. A write outside a transaction takes the lock
-  for itself and refuses to overwrite a file that changed since it was read.
-
-Typical use from a script (TinyDB with this storage)::
-
-    db = TinyDB(path, storage=DurableStorage)
-    with db.storage.transaction():
-        orders = fresh_table(db, "orders")  # TinyDB's own would keep a stale id counter
-        orders.insert(...)
-
-Make every change inside transaction(): outside one, a write that races with another process
-raises StaleDataError (nothing is overwritten) and the caller has to redo it.
+  for itself and refuses to overwrite a file that changed since it was read (StaleDataError:
+  nothing is overwritten). Scripts: docs/formats.md.
 """
 
 from __future__ import annotations
@@ -30,50 +21,21 @@ import contextlib
 import os
 import shlex
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import backups, fileio
-from .backups import BackupInfo, list_backups, restore_backup
+from . import backups, fileio, schema
 from .errors import (
     CorruptStoreError,
     FutureVersionError,
     LockTimeoutError,
     StaleDataError,
     StoreError,
-    StoreWriteError,
     read_error,
     write_error,
 )
 from .pieces import Pieces
-from .schema import (
-    META_TABLE,
-    READS_AS_IS,
-    SCHEMA_VERSION,
-    Invalid,
-    Types,
-    bad_value,
-    check_tables,
-    convert,
-    decode,
-    encode_chunks,
-)
-
-__all__ = [
-    "SCHEMA_VERSION",
-    "BackupInfo",
-    "CorruptStoreError",
-    "DurableStorage",
-    "FutureVersionError",
-    "LockTimeoutError",
-    "StaleDataError",
-    "StoreError",
-    "StoreWriteError",
-    "fresh_table",
-    "list_backups",
-    "restore_backup",
-]
 
 Data = dict[str, dict[str, Any]]
 
@@ -81,10 +43,8 @@ _NEVER_READ = object()
 
 
 def fresh_table(db: Any, name: str, **kwargs: Any) -> Any:
-    """Table `name` of a TinyDB with nothing remembered from before: a new Table object
-    (TinyDB's public `table_class`), so no query cache and no next-id counter of its own
-    from before another process saved. TinyDB keeps both per Table object and has no public
-    call that resets the counter: take the table afresh inside each transaction()."""
+    """Table `name` as a new Table object (TinyDB's public `table_class`): TinyDB keeps a
+    query cache and a next-id counter per Table object, stale once another process saved."""
     return db.table_class(db.storage, name, **kwargs)
 
 
@@ -100,14 +60,12 @@ class DurableStorage:
         *,
         lock_timeout: float = 5.0,
         keep_backups: int = 5,
-        migrations: dict[int, Callable[[dict], dict]] | None = None,
-        types: Types | None = None,
+        types: schema.Types | None = None,
     ) -> None:
         self.path: Path = backups.resolve(path)  # a symbolic link is followed: saves go there
         self._given = Path(os.path.abspath(Path(path).expanduser()))
         self.lock_timeout = lock_timeout
         self.keep_backups = keep_backups
-        self._migrations = dict(migrations or {})
         self._mutex = threading.RLock()  # one thread at a time inside this storage
         self._lock: Any = None  # the inter-process lock, made when first needed
         self._depth = 0  # transaction nesting (the file lock is held while > 0)
@@ -124,7 +82,7 @@ class DurableStorage:
         self._caches_stale = False  # memory was dropped after TinyDB had seen it
         self._pieces = Pieces()  # typed documents' bytes, kept from one save to the next
         self._swept = False
-        self._adopted = False  # the legacy shared backups/ folder was looked at
+        self._adopted = False  # this file's backups were moved out of a shared backups/
         self._closed = False
         self._pruner = backups.Pruner()
 
@@ -132,11 +90,6 @@ class DurableStorage:
         return f"DurableStorage({str(self.path)!r}, generation={self._generation})"
 
     # -- public API ---------------------------------------------------------------------------
-
-    @property
-    def generation(self) -> int:
-        """The generation counter of the file as last read or written (0 for a new file)."""
-        return self._generation
 
     def read_at_rest(self) -> tuple[tuple[int, ...] | None, Data | None]:
         """The data with what identifies the file version it is (stat key and generation),
@@ -259,9 +212,10 @@ class DurableStorage:
             if self._lock is None:
                 self._lock = fileio.make_lock(self.path)
             fileio.acquire(self._lock, self.path, self.lock_timeout)
-            if not self._adopted:
+            if not self._adopted:  # a failure leaves them where they are still listed
                 self._adopted = True
-                self._adopt_legacy_backups()
+                with contextlib.suppress(OSError):
+                    backups.adopt_legacy(self.path)
         self._depth += 1
         try:
             yield
@@ -270,13 +224,6 @@ class DurableStorage:
             if self._depth == 0:
                 self._pending = self._failed = False
                 self._lock.release()
-
-    def _adopt_legacy_backups(self) -> None:
-        """Move this file's backups out of the shared `backups/` folder of earlier versions.
-        A failure only leaves them there (they are still listed and restored from there), so
-        it never stops the change the lock was taken for."""
-        with contextlib.suppress(OSError):
-            backups.adopt_legacy(self.path)
 
     def _invalidate(self) -> None:
         """Forget memory (it may hold changes that are not on disk); reload on next use."""
@@ -312,26 +259,25 @@ class DurableStorage:
         except OSError as err:
             raise read_error(self._shown(), err) from None
         try:
-            tables, meta = decode(raw, self._types)
-        except Invalid as why:
+            tables, meta = schema.decode(raw, self._types)
+        except schema.Invalid as why:
             raise CorruptStoreError(self._corrupt_message(why)) from None
         del raw
-        schema = meta["schema"]
-        if schema > SCHEMA_VERSION:
+        version = meta["schema"]
+        if version > schema.SCHEMA_VERSION:
             raise FutureVersionError(
-                f"{self.path} was saved by a newer unship (data schema {schema}; this version "
-                f"reads up to {SCHEMA_VERSION}); upgrade unship. The file was not changed."
+                f"{self.path} was saved by a newer unship (data schema {version}; this version "
+                f"reads up to {schema.SCHEMA_VERSION}); upgrade unship. The file was not changed."
             )
-        if schema not in READS_AS_IS and self._depth == 0:
-            with self._file_lock():  # migrating writes: redo it under the lock
-                self._loaded = False
-                return self._refresh()
+        if version not in schema.READS_AS_IS:
+            raise StoreError(
+                f"{self.path} uses data schema {version}, which this unship cannot read; the "
+                "file was not changed"
+            )
         self._data = tables
         self._key = key
         self._generation = meta["generation"]
         self._loaded = True
-        if schema not in READS_AS_IS:
-            self._migrate(tables, schema)
         return True
 
     def _shown(self) -> str:
@@ -352,57 +298,14 @@ class DurableStorage:
             hint = f"to go back to the last backup, run: {command} {shlex.quote(str(newest))}"
         return f"{self.path} cannot be read: {why}. The file was left untouched; {hint}"
 
-    def _migrate(self, tables: Data, schema: int) -> None:
-        """Upgrade tables from schema to SCHEMA_VERSION and save (lock held, file untouched
-        until the save; a copy of the old file is kept as `<name>.backups/<name>.v<old>.bak`)."""
-        data: dict = tables
-        step = schema
-        while step not in READS_AS_IS:
-            migrate = self._migrations.get(step)
-            if migrate is None:
-                self._invalidate()
-                raise StoreError(
-                    f"{self.path} uses data schema {schema} and this unship cannot upgrade it "
-                    f"(no migration from schema {step}); the file was not changed"
-                )
-            try:
-                data = migrate(data)
-                data.pop(META_TABLE, None)
-                check_tables(data)
-                for name, kind in self._types.items():
-                    if name in data:
-                        data[name] = convert(data[name], kind)
-            except Exception as err:
-                self._invalidate()
-                raise StoreError(
-                    f"upgrading {self.path} from data schema {step} failed ({err}); "
-                    "the file was not changed"
-                ) from err
-            step += 1
-        try:
-            target = backups.migration_backup_path(self.path, schema, self._generation)
-            backups.keep_copy(self.path, target)
-        except OSError as err:
-            self._invalidate()
-            raise write_error(self.path, err) from err
-        if any(bad_value(t) for n, t in data.items() if n not in self._types):
-            self._invalidate()
-            raise StoreError(f"upgrading {self.path} produced NaN or Infinity; not saved")
-        self._data = data
-        try:
-            self._save(data)
-        except BaseException:
-            self._invalidate()
-            raise
-
     def _prepare(self, data: Data) -> None:
         """Check data before it is kept: the TinyDB shape, and plain documents free of values
         JSON can't hold (NaN) or would change (a date). A typed table's documents are checked
         for their type as they are encoded (pieces.py: only the new ones)."""
         if type(data) is not dict:
             raise StoreError(f"cannot save {type(data).__name__} as the order book")
-        if META_TABLE in data:
-            raise StoreError(f"the table name {META_TABLE!r} is reserved by unship")
+        if schema.META_TABLE in data:
+            raise StoreError(f"the table name {schema.META_TABLE!r} is reserved by unship")
         for name, table in data.items():
             if not isinstance(name, str) or not isinstance(table, dict):
                 raise StoreError(f"cannot save table {name!r}: it is not a table of documents")
@@ -411,7 +314,7 @@ class DurableStorage:
             for key, doc in table.items():
                 if not isinstance(doc, dict):
                     raise StoreError(f"cannot save {name!r} document {key}: it is not a dict")
-                why = bad_value(doc)
+                why = schema.bad_value(doc)
                 if why:
                     raise StoreError(
                         f"cannot save {self.path}: {name!r} document {key} holds {why}"
@@ -429,7 +332,7 @@ class DurableStorage:
                 n: self._pieces.of(n, data[n], kind) for n, kind in self._types.items() if n in data
             }
             self._pieces.drop_missing(set(typed))
-            payload = encode_chunks(data, generation, typed)
+            payload = schema.encode_chunks(data, generation, typed)
         except (TypeError, ValueError) as err:
             raise StoreError(f"cannot save {path}: {err}") from None
         try:

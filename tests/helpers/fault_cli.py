@@ -47,8 +47,8 @@ def drop_to(uid: int) -> None:
 
 def api(path: str) -> int:
     """The OrderBook API door: open the book, add an order; print what happened."""
+    from unship.store.errors import StoreError
     from unship.store.repository import OrderBook
-    from unship.store.storage import StoreError
 
     try:
         with OrderBook(path, today=faults.TODAY, lock_timeout=0.5) as book:

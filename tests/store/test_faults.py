@@ -38,8 +38,8 @@ from faults import (
     unship,
 )
 from tally import count
+from unship.store.errors import StoreError
 from unship.store.repository import OrderBook
-from unship.store.storage import StoreError
 
 pytestmark = pytest.mark.durable  # real fsync: see tests/conftest.py
 

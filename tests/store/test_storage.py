@@ -22,20 +22,19 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from io_support import HELPERS
 from tinydb import Query, TinyDB
+from unship.store import schema
 from unship.store import storage as storage_module
-from unship.store.storage import (
-    SCHEMA_VERSION,
+from unship.store.backups import list_backups, restore_backup
+from unship.store.errors import (
     CorruptStoreError,
-    DurableStorage,
     FutureVersionError,
     LockTimeoutError,
     StaleDataError,
     StoreError,
     StoreWriteError,
-    fresh_table,
-    list_backups,
-    restore_backup,
 )
+from unship.store.schema import SCHEMA_VERSION
+from unship.store.storage import DurableStorage, fresh_table
 
 pytestmark = pytest.mark.durable  # real fsync: see tests/conftest.py
 
@@ -86,13 +85,13 @@ def test_round_trip(path: Path) -> None:
     assert again.table("undo").all() == [{"op": "update"}]
     assert again.tables() == {"orders", "undo"}  # the meta table stays out of TinyDB's view
     assert meta(path) == {"app": "unship", "schema": SCHEMA_VERSION, "generation": 5}
-    assert again.storage.generation == 5
+    assert again.storage.read_at_rest()[0][-1] == 5  # the generation read
 
 
 def test_new_file_is_empty_and_not_created_by_reading(path: Path) -> None:
     db = open_db(path)
     assert db.table("orders").all() == []
-    assert db.storage.generation == 0
+    assert db.storage.read_at_rest() == (None, None)  # no file, no version
     assert not path.parent.exists()  # reading creates nothing
     assert not db.storage.changed_on_disk()
 
@@ -100,9 +99,9 @@ def test_new_file_is_empty_and_not_created_by_reading(path: Path) -> None:
 def test_cache_hit_does_not_reread(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fill(path, 5).close()
     calls = []
-    real = storage_module.decode
+    real = schema.decode
     monkeypatch.setattr(
-        storage_module, "decode", lambda raw, types=None: calls.append(1) or real(raw, types)
+        schema, "decode", lambda raw, types=None: calls.append(1) or real(raw, types)
     )
     db = open_db(path)
     orders = db.table("orders", cache_size=0)
@@ -222,37 +221,21 @@ def test_future_version_is_refused_untouched(path: Path) -> None:
     assert path.read_bytes() == content
 
 
-# -- migrations ----------------------------------------------------------------------------
-
-OLD = b'{"_unship":{"1":{"app":"unship","schema":0,"generation":4}},"orders":{"1":{"name":"Lamp"}}}'
+# -- an older schema this version does not read --------------------------------------------
 
 
-def rename_name_to_title(data: dict) -> dict:
-    data["orders"] = {k: {"title": v["name"]} for k, v in data["orders"].items()}
-    return data
-
-
-def test_migration_keeps_a_backup_of_the_old_file(path: Path) -> None:
+def test_unreadable_old_schema_leaves_file_untouched(path: Path) -> None:
     path.parent.mkdir(parents=True)
-    path.write_bytes(OLD)
-    db = open_db(path, migrations={0: rename_name_to_title})
-    assert db.table("orders").all() == [{"title": "Lamp"}]
-    assert meta(path) == {"app": "unship", "schema": SCHEMA_VERSION, "generation": 5}
-    assert (path.parent / "orders.json.backups" / "orders.json.v0.bak").read_bytes() == OLD
-    db.table("orders").insert({"title": "Chair"})
-    assert len(file_doc(path)["orders"]) == 2
-
-
-@pytest.mark.parametrize(
-    "migrations", [None, {0: lambda data: 1 / 0}, {0: lambda data: {"orders": [1]}}]
-)
-def test_failed_migration_leaves_file_untouched(path: Path, migrations) -> None:
-    path.parent.mkdir(parents=True)
-    path.write_bytes(OLD)
-    db = open_db(path, migrations=migrations)
-    with pytest.raises(StoreError, match="not changed"):
+    old = b'{"_unship":{"1":{"app":"unship","schema":0,"generation":4}},"orders":{"1":{}}}'
+    path.write_bytes(old)
+    db = open_db(path)
+    with pytest.raises(
+        StoreError, match="data schema 0, which this unship cannot read; the file was not"
+    ):
         db.table("orders").all()
-    assert path.read_bytes() == OLD
+    with pytest.raises(StoreError, match="not changed"):
+        db.table("orders").insert({"title": "x"})
+    assert path.read_bytes() == old
 
 
 # -- refused values ------------------------------------------------------------------------
@@ -501,7 +484,7 @@ def test_restore_backup(path: Path) -> None:
 
     assert db.storage.changed_on_disk()
     assert [d["i"] for d in db.table("orders", cache_size=0).all()] == [0]
-    assert db.storage.generation == 5  # new, higher generation
+    assert db.storage.read_at_rest()[0][-1] == 5  # new, higher generation
     kept = path.parent / "orders.json.backups" / "orders.4.json"
     assert kept.read_bytes() == current  # the file replaced by the restore is kept
     db.table("orders").insert({"i": 9})

@@ -11,9 +11,9 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from tui_support import ids, listed, screen_text, settle, sync
 from unship.store import demo
+from unship.store.errors import LockTimeoutError
 from unship.store.model import new_item, new_order, replace
 from unship.store.repository import OrderBook
-from unship.store.storage import LockTimeoutError
 from unship.tui import rows as R
 from unship.tui.app import UnshipApp, run
 from unship.tui.screens.help import HelpScreen
