@@ -43,8 +43,8 @@ _NEVER_READ = object()
 
 
 def fresh_table(db: Any, name: str, **kwargs: Any) -> Any:
-    """Table `name` as a new Table object (TinyDB's public `table_class`): TinyDB keeps a
-    query cache and a next-id counter per Table object, stale once another process saved."""
+    """Table `name` as a new Table object (TinyDB's public `table_class`); take it afresh in
+    each transaction(): a Table's query cache and next id go stale when another process saves."""
     return db.table_class(db.storage, name, **kwargs)
 
 
