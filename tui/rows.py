@@ -76,6 +76,8 @@ IN_TRANSIT = frozenset({State.SHIPPED, State.OUT_FOR_DELIVERY})
 _HISTORY_WORDS = {k: v for k, v in EVENT_WORDS.items() if k not in ("placed", "edited", "note")}
 # The eight possible view flags, shared by the rows (a tuple each cost 3 MB for 50k rows).
 _FLAGS = {flags: flags for flags in product((False, True), repeat=3)}
+_FLAGS_OF: dict[tuple[str, ...], tuple[bool, bool, bool]] = {}  # items' states -> flags
+_state = attrgetter("state")
 
 
 class Facts(msgspec.Struct, frozen=True, gc=False):
@@ -251,20 +253,27 @@ class Row:
     def archived(self, cutoff: date) -> bool:
         """In the archive (`store.archive`); before the facts are known, by the stored
         states alone."""
+        done = self.view_flags()[2]
+        if not done:  # most rows: their last day is never worked out
+            return False
         facts = self.facts
         dated = facts is not None and facts.deadline is not None
         needs = facts is not None and facts.needs_action
-        return archived(self.view_flags()[2], dated, needs, self.last_active, cutoff)
+        return archived(done, dated, needs, self.last_active, cutoff)
 
     def flags(self) -> tuple[bool, bool, bool]:
         """(in transit, returns open, done)."""
         if self._view_flags is None:
-            states = {item.state for item in self.order.items}
-            self._view_flags = _FLAGS[
-                bool(states & IN_TRANSIT),
-                bool(states & lifecycle.REFUND_PENDING_STATES),
-                states <= lifecycle.FINAL_STATES,
-            ]
+            states = tuple(map(_state, self.order.items))
+            flags = _FLAGS_OF.get(states)
+            if flags is None:  # a few dozen kinds of order in any book: each worked out once
+                kinds = set(states)
+                flags = _FLAGS_OF[states] = _FLAGS[
+                    bool(kinds & IN_TRANSIT),
+                    bool(kinds & lifecycle.REFUND_PENDING_STATES),
+                    kinds <= lifecycle.FINAL_STATES,
+                ]
+            self._view_flags = flags
         return self._view_flags
 
     def view_flags(self) -> tuple[bool, bool, bool]:
