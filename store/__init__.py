@@ -27,8 +27,6 @@ _WHERE: dict[str, str] = {
     "export": "exporters",
     "atomic_write": "fileio",
     "kept_due": "kept_due",
-    "keep_newest": "kept_preview",
-    "kept_newest": "kept_preview",
     "keep_output": "kept_list",
     "kept_output": "kept_list",
     "can_record": "lifecycle",
@@ -144,9 +142,7 @@ __all__ = [
     "item_states",
     "ItemFields",
     "kept_due",
-    "keep_newest",
     "keep_output",
-    "kept_newest",
     "kept_output",
     "known_carriers",
     "known_categories",
@@ -218,7 +214,6 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from .importers import mail_book
     from .kept_due import kept_due
     from .kept_list import keep_output, kept_output
-    from .kept_preview import keep_newest, kept_newest
     from .lifecycle import can_record, is_open, possible, ship_day_missing, summary_state
     from .model import DEADLINE_WORDS, EVENT_WORDS, Event, ModelError, Order, State
     from .money import MoneyError, format_money, site_currency, to_decimal

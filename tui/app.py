@@ -29,7 +29,7 @@ from unship.store import (
 from unship.tui.commands import UnshipCommands
 from unship.tui.messages import tell_screens
 from unship.tui.screens.help import HelpScreen
-from unship.tui.screens.main import MainScreen, keep_first_frame
+from unship.tui.screens.main import MainScreen
 from unship.tui.themes import OUR_THEMES
 
 ORDER_MODULE = "unship.tui.screens.order"
@@ -294,8 +294,6 @@ def run(
         app = UnshipApp(book, demo=demo, theme=theme, remember_theme=True)
         with _ending_signals(app):
             code = app.run()
-        if not demo:
-            keep_first_frame(book)
     return int(code or 0)
 
 

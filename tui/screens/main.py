@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
-from unship.store import Order, Overview, StoreError, clean_line, keep_newest, kept_newest
+from unship.store import Order, Overview, StoreError, clean_line
 from unship.tui import rows as R
 from unship.tui.messages import OrdersChanged
 from unship.tui.screens.bulk import ListActions
@@ -178,7 +178,6 @@ class MainScreen(ListActions, Screen):
         self._counting = False  # a thread works out the deadlines: no figures until it ends
         self._generation = 0
         self._previewing = False
-        self._kept: tuple[int, list[Order]] | None = None  # the first frame's, from the last run
         self._settled: asyncio.Future[None] | None = None
         self._mounted = asyncio.Event()
 
@@ -192,10 +191,6 @@ class MainScreen(ListActions, Screen):
         # frame, which shows neither: see settle(). The footer's line is kept free.
 
     def _book_is_empty(self) -> bool:
-        height = self.app.size.height
-        self._kept = kept_newest(self.book.storage.path, max(PREVIEW_ROWS, height))
-        if self._kept is not None:  # kept for big books only: the book is not read yet
-            return False
         try:
             return not self.book.orders()
         except StoreError:
@@ -267,22 +262,18 @@ class MainScreen(ListActions, Screen):
         """A big book's first frame: its newest orders (as the list shows them until the
         deadlines are known), the scrollbar sized for all of them. settle() builds every
         row right after that frame."""
-        book, kept = self.book, self._kept
-        if kept is not None:
-            count, newest = kept
-        else:
-            try:
-                orders = book.orders()
-            except StoreError:
-                return False  # reload() says what is wrong
-            if len(orders) <= PREVIEW_FROM:
-                return False
-            count = len(orders)
-            newest = R.newest_orders(orders, max(PREVIEW_ROWS, self.app.size.height))
+        book = self.book
+        try:
+            orders, today = book.orders(), book.today
+        except StoreError:
+            return False  # reload() says what is wrong
+        if len(orders) <= PREVIEW_FROM:
+            return False
+        newest = R.newest_orders(orders, max(PREVIEW_ROWS, self.app.size.height))
         self._previewing = self._counting = True
         self._show_empty(False)
-        self.order_list.set_rows([R.Row(o) for o in newest], book.today, length=count)
-        self._show_counting(count)
+        self.order_list.set_rows([R.Row(o) for o in newest], today, length=len(orders))
+        self._show_counting(len(orders))
         return True
 
     def reload(self, force: bool = False, *, anew: bool = False) -> None:
@@ -653,18 +644,3 @@ class MainScreen(ListActions, Screen):
         row = self.order_list.current
         if row is not None:
             self._copy("tracking number", row.order.tracking)
-
-
-def keep_first_frame(book: OrderBook) -> None:
-    """Keep a big book's newest orders for the next start's first frame (kept_preview.py):
-    the app calls this as it ends. Nothing is kept for a small book, whose first frame reads
-    the book anyway, nor again when it is kept already."""
-    path = book.storage.path
-    try:
-        key, orders = book.orders_at_rest()
-    except StoreError:
-        return
-    if key is None or len(orders) <= PREVIEW_FROM or kept_newest(path, PREVIEW_ROWS):
-        return
-    newest = R.newest_orders(list(orders.values()), PREVIEW_ROWS)
-    keep_newest(path, key[:-1], len(orders), newest)
